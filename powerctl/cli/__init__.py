@@ -1,0 +1,40 @@
+"""The typer application: one module per command; each parses, calls the core, returns an exit code.
+
+Heavy imports live inside the commands so that `--help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from powerctl.cli import rules as rules_cmd
+from powerctl.cli import validate as validate_cmd
+
+app = typer.Typer(
+    name="powerctl",
+    help="权力清单（职权目录）校验与“四个一”成果生成工具。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("validate", help="校验职权目录：结构与全部规则，每个发现附文件:行:列。")(validate_cmd.command)
+app.command("rules", help="列出全部规则，或显示一条规则的说明。")(rules_cmd.command)
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断\n")
+        raise SystemExit(2) from None
+    except Exception as exc:  # never a bare traceback for users; exit 2 as an internal error
+        if os.environ.get("POWERCTL_DEBUG"):
+            raise
+        sys.stderr.write(f"powerctl 内部错误：{type(exc).__name__}: {exc}\n（设置 POWERCTL_DEBUG=1 可查看详细信息）\n")
+        raise SystemExit(2) from None

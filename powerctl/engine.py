@@ -1,0 +1,262 @@
+"""Runs load → schema → model → rules over a set of catalogue files and makes the Report.
+
+Config levels, ``--select``/``--ignore``, path ignores and inline suppressions are applied
+here, after the rules: rules never decide severity or visibility.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path as FsPath
+from typing import Any
+
+from powerctl.config import Config
+from powerctl.load import Document, LoadProblem, load_file
+from powerctl.model import Unit, build_unit
+from powerctl.report import Finding, Report, Severity
+from powerctl.rules import REGISTRY
+from powerctl.rules._base import RuleContext, Violation
+from powerctl.schema import SchemaChecker
+from powerctl.span import Path, Span, pointer
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "laws"})
+_DIRECTIVE = re.compile(r"#\s*powerctl:\s*disable=([A-Za-z0-9,\s]+?)(?:\s+--\s*(\S.*))?\s*$")
+
+
+class RuleCrash(Exception):
+    """A rule raised: the run must end with exit 2, naming the rule."""
+
+    def __init__(self, code: str, file: str, error: BaseException) -> None:
+        super().__init__(f"规则 {code} 在检查 {file} 时内部出错：{type(error).__name__}: {error}")
+        self.code = code
+
+
+class UsageError(Exception):
+    """Bad arguments (a path that does not exist, an unknown rule code): exit 2."""
+
+
+def discover(paths: Sequence[str]) -> list[str]:
+    """Catalogue files under the given paths, as display paths, sorted; hidden entries skipped."""
+    found: list[str] = []
+    for given in paths:
+        p = FsPath(given)
+        if p.is_file():
+            found.append(given)
+        elif p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(given):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
+                for name in sorted(filenames):
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                        found.append(os.path.join(dirpath, name))
+        else:
+            raise UsageError(f"路径不存在：{given}")
+    return sorted(dict.fromkeys(found))
+
+
+@dataclass
+class _Suppression:
+    line: int
+    codes: frozenset[str]
+    reason: str | None
+    used: set[str] = field(default_factory=set)
+
+
+def _suppressions(doc: Document) -> list[_Suppression]:
+    out = []
+    if "powerctl:" not in doc.text:
+        return out
+    for n, text in enumerate(doc.text.splitlines(), start=1):
+        if "powerctl:" in text:
+            m = _DIRECTIVE.search(text)
+            if m:
+                codes = frozenset(c.strip().upper() for c in m.group(1).split(",") if c.strip())
+                out.append(_Suppression(n, codes, m.group(2)))
+    return out
+
+
+def _stem_problem(doc: Document) -> LoadProblem | None:
+    data = doc.data
+    unit = data.get("unit") if isinstance(data, dict) else None
+    uid = unit.get("id") if isinstance(unit, dict) else None
+    stem = FsPath(doc.file).stem
+    if isinstance(uid, str) and uid != stem:
+        return LoadProblem(
+            "E003",
+            doc.span(("unit", "id")),
+            f"单位标识「{uid}」与文件名「{stem}」不一致",
+            f"单位标识等于文件名：把 unit.id 改为 {stem}，或把文件改名为 {uid}.yaml",
+            ("unit", "id"),
+        )
+    return None
+
+
+@dataclass
+class Validation:
+    """What one run produced before filtering: kept for callers such as bundle and stats."""
+
+    docs: list[Document]
+    units: list[Unit]
+    report: Report
+
+
+@dataclass(frozen=True)
+class Options:
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    today: date = field(default_factory=date.today)
+
+
+def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
+    data: Any = doc.data
+    unit_id = None
+    if isinstance(data, dict) and isinstance(data.get("unit"), dict):
+        uid = data["unit"].get("id")
+        unit_id = uid if isinstance(uid, str) else None
+    if unit_id is None:
+        unit_id = FsPath(doc.file).stem
+    power = None
+    if len(path) >= 2 and path[0] == "powers" and isinstance(path[1], int) and isinstance(data, dict):
+        powers = data.get("powers")
+        if isinstance(powers, list) and path[1] < len(powers) and isinstance(powers[path[1]], dict):
+            pid = powers[path[1]].get("id")
+            power = pid if isinstance(pid, str) else None
+    return unit_id, power
+
+
+class _Collector:
+    def __init__(self, config: Config, options: Options) -> None:
+        self.config = config
+        self.options = options
+        self.findings: list[Finding] = []
+
+    def level(self, code: str) -> str:
+        level = self.config.levels.get(code)
+        if level is not None:
+            return level
+        spec = REGISTRY.get(code)
+        return spec.severity if spec else "error"
+
+    def enabled(self, code: str) -> bool:
+        if self.options.select and not any(code.startswith(s) for s in self.options.select):
+            return False
+        return not any(code.startswith(s) for s in self.options.ignore)
+
+    def add(self, doc: Document, code: str, span: Span, path: Path, message: str, hint: str) -> None:
+        level = self.level(code)
+        if level == "off" or not self.enabled(code):
+            return
+        if any(ig.matches(doc.file, code) for ig in self.config.ignores):
+            return
+        unit, power = _unit_and_power(doc, path)
+        sev: Severity = level  # type: ignore[assignment]
+        self.findings.append(
+            Finding(
+                rule=code,
+                name=REGISTRY[code].name if code in REGISTRY else code.lower(),
+                severity=sev,
+                file=span.file,
+                line=span.line,
+                column=span.column,
+                end_line=span.end_line,
+                end_column=span.end_column,
+                pointer=pointer(path),
+                unit=unit,
+                power=power,
+                message=message,
+                hint=hint,
+            )
+        )
+
+
+def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list[Finding]:
+    by_file = {d.file: d for d in docs}
+    sups: dict[str, list[_Suppression]] = {f: _suppressions(d) for f, d in by_file.items()}
+    kept: list[Finding] = []
+    for f in collector.findings:
+        hit = None
+        for s in sups.get(f.file, ()):
+            if s.line in (f.line, f.line - 1) and f.rule in s.codes:
+                hit = s
+                break
+        if hit is None:
+            kept.append(f)
+        else:
+            hit.used.add(f.rule)
+    collector.findings = kept
+    for file, items in sups.items():
+        doc = by_file[file]
+        for s in items:
+            lines = doc.text.splitlines()
+            col = lines[s.line - 1].find("#") + 1 if s.line <= len(lines) else 1
+            span = Span(file, s.line, max(col, 1), s.line, max(col, 1))
+            unused = sorted(s.codes - s.used)
+            if unused:
+                collector.add(
+                    doc,
+                    "S901",
+                    span,
+                    (),
+                    f"抑制注释中的 {'、'.join(unused)} 没有抑制任何发现",
+                    "问题已修好时删除这条注释（或删去其中不再需要的规则代码）",
+                )
+            elif not s.reason:
+                collector.add(
+                    doc, "S901", span, (), "抑制注释没有写理由", "写成 `# powerctl: disable=代码 -- 理由`"
+                )
+    return collector.findings
+
+
+def validate(paths: Sequence[str], config: Config, options: Options | None = None) -> Validation:
+    options = options or Options()
+    unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in REGISTRY))
+    if unknown:
+        raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
+    files = discover(paths)
+    collector = _Collector(config, options)
+    checker = SchemaChecker.for_catalogues(config.categories)
+    docs: list[Document] = []
+    units: list[Unit] = []
+    for file in files:
+        doc = load_file(FsPath(file), display=file)
+        docs.append(doc)
+        problems = list(doc.problems)
+        if not problems:
+            problems = checker.check(doc)
+            stem = _stem_problem(doc)
+            if stem is not None:
+                problems.append(stem)
+        for p in problems:
+            collector.add(doc, p.code, p.span, p.path, p.message, p.hint)
+        if doc.problems or not isinstance(doc.data, dict):
+            continue
+        unit = build_unit(doc, {p.path for p in problems})
+        if unit is not None:
+            units.append(unit)
+
+    ctx = RuleContext(units=units, config=config, today=options.today)
+    for unit in units:
+        ctx.first_unit.setdefault(unit.id, unit)
+    for spec in REGISTRY.values():
+        if spec.check is None or collector.level(spec.code) == "off" or not collector.enabled(spec.code):
+            continue
+        for unit in units:
+            try:
+                violations: list[Violation] = list(spec.check(unit, ctx))
+            except Exception as exc:  # a crashing rule must never pass silently
+                raise RuleCrash(spec.code, unit.file, exc) from exc
+            for v in violations:
+                collector.add(unit.doc, spec.code, v.span, v.path, v.message, v.hint)
+
+    findings = _apply_suppressions(collector, docs)
+    powers = sum(
+        len(d.data.get("powers") or [])
+        for d in docs
+        if isinstance(d.data, dict) and isinstance(d.data.get("powers"), list)
+    )
+    report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
+    return Validation(docs=docs, units=units, report=report)

@@ -1,0 +1,75 @@
+"""The rule registry: a plain dict from code to rule module, in the order of DESIGN.md.
+
+A rule module has a docstring (the user documentation: 检查什么 / 为什么 / 错误示例 / 正确示例),
+CODE, NAME, SEVERITY, SUMMARY and ``check(unit, ctx)`` yielding Violations, or ``check = None``
+when the finding comes from the loader, the schema check or the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from powerctl.rules import (
+    abbreviation_in_name,
+    dead_end_step,
+    duplicate_id,
+    duplicate_key,
+    duplicate_power_name,
+    encoding,
+    fee_without_basis,
+    flow_exceeds_time_limit,
+    missing_flow_element,
+    no_legal_basis,
+    promised_exceeds_statutory,
+    schema,
+    undisclosed_without_basis,
+    unknown_reference,
+    unreachable_step,
+    unused_suppression,
+    yaml_syntax,
+)
+from powerctl.rules._base import Check
+
+_MODULES: tuple[ModuleType, ...] = (
+    yaml_syntax,
+    duplicate_key,
+    schema,
+    encoding,
+    unknown_reference,
+    duplicate_id,
+    no_legal_basis,
+    missing_flow_element,
+    unreachable_step,
+    dead_end_step,
+    flow_exceeds_time_limit,
+    promised_exceeds_statutory,
+    fee_without_basis,
+    undisclosed_without_basis,
+    abbreviation_in_name,
+    duplicate_power_name,
+    unused_suppression,
+)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+    check: Check | None
+
+
+REGISTRY: dict[str, RuleSpec] = {
+    m.CODE: RuleSpec(m.CODE, m.NAME, m.SEVERITY, m.SUMMARY, (m.__doc__ or "").strip(), m.check) for m in _MODULES
+}
+
+
+def lookup(code_or_name: str) -> RuleSpec | None:
+    key = code_or_name.strip()
+    spec = REGISTRY.get(key.upper())
+    if spec is not None:
+        return spec
+    return next((s for s in REGISTRY.values() if s.name == key.lower()), None)

@@ -1,0 +1,43 @@
+"""What a rule receives and what it gives back: a place and a message, nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from powerctl.model import Loc, Unit
+from powerctl.span import Path, Span
+
+if TYPE_CHECKING:
+    from powerctl.config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """Where something is wrong and what: the runner stamps code, severity and file."""
+
+    span: Span
+    path: Path
+    message: str
+    hint: str = ""
+
+    @classmethod
+    def at(cls, loc: Loc, *fields: str | int, message: str, hint: str = "") -> Violation:
+        """At a field of ``loc`` (or at ``loc``'s key when the field is absent)."""
+        return cls(loc.at(*fields), (*loc.path, *fields), message, hint)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything beyond the unit itself a rule may consult."""
+
+    units: Sequence[Unit]
+    config: Config
+    today: date
+    # The unit that first used each unit id, for repository-wide uniqueness.
+    first_unit: dict[str, Unit] = field(default_factory=dict)
+
+
+Check = Callable[[Unit, RuleContext], Iterator[Violation]]

@@ -1,0 +1,26 @@
+"""## 检查什么
+
+文件是否为 UTF-8 编码（可带 BOM）。不是时指出第一个无法读取的位置，并说明可能的编码（常见为 GBK）。
+
+## 为什么
+
+用 Windows 记事本或 WPS 另存的文件常是 GBK 编码，在其他电脑和系统上会变成乱码。
+
+## 错误示例
+
+```text
+用 GBK 编码保存的 lsj-cgj.yaml
+```
+
+## 正确示例
+
+```text
+用 UTF-8 编码保存的 lsj-cgj.yaml（可用 iconv -f GB18030 -t UTF-8 转换）
+```
+"""
+
+CODE = "E004"
+NAME = "encoding"
+SEVERITY = "error"
+SUMMARY = "文件不是 UTF-8 编码"
+check = None  # reported by the loader

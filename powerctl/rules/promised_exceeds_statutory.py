@@ -1,0 +1,47 @@
+"""## 检查什么
+
+承诺时限（time_limit.promised）是否超过法定时限（time_limit.statutory）。法定时限为 null
+（法律未规定）时不检查。
+
+## 为什么
+
+承诺时限是在法定时限内向群众作出的提速承诺，只能短于或等于法定时限。
+
+## 错误示例
+
+```yaml
+time_limit: {statutory: 20, promised: 30, unit: 工作日}
+```
+
+## 正确示例
+
+```yaml
+time_limit: {statutory: 20, promised: 10, unit: 工作日}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from powerctl.model import Unit
+from powerctl.rules._base import RuleContext, Violation
+
+CODE = "T301"
+NAME = "promised-exceeds-statutory"
+SEVERITY = "error"
+SUMMARY = "承诺时限超过法定时限"
+
+
+def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
+    for power in unit.powers:
+        tl = power.time_limit
+        if tl.statutory is not None and tl.promised > tl.statutory:
+            yield Violation.at(
+                tl.loc,
+                "promised",
+                message=(
+                    f"职权「{power.name}」承诺时限 {tl.promised} 个{tl.unit}超过法定时限 {tl.statutory} 个{tl.unit}"
+                ),
+                hint=f"把 promised 改为不超过 {tl.statutory} 的天数",
+            )
