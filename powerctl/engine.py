@@ -67,7 +67,7 @@ class _Suppression:
 
 
 def _suppressions(doc: Document) -> list[_Suppression]:
-    out = []
+    out: list[_Suppression] = []
     if "powerctl:" not in doc.text:
         return out
     for n, text in enumerate(doc.text.splitlines(), start=1):
@@ -205,9 +205,7 @@ def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list
                     "问题已修好时删除这条注释（或删去其中不再需要的规则代码）",
                 )
             elif not s.reason:
-                collector.add(
-                    doc, "S901", span, (), "抑制注释没有写理由", "写成 `# powerctl: disable=代码 -- 理由`"
-                )
+                collector.add(doc, "S901", span, (), "抑制注释没有写理由", "写成 `# powerctl: disable=代码 -- 理由`")
     return collector.findings
 
 

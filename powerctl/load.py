@@ -160,7 +160,18 @@ def _mark_span(file: str, start: Any, end: Any) -> Span:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "dropped", "is_map", "key", "key_span", "path", "size", "skip", "start")
+    __slots__ = (
+        "anchor",
+        "container",
+        "dropped",
+        "is_map",
+        "key",
+        "key_span",
+        "path",
+        "size",
+        "skip",
+        "start",
+    )
 
     def __init__(self, container: Any, path: Path, start: Any, anchor: str | None, dropped: bool) -> None:
         self.container = container
@@ -401,12 +412,32 @@ def _explain_yaml_problem(problem: str, text: str, line: int) -> tuple[str, str]
         ("did not find expected key", "缩进不一致或缺少键", "检查本行与上一行的缩进是否对齐"),
         ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项 `-` 要对齐"),
         ("found undefined alias", "使用了未定义的别名", "检查 `*名称` 是否有对应的 `&名称`"),
-        ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）", "检查引号、方括号、花括号是否成对"),
-        ("found unknown escape character", "双引号字符串中有无效的转义符", "把反斜杠写成 `\\\\`，或改用单引号"),
+        (
+            "found unexpected end of stream",
+            "文件意外结束（引号或括号未闭合）",
+            "检查引号、方括号、花括号是否成对",
+        ),
+        (
+            "found unknown escape character",
+            "双引号字符串中有无效的转义符",
+            "把反斜杠写成 `\\\\`，或改用单引号",
+        ),
         ("control characters are not allowed", "含有不允许的控制字符", "文件可能是二进制或已损坏"),
-        ("did not find expected ',' or ']'", "方括号列表未闭合或缺少逗号", "检查 `[` 与 `]` 是否成对，各项之间用英文逗号分隔"),
-        ("did not find expected ',' or '}'", "花括号映射未闭合或缺少逗号", "检查 `{` 与 `}` 是否成对，各项之间用英文逗号分隔"),
-        ("found character that cannot start any token", "出现了不能开始任何内容的字符", "该字符需要放在引号中"),
+        (
+            "did not find expected ',' or ']'",
+            "方括号列表未闭合或缺少逗号",
+            "检查 `[` 与 `]` 是否成对，各项之间用英文逗号分隔",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "花括号映射未闭合或缺少逗号",
+            "检查 `{` 与 `}` 是否成对，各项之间用英文逗号分隔",
+        ),
+        (
+            "found character that cannot start any token",
+            "出现了不能开始任何内容的字符",
+            "该字符需要放在引号中",
+        ),
     ]
     for needle, message, hint in table:
         if needle in problem:

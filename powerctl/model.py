@@ -396,11 +396,7 @@ def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
                     x["circumstance"],
                     x["condition"],
                     x["penalty"],
-                    (
-                        Amount(x["amount"]["min"], x["amount"]["max"], x["amount"]["unit"])
-                        if x.get("amount")
-                        else None
-                    ),
+                    (Amount(x["amount"]["min"], x["amount"]["max"], x["amount"]["unit"]) if x.get("amount") else None),
                 )
                 for i, x in _items(disc)
             )
@@ -474,7 +470,14 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
     for i, c in _items(data.get("changes") if isinstance(data.get("changes"), list) else []):
         try:
             changes.append(
-                Change(root.child("changes", i), c["date"], _tuple_str(c["items"]), c["kind"], c["reason"], c.get("reported"))
+                Change(
+                    root.child("changes", i),
+                    c["date"],
+                    _tuple_str(c["items"]),
+                    c["kind"],
+                    c["reason"],
+                    c.get("reported"),
+                )
             )
         except _BUILD_ERRORS:
             continue

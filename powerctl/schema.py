@@ -191,8 +191,9 @@ class SchemaChecker:
     # -- messages ---------------------------------------------------------------------------
     def _explain(self, doc: Document, error: ValidationError) -> LoadProblem:
         path: Path = tuple(error.absolute_path)
-        kind = error.validator
-        value = error.instance
+        kind = str(error.validator)
+        value: Any = error.instance
+        bound: Any = error.validator_value
         title = self.title(path)
         span = doc.span(path)
         hint = ""
@@ -218,8 +219,7 @@ class SchemaChecker:
             epath = (*path, extra)
             return LoadProblem("E003", doc.key_span(epath), message, hint, epath)
         if kind == "type":
-            expected = error.validator_value
-            names = expected if isinstance(expected, list) else [expected]
+            names: list[str] = [str(n) for n in bound] if isinstance(bound, list) else [str(bound)]
             want = "或".join(_TYPE_ZH.get(n, n) for n in names)
             got = _TYPE_ZH[_json_type(value)]
             message = f"{title}应为{want}，实际是{got}「{_short(value)}」"
@@ -234,20 +234,20 @@ class SchemaChecker:
                 hint = description
             return LoadProblem("E003", span, message, hint, path)
         if kind == "enum":
-            options = [str(o) for o in error.validator_value]
+            options = [str(o) for o in bound]
             close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.3)
             message = f"{title}的值「{_short(value)}」不在允许范围内"
             hint = (f"是否应为「{close[0]}」？" if close else "") + "可选：" + "、".join(options)
             return LoadProblem("E003", span, message, hint, path)
         if kind == "const":
-            message = f"{title}应为「{error.validator_value}」，实际是「{_short(value)}」"
+            message = f"{title}应为「{bound}」，实际是「{_short(value)}」"
             return LoadProblem("E003", span, message, description, path)
         if kind == "pattern":
             message = f"{title}「{_short(value)}」格式不正确"
-            hint = description or f"应符合正则表达式 {error.validator_value}"
+            hint = description or f"应符合正则表达式 {bound}"
             return LoadProblem("E003", span, message, hint, path)
         if kind == "format":
-            fmt = error.validator_value
+            fmt = bound
             if fmt == "date":
                 message = f"{title}「{_short(value)}」不是有效日期"
                 hint = "日期写成 YYYY-MM-DD，例如 2026-03-02"
@@ -259,13 +259,13 @@ class SchemaChecker:
                 hint = description
             return LoadProblem("E003", span, message, hint, path)
         bounds = {
-            "minimum": f"不能小于 {error.validator_value}",
-            "exclusiveMinimum": f"必须大于 {error.validator_value}",
-            "maximum": f"不能大于 {error.validator_value}",
-            "minLength": "不能为空" if error.validator_value == 1 else f"至少 {error.validator_value} 个字",
-            "maxLength": f"不能超过 {error.validator_value} 个字",
-            "minItems": "不能为空列表" if error.validator_value == 1 else f"至少 {error.validator_value} 项",
-            "maxItems": f"最多 {error.validator_value} 项",
+            "minimum": f"不能小于 {bound}",
+            "exclusiveMinimum": f"必须大于 {bound}",
+            "maximum": f"不能大于 {bound}",
+            "minLength": "不能为空" if bound == 1 else f"至少 {bound} 个字",
+            "maxLength": f"不能超过 {bound} 个字",
+            "minItems": "不能为空列表" if bound == 1 else f"至少 {bound} 项",
+            "maxItems": f"最多 {bound} 项",
             "uniqueItems": "中有重复项",
         }
         if kind in bounds:

@@ -18,8 +18,8 @@ def command(
         for spec in REGISTRY.values():
             sys.stdout.write(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {spec.summary}\n")
         return
-    spec = lookup(code)
-    if spec is None:
+    found = lookup(code)
+    if found is None:
         sys.stderr.write(f"没有规则「{code}」；运行 powerctl rules 查看全部规则\n")
         raise typer.Exit(2)
-    sys.stdout.write(f"# {spec.code} {spec.name}（{spec.severity}）：{spec.summary}\n\n{spec.doc}\n")
+    sys.stdout.write(f"# {found.code} {found.name}（{found.severity}）：{found.summary}\n\n{found.doc}\n")

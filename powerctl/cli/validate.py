@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
@@ -36,7 +36,8 @@ def _fail(message: str) -> typer.Exit:
 
 def command(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="目录文件或文件夹；默认为仓库根目录下的 catalogues/", show_default=False)
+        list[str] | None,
+        typer.Argument(help="目录文件或文件夹；默认为仓库根目录下的 catalogues/", show_default=False),
     ] = None,
     fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="达到该级别的发现使退出码为 1")] = FailOn.error,

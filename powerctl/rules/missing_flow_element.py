@@ -66,11 +66,17 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
             continue
         if not flow.conditions:
             yield Violation.at(
-                flow.loc, "conditions", message=f"{label}的流程图缺少要素“行使条件”", hint="在 flow.conditions 中列出办理条件"
+                flow.loc,
+                "conditions",
+                message=f"{label}的流程图缺少要素“行使条件”",
+                hint="在 flow.conditions 中列出办理条件",
             )
         if not flow.steps:
             yield Violation.at(
-                flow.loc, "steps", message=f"{label}的流程图缺少要素“运行程序”", hint="在 flow.steps 中列出办理步骤"
+                flow.loc,
+                "steps",
+                message=f"{label}的流程图缺少要素“运行程序”",
+                hint="在 flow.steps 中列出办理步骤",
             )
         for step in flow.steps:
             if step.kind not in WORK_KINDS:

@@ -77,9 +77,7 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
         label = f"职权「{power.name}」"
         yield from _missing(power.department, departments, power.loc, "department", what="机构", where=label)
         if power.parent is not None:
-            yield from _missing(
-                power.parent, sorted(unit.all_power_ids), power.loc, "parent", what="主项", where=label
-            )
+            yield from _missing(power.parent, sorted(unit.all_power_ids), power.loc, "parent", what="主项", where=label)
         steps = [s.id for s in power.flow.steps] if power.flow else []
         if power.flow is not None:
             for step in power.flow.steps:
