@@ -45,5 +45,8 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                 fee.loc,
                 "charged",
                 message=f"职权「{power.name}」收费但没有写明收费依据",
-                hint="在 fee.basis 写明收费依据（法律法规全称和条款），在 fee.standard 写收费标准；不收费写 charged: false",
+                hint=(
+                    "在 fee.basis 写明收费依据（法律法规全称和条款）、在 fee.standard 写收费标准；"
+                    "不收费的写 charged: false"
+                ),
             )
