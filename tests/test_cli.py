@@ -1,0 +1,211 @@
+"""The validate and rules commands as a user runs them: exit codes, json output, messages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from powerctl.rules import REGISTRY
+from tests.conftest import CATALOGUES, ROOT, findings, run_cli
+
+FINDING_KEYS = [
+    "rule",
+    "name",
+    "severity",
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "pointer",
+    "unit",
+    "power",
+    "message",
+    "hint",
+]
+
+MINIMAL = """\
+schema: powerctl/catalogue@1
+unit:
+  id: {uid}
+  name: 测试县城市管理局
+  region: 测试省测试市测试县
+  level: 县级
+  departments:
+    - {{id: approval, name: 审批股}}
+  posts:
+    - {{id: window, name: 窗口受理员, department: approval, rank: 经办人员}}
+  complaint_channels:
+    - {{way: 电话, contact: "0738-5222222"}}
+powers:
+  - id: XK-001
+    name: 城市建筑垃圾处置核准
+    category: 行政许可
+    department: approval
+    status: 保留
+    basis: []
+    time_limit: {{statutory: 20, promised: 10, unit: 工作日}}
+    fee: {{charged: false}}
+    disclosure: {{scope: 社会公开, forms: [政府网站], within_days: 7}}
+"""
+
+
+def test_example_catalogues_are_clean() -> None:
+    result = run_cli("validate", "catalogues", "-f", "json")
+    assert result.returncode == 0, result.stdout
+    doc = json.loads(result.stdout)
+    assert doc["findings"] == []
+    assert doc["summary"]["files"] >= 3 and doc["summary"]["powers"] >= 10
+
+
+def test_default_path_is_catalogues_of_the_root() -> None:
+    result = run_cli("validate", cwd=ROOT / "powerctl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "检查了" in result.stdout
+
+
+def test_json_output_contract(tmp_path: Path) -> None:
+    path = tmp_path / "unit-a.yaml"
+    path.write_text(MINIMAL.format(uid="unit-a"), encoding="utf-8")
+    result = run_cli("validate", str(path), "-f", "json")
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["version", "findings", "summary"]
+    assert doc["version"] == 1
+    assert list(doc["summary"]) == ["files", "powers", "error", "warning", "info"]
+    assert doc["summary"]["files"] == 1 and doc["summary"]["powers"] == 1
+    by_rule = {f["rule"]: f for f in doc["findings"]}
+    b101 = by_rule["B101"]
+    assert list(b101) == FINDING_KEYS
+    assert (b101["line"], b101["column"], b101["pointer"]) == (19, 12, "/powers/0/basis")
+    assert (b101["unit"], b101["power"], b101["severity"], b101["name"]) == (
+        "unit-a",
+        "XK-001",
+        "error",
+        "no-legal-basis",
+    )
+    assert "F201" in by_rule  # no flow at all
+    assert doc["summary"]["error"] == sum(1 for f in doc["findings"] if f["severity"] == "error")
+
+
+def _write(tmp_path: Path, text: str, uid: str = "unit-a") -> Path:
+    path = tmp_path / f"{uid}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.format(uid="unit-a"))
+    only_b = findings(run_cli("validate", str(path), "-f", "json", "--select", "B"))
+    assert {f["rule"] for f in only_b} == {"B101"}
+    result = run_cli("validate", str(path), "-f", "json", "--ignore", "B101,F201")
+    assert result.returncode == 0 and findings(result) == []
+    bad = run_cli("validate", str(path), "--select", "Z999")
+    assert bad.returncode == 2 and "Z999" in bad.stderr
+
+
+def test_warning_only_exits_by_fail_on(tmp_path: Path) -> None:
+    text = (CATALOGUES / "hunan/loudi/lengshuijiang/lsj-cgj.yaml").read_text(encoding="utf-8")
+    # Rename one power to another's name: a warning (N602) and nothing else.
+    data_names = [line for line in text.splitlines() if line.startswith("    name: ")]
+    assert len(data_names) >= 2
+    text = text.replace(data_names[1], data_names[0].replace("    name: ", "    name: ", 1), 1)
+    path = tmp_path / "lsj-cgj.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(path), "-f", "json")
+    assert {f["rule"] for f in findings(result)} == {"N602"}
+    assert result.returncode == 0
+    assert run_cli("validate", str(path), "--fail-on", "warning").returncode == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "does-not-exist"],
+        ["validate", "catalogues", "--today", "2026-13-40"],
+        ["validate", "catalogues", "-f", "xml"],
+        ["rules", "Z999"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_config_error_exits_2_with_position(tmp_path: Path) -> None:
+    (tmp_path / ".powerctl.yaml").write_text("rules:\n  B101: loud\n", encoding="utf-8")
+    _write(tmp_path, MINIMAL.format(uid="unit-a"))
+    result = run_cli("validate", "unit-a.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert ".powerctl.yaml:2:" in result.stderr
+
+
+def test_config_levels_and_path_ignores(tmp_path: Path) -> None:
+    (tmp_path / ".powerctl.yaml").write_text(
+        "rules:\n  B101: warning\nignore:\n  - paths: ['legacy/**']\n    rules: [F201]\n", encoding="utf-8"
+    )
+    (tmp_path / "legacy").mkdir()
+    _write(tmp_path / "legacy", MINIMAL.format(uid="unit-a"))
+    result = run_cli("validate", "legacy", "-f", "json", cwd=tmp_path)
+    items = findings(result)
+    assert {(f["rule"], f["severity"]) for f in items} == {("B101", "warning")}
+    assert result.returncode == 0
+
+
+def test_inline_suppression(tmp_path: Path) -> None:
+    text = MINIMAL.format(uid="unit-a").replace(
+        "    basis: []\n", "    # powerctl: disable=B101 -- 依据待法制办确认\n    basis: []\n"
+    )
+    items = findings(run_cli("validate", str(_write(tmp_path, text)), "-f", "json"))
+    assert "B101" not in {f["rule"] for f in items}
+    assert "S901" not in {f["rule"] for f in items}
+
+
+def test_rule_crash_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from powerctl.cli import app
+    from powerctl.rules import RuleSpec
+
+    def boom(unit: Any, ctx: Any) -> Any:
+        raise RuntimeError("boom")
+
+    spec = REGISTRY["B101"]
+    monkeypatch.setitem(REGISTRY, "B101", RuleSpec(spec.code, spec.name, spec.severity, spec.summary, spec.doc, boom))
+    path = _write(tmp_path, MINIMAL.format(uid="unit-a"))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "B101" in result.output
+
+
+def test_rules_command_lists_and_documents() -> None:
+    listing = run_cli("rules")
+    assert listing.returncode == 0
+    for code in REGISTRY:
+        assert code in listing.stdout
+    one = run_cli("rules", "F204")
+    assert one.returncode == 0 and "## 错误示例" in one.stdout and "## 正确示例" in one.stdout
+
+
+def test_console_script_and_module_agree() -> None:
+    exe = shutil.which("powerctl")
+    if exe is None:
+        pytest.skip("powerctl console script not on PATH (package not installed in this environment)")
+    import subprocess
+
+    out = subprocess.run([exe, "rules"], capture_output=True, text=True, check=False, timeout=60)
+    assert out.returncode == 0 and out.stdout == run_cli("rules").stdout
+
+
+def test_text_output_has_positions_and_hints(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.format(uid="unit-a"))
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"{path}:19:12 B101 错误" in result.stdout
+    assert "提示：" in result.stdout

@@ -1,0 +1,26 @@
+"""The code base keeps its own standards: ruff and mypy --strict are clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_ruff() -> None:
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    result = _run(ruff, "check", "powerctl", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = _run(ruff, "format", "--check", "powerctl", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict() -> None:
+    result = _run(sys.executable, "-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr

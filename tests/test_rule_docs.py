@@ -1,0 +1,57 @@
+"""Every registered rule is documented: what it checks, why, a failing and a passing example."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from powerctl.rules import REGISTRY, lookup
+
+SECTIONS = ("## 检查什么", "## 为什么", "## 错误示例", "## 正确示例")
+DESIGN_CODES = {
+    "E001": "yaml-syntax",
+    "E002": "duplicate-key",
+    "E003": "schema",
+    "E004": "encoding",
+    "E005": "unknown-reference",
+    "E006": "duplicate-id",
+    "B101": "no-legal-basis",
+    "F201": "missing-flow-element",
+    "F202": "unreachable-step",
+    "F203": "dead-end-step",
+    "F204": "flow-exceeds-time-limit",
+    "T301": "promised-exceeds-statutory",
+    "T302": "fee-without-basis",
+    "D401": "undisclosed-without-basis",
+    "N601": "abbreviation-in-name",
+    "N602": "duplicate-power-name",
+}
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY))
+def test_rule_has_documentation(code: str) -> None:
+    spec = REGISTRY[code]
+    assert re.fullmatch(r"[A-Z][0-9]{3}", spec.code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.name)
+    assert spec.severity in ("error", "warning", "info")
+    assert spec.summary
+    positions = [spec.doc.find(s) for s in SECTIONS]
+    assert all(p >= 0 for p in positions), f"{code} lacks a section of {SECTIONS}"
+    assert positions == sorted(positions)
+    for heading in ("## 错误示例", "## 正确示例"):
+        body = spec.doc.split(heading, 1)[1]
+        assert "```" in body.split("##", 1)[0], f"{code}: {heading} has no example block"
+
+
+def test_codes_and_names_match_the_design() -> None:
+    for code, name in DESIGN_CODES.items():
+        assert code in REGISTRY and REGISTRY[code].name == name
+
+
+def test_names_are_unique_and_lookup_works() -> None:
+    names = [s.name for s in REGISTRY.values()]
+    assert len(names) == len(set(names))
+    assert lookup("no-legal-basis") is REGISTRY["B101"]
+    assert lookup("b101") is REGISTRY["B101"]
+    assert lookup("nope") is None
