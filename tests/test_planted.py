@@ -72,7 +72,7 @@ def f203(d: Data) -> tuple[str, str]:
     p = _power(d, "行政强制")
     step = _non_end_step(p)
     step["next"] = [step["id"]]
-    return p["id"], "next|id:"  # the looping step, and the steps before it that now lead only there
+    return p["id"], f"next|id:|{step['id']}"  # the looping step, and the steps before it that now lead only there
 
 
 def f204(d: Data) -> tuple[str, str]:
