@@ -1,0 +1,83 @@
+"""Every rule has a pass case and a fail case: catalogue folders under tests/rule_cases/<code>/{pass,fail}/.
+
+A folder is validated in one run. A pass folder must be clean (no finding of any code). In a fail
+folder, each line where a finding is expected ends with a comment ``# expect: CODE[, CODE…]`` (read from
+the raw bytes, so GBK files can carry one); the marker may precede a ``# powerctl: disable=…`` directive
+on the same line, since that directive has to end the line. Where a finding lands on a line that cannot
+carry a comment (e.g. past the last line), ``expect.txt`` in the fail folder lists ``file:line:CODE``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from powerctl.config import Config
+from powerctl.engine import discover, validate
+from powerctl.report import ExitCode, Report, Severity
+from powerctl.rules import REGISTRY
+
+CASES = Path(__file__).parent / "rule_cases"
+MARKER = re.compile(r"#\s*expect:\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*)")
+
+Place = tuple[str, int]  # (file relative to the case folder, 1-based line)
+
+
+def _run(folder: Path) -> Report:
+    assert folder.is_dir(), f"missing case folder {folder.relative_to(CASES.parent)}"
+    report = validate([str(folder)], Config(root=folder)).report
+    assert report.files > 0, f"no catalogue files in {folder}"
+    return report
+
+
+def _rel(folder: Path, file: str) -> str:
+    return Path(file).relative_to(folder).as_posix()
+
+
+def _markers(folder: Path) -> dict[str, set[Place]]:
+    """Expected finding places by code, from `# expect:` comments and expect.txt."""
+    expected: dict[str, set[Place]] = {}
+    for file in discover([str(folder)]):
+        for n, raw in enumerate(Path(file).read_bytes().splitlines(), start=1):
+            if m := MARKER.search(raw.decode("latin-1")):
+                for code in m.group(1).split(","):
+                    expected.setdefault(code.strip(), set()).add((_rel(folder, file), n))
+    extra = folder / "expect.txt"
+    if extra.is_file():
+        for entry in extra.read_text(encoding="utf-8").splitlines():
+            if entry.strip() and not entry.startswith("#"):
+                name, line, code = (part.strip() for part in entry.rsplit(":", 2))
+                expected.setdefault(code, set()).add((name, int(line)))
+    return expected
+
+
+def test_every_case_folder_names_a_rule() -> None:
+    stray = sorted(d.name for d in CASES.iterdir() if d.is_dir() and d.name.upper() not in REGISTRY)
+    assert not stray, f"case folders for unknown rule codes: {stray}"
+
+
+@pytest.mark.parametrize("code", list(REGISTRY), ids=list(REGISTRY))
+def test_pass_case_is_clean(code: str) -> None:
+    report = _run(CASES / code.lower() / "pass")
+    assert [f"{f.file}:{f.line}:{f.column}: {f.rule} {f.message}" for f in report.sorted()] == []
+    assert report.exit_code("info") == ExitCode.CLEAN
+
+
+@pytest.mark.parametrize("code", list(REGISTRY), ids=list(REGISTRY))
+def test_fail_case_matches_markers(code: str) -> None:
+    folder = CASES / code.lower() / "fail"
+    report = _run(folder)
+    expected = _markers(folder)
+    assert expected.get(code), f"{folder} has no `# expect: {code}` marker"
+    assert all(f.line >= 1 and f.column >= 1 for f in report.findings)
+    for checked in {code, *expected}:  # codes marked besides the folder's own are checked too
+        found = {(_rel(folder, f.file), f.line) for f in report.findings if f.rule == checked}
+        assert sorted(found) == sorted(expected.get(checked, set())), f"{checked} findings vs. markers"
+    severity = cast(Severity, REGISTRY[code].severity)
+    assert {f.severity for f in report.findings if f.rule == code} == {severity}
+    assert report.exit_code(severity) == ExitCode.FINDINGS
+    if severity == "error":
+        assert report.exit_code() == ExitCode.FINDINGS
