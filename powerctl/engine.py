@@ -25,6 +25,7 @@ from powerctl.span import Path, Span, pointer
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "laws"})
+_LOOSE_DIRECTIVE = re.compile(r"#\s*powerctl:")
 _DIRECTIVE = re.compile(r"#\s*powerctl:\s*disable=([A-Za-z0-9,\s]+?)(?:\s+--\s*(\S.*))?\s*$")
 
 
@@ -61,6 +62,7 @@ def discover(paths: Sequence[str]) -> list[str]:
 @dataclass
 class _Suppression:
     line: int
+    column: int
     codes: frozenset[str]
     reason: str | None
     used: set[str] = field(default_factory=set)
@@ -75,7 +77,9 @@ def _suppressions(doc: Document) -> list[_Suppression]:
             m = _DIRECTIVE.search(text)
             if m:
                 codes = frozenset(c.strip().upper() for c in m.group(1).split(",") if c.strip())
-                out.append(_Suppression(n, codes, m.group(2)))
+                out.append(_Suppression(n, m.start() + 1, codes, m.group(2)))
+            elif _LOOSE_DIRECTIVE.search(text):
+                out.append(_Suppression(n, text.find("powerctl:") + 1, frozenset(), None))
     return out
 
 
@@ -191,11 +195,18 @@ def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list
     for file, items in sups.items():
         doc = by_file[file]
         for s in items:
-            lines = doc.text.splitlines()
-            col = lines[s.line - 1].find("#") + 1 if s.line <= len(lines) else 1
-            span = Span(file, s.line, max(col, 1), s.line, max(col, 1))
+            span = Span(file, s.line, s.column, s.line, s.column)
             unused = sorted(s.codes - s.used)
-            if unused:
+            if not s.codes:
+                collector.add(
+                    doc,
+                    "S901",
+                    span,
+                    (),
+                    "抑制注释格式不正确，没有生效",
+                    "写成 `# powerctl: disable=代码[,代码] -- 理由`，放在该行行尾或上一行",
+                )
+            elif unused:
                 collector.add(
                     doc,
                     "S901",

@@ -142,7 +142,9 @@ def decode(file: str, raw: bytes) -> tuple[str | None, LoadProblem | None]:
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, column = _position_of_offset(good, len(good))
-        guess = guess_encoding(raw)
+        # Guess from the neighbourhood of the first bad byte: a file may be UTF-8 with one pasted GBK line.
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        guess = guess_encoding(raw[start : exc.start + 400])
         return None, LoadProblem(
             "E004",
             Span.point(file, line, column),
@@ -384,6 +386,9 @@ class _Builder:
 
 def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and mark.line >= len(text.splitlines()):
+        mark = context  # the problem is "end of file": point at what was left open instead
     problem = getattr(exc, "problem", None) or str(exc)
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1

@@ -3,8 +3,7 @@
 A folder is validated in one run. A pass folder must be clean (no finding of any code). In a fail
 folder, each line where a finding is expected ends with a comment ``# expect: CODE[, CODE…]`` (read from
 the raw bytes, so GBK files can carry one); the marker may precede a ``# powerctl: disable=…`` directive
-on the same line, since that directive has to end the line. Where a finding lands on a line that cannot
-carry a comment (e.g. past the last line), ``expect.txt`` in the fail folder lists ``file:line:CODE``.
+on the same line, since that directive has to end the line.
 """
 
 from __future__ import annotations
@@ -38,19 +37,13 @@ def _rel(folder: Path, file: str) -> str:
 
 
 def _markers(folder: Path) -> dict[str, set[Place]]:
-    """Expected finding places by code, from `# expect:` comments and expect.txt."""
+    """Expected finding places by code, from `# expect:` comments."""
     expected: dict[str, set[Place]] = {}
     for file in discover([str(folder)]):
         for n, raw in enumerate(Path(file).read_bytes().splitlines(), start=1):
             if m := MARKER.search(raw.decode("latin-1")):
                 for code in m.group(1).split(","):
                     expected.setdefault(code.strip(), set()).add((_rel(folder, file), n))
-    extra = folder / "expect.txt"
-    if extra.is_file():
-        for entry in extra.read_text(encoding="utf-8").splitlines():
-            if entry.strip() and not entry.startswith("#"):
-                name, line, code = (part.strip() for part in entry.rsplit(":", 2))
-                expected.setdefault(code, set()).add((name, int(line)))
     return expected
 
 

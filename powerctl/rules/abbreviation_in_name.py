@@ -44,11 +44,9 @@ ABBREVIATIONS: dict[str, str] = {
     "安监": "安全生产监督管理",
     "质监": "质量技术监督",
     "食药监": "食品药品监督管理",
-    "工商": "工商行政管理（市场监督管理）",
     "人社": "人力资源和社会保障",
     "住建": "住房和城乡建设",
     "发改": "发展和改革",
-    "国土": "国土资源（自然资源）",
     "计生": "计划生育",
     "综治": "社会治安综合治理",
     "三资": "资金、资产、资源",
@@ -61,7 +59,7 @@ ABBREVIATIONS: dict[str, str] = {
 
 @cache
 def _short_law_names() -> dict[str, str]:
-    return {short: law.name for short, law in builtin().by_short_name.items()}
+    return {short: law.name for short, law in builtin().short_names().items()}
 
 
 _QUOTED = re.compile(r"《([^》]+)》")
@@ -90,8 +88,9 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                     hint=f"法律法规名称不得使用简称：写作《{full}》",
                 )
         for abbr, full in ABBREVIATIONS.items():
-            i = name.find(abbr)
-            if i >= 0 and not _explained(name, i + len(abbr)):
+            # Explained once (城管（城市管理）) is explained throughout the name.
+            ends = [m.end() for m in re.finditer(re.escape(abbr), name)]
+            if ends and not any(_explained(name, end) for end in ends):
                 yield Violation.at(
                     power.loc,
                     "name",
