@@ -15,6 +15,8 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from powerctl.config import Config
+from powerctl.laws.registry import builtin, load_local
+from powerctl.laws.resolve import LawResolver
 from powerctl.load import Document, LoadProblem, load_file
 from powerctl.model import Unit, build_unit
 from powerctl.report import Finding, Report, Severity
@@ -220,6 +222,20 @@ def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list
     return collector.findings
 
 
+def _law_resolver(config: Config, today: date, collector: _Collector) -> LawResolver:
+    """Local laws/*.yaml (their problems become findings), the built-in facts, and the corpus index."""
+    from powerctl.laws.index import LawIndex, LawIndexError
+
+    local = load_local(config.root, config.law_paths)
+    for doc, problem in local.problems:
+        collector.add(doc, problem.code, problem.span, problem.path, problem.message, problem.hint)
+    try:
+        index = LawIndex.open()
+    except LawIndexError as exc:
+        raise UsageError(str(exc)) from exc
+    return LawResolver([local.registry, builtin()], index, today)
+
+
 def validate(paths: Sequence[str], config: Config, options: Options | None = None) -> Validation:
     options = options or Options()
     unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in REGISTRY))
@@ -247,7 +263,9 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if unit is not None:
             units.append(unit)
 
-    ctx = RuleContext(units=units, config=config, today=options.today)
+    ctx = RuleContext(
+        units=units, config=config, today=options.today, laws=_law_resolver(config, options.today, collector)
+    )
     for unit in units:
         ctx.first_unit.setdefault(unit.id, unit)
     for spec in REGISTRY.values():

@@ -275,8 +275,14 @@ class Unit:
     def post(self, post_id: str | None) -> Post | None:
         return next((p for p in self.posts if p.id == post_id), None)
 
-    def iter_powers(self) -> Iterator[Power]:
-        return iter(self.powers)
+    def citations(self) -> Iterator[tuple[Power, Citation]]:
+        """Every citation of the unit: legal bases, fee bases and secrecy bases."""
+        for power in self.powers:
+            yield from ((power, c) for c in power.basis)
+            if power.fee.basis is not None:
+                yield power, power.fee.basis
+            if power.secrecy is not None and power.secrecy.basis is not None:
+                yield power, power.secrecy.basis
 
 
 # -- building ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,38 @@ def findings(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
 @pytest.fixture
 def cli() -> Any:
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's ~/.cache/powerctl (law index, validation cache)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
+LAW_CORPUS = ROOT.parent / "shared" / "laws" / "lawrefbook"
+needs_corpus = pytest.mark.skipif(
+    not LAW_CORPUS.is_dir(), reason=f"real LawRefBook corpus not found at {LAW_CORPUS} (see ../shared/laws/README.md)"
+)
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The real corpus indexed once per session: (a cache folder to use as XDG_CACHE_HOME, IndexStats)."""
+    from powerctl.laws.index import build_index
+
+    if not LAW_CORPUS.is_dir():
+        pytest.skip(f"real LawRefBook corpus not found at {LAW_CORPUS}")
+    cache = tmp_path_factory.mktemp("xdg-real")
+    stats = build_index(LAW_CORPUS, cache / "powerctl" / "laws.sqlite3")
+    return cache, stats
+
+
+@pytest.fixture(scope="session")
+def real_index(real_build: tuple[Path, Any]) -> Iterator[tuple[Any, Any]]:
+    from powerctl.laws.index import LawIndex
+
+    cache, stats = real_build
+    index = LawIndex.open(cache / "powerctl" / "laws.sqlite3")
+    assert index is not None
+    yield index, stats
+    index.close()

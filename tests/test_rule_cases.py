@@ -16,13 +16,28 @@ import pytest
 
 from powerctl.config import Config
 from powerctl.engine import discover, validate
+from powerctl.laws.index import build_index
 from powerctl.report import ExitCode, Report, Severity
 from powerctl.rules import REGISTRY
 
 CASES = Path(__file__).parent / "rule_cases"
+CORPUS = Path(__file__).parent / "fixtures" / "lawcorpus"
 MARKER = re.compile(r"#\s*expect:\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*)")
 
 Place = tuple[str, int]  # (file relative to the case folder, 1-based line)
+
+
+@pytest.fixture(scope="module")
+def _cache_with_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder whose law index holds the fixture corpus, so B107 can compare quotes."""
+    cache = tmp_path_factory.mktemp("cache")
+    build_index(CORPUS, cache / "powerctl" / "laws.sqlite3")
+    return cache
+
+
+@pytest.fixture(autouse=True)
+def _law_index(_cache_with_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_with_index))
 
 
 def _run(folder: Path) -> Report:

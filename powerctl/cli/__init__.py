@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from powerctl.cli import laws as laws_cmd
 from powerctl.cli import rules as rules_cmd
 from powerctl.cli import validate as validate_cmd
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.command("validate", help="校验职权目录：结构与全部规则，每个发现附文件:行:列。")(validate_cmd.command)
 app.command("rules", help="列出全部规则，或显示一条规则的说明。")(rules_cmd.command)
+app.add_typer(laws_cmd.app, name="laws")
 
 
 def main() -> None:

@@ -18,17 +18,24 @@ from powerctl.load import Document, LoadProblem, load_file
 
 BUILTIN = Path(__file__).resolve().parent / "builtin.yaml"
 PREFIX = "中华人民共和国"
-_VERSION_NOTE = re.compile(r"[(（][^()（）]*(?:修正|修订|年)[^()（）]*[)）]$")
+# A trailing version note the cataloguer added, such as （2019修正） or (2018年修订); (1988年) alone is part of
+# titles like 宪法修正案（1988年） and must stay.
+_VERSION_NOTE = re.compile(r"\(\d{4}[^()]{0,12}(?:修正|修订|修改|版|本)\)$")
+_LEADING_PREFIX = re.compile(r"(^|[《〈<])" + PREFIX)
+_BRACKETS = str.maketrans("", "", "《》〈〉<>")
 
 
 def name_key(name: str) -> str:
-    """The comparison key of a law name: no 《》, spaces, width differences, 中华人民共和国 or version note."""
+    """The lookup key of a law name: no 《》〈〉, whitespace, width differences, 中华人民共和国 or version note.
+
+    中华人民共和国 is dropped at the start and right after an opening bracket, so that
+    上海市实施《中华人民共和国义务教育法》办法 and 上海市实施《义务教育法》办法 share a key.
+    """
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if not ch.isspace()).strip("《》<>")
-    text = _VERSION_NOTE.sub("", text)
-    if text.startswith(PREFIX):
-        text = text[len(PREFIX) :]
-    return text
+    text = "".join(ch for ch in text if not ch.isspace())
+    text = _LEADING_PREFIX.sub(r"\1", text)
+    text = text.translate(_BRACKETS)
+    return _VERSION_NOTE.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from powerctl.span import Path, Span
 
 if TYPE_CHECKING:
     from powerctl.config import Config
+    from powerctl.laws.resolve import LawResolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +37,26 @@ class RuleContext:
     units: Sequence[Unit]
     config: Config
     today: date
+    laws: LawResolver
     # The unit that first used each unit id, for repository-wide uniqueness.
     first_unit: dict[str, Unit] = field(default_factory=dict)
 
 
 Check = Callable[[Unit, RuleContext], Iterator[Violation]]
+
+
+# Where a citation problem points: the field it is about.
+_CITATION_FIELD = {"B102": "law", "B103": "law", "B104": "article", "B105": "law", "B107": "quote"}
+
+
+def citation_violations(unit: Unit, ctx: RuleContext, code: str) -> Iterator[Violation]:
+    """The problems of one code among all the unit's citations, each at the field it concerns."""
+    for power, citation in unit.citations():
+        for problem in ctx.laws.check(citation.law, citation.article, citation.quote):
+            if problem.code == code:
+                yield Violation.at(
+                    citation.loc,
+                    _CITATION_FIELD[code],
+                    message=f"职权「{power.name}」的依据：{problem.message}",
+                    hint=problem.hint,
+                )

@@ -1,0 +1,39 @@
+"""## 检查什么
+
+引用的条款是否存在：条序号不能超过该法律法规现行文本的条数；条款写法要能识别
+（第十二条、第十二条第二款、第十二条第二款第三项、第一百三十三条之一，或阿拉伯数字）。
+
+## 为什么
+
+法律修订后条款常重新编号，沿用旧序号的依据会指向不存在或内容不同的条文。
+
+## 错误示例
+
+```yaml
+basis:
+  - {law: 中华人民共和国行政许可法, article: 第九十条, role: 实施依据}   # 该法共 83 条
+```
+
+## 正确示例
+
+```yaml
+basis:
+  - {law: 中华人民共和国行政许可法, article: 第十二条, role: 设定依据}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from powerctl.model import Unit
+from powerctl.rules._base import RuleContext, Violation, citation_violations
+
+CODE = "B104"
+NAME = "article-out-of-range"
+SEVERITY = "error"
+SUMMARY = "引用的条款不存在"
+
+
+def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
+    return citation_violations(unit, ctx, CODE)
