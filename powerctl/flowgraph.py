@@ -44,19 +44,24 @@ class LongestPath:
     steps: tuple[int, ...]
 
 
-def longest_path(flow: Flow) -> LongestPath | None:
-    """The path from the start to an end with the most days; loops (返回补正) are taken once.
+@dataclass(frozen=True)
+class Traversal:
+    """A depth-first search from the start: post-order, the DAG left without loops, and the loop edges."""
 
-    Back edges found by a depth-first search from the start are dropped, which leaves a
-    DAG; the longest path is then a dynamic programme over its reverse post-order.
-    """
-    if not flow.steps:
-        return None
+    order: tuple[int, ...]
+    dag: tuple[tuple[int, ...], ...]
+    back: frozenset[tuple[int, int]]
+
+
+def depth_first(flow: Flow) -> Traversal:
     n = len(flow.steps)
+    if not n:
+        return Traversal((), (), frozenset())
     start = flow.start_index()
     state = [0] * n  # 0 new, 1 on the stack, 2 done
     order: list[int] = []
     dag: list[list[int]] = [[] for _ in range(n)]
+    back: set[tuple[int, int]] = set()
     stack: list[tuple[int, int]] = [(start, 0)]
     state[start] = 1
     while stack:
@@ -66,7 +71,8 @@ def longest_path(flow: Flow) -> LongestPath | None:
             stack.append((i, k + 1))
             j = succ[k][0]
             if state[j] == 1:
-                continue  # a back edge: a loop back to an earlier step
+                back.add((i, j))  # a loop back to an earlier step (退回补正)
+                continue
             if j not in dag[i]:
                 dag[i].append(j)
             if state[j] == 0:
@@ -75,10 +81,23 @@ def longest_path(flow: Flow) -> LongestPath | None:
         else:
             state[i] = 2
             order.append(i)
+    return Traversal(tuple(order), tuple(tuple(d) for d in dag), frozenset(back))
+
+
+def longest_path(flow: Flow) -> LongestPath | None:
+    """The path from the start to an end with the most days; loops (退回补正) are taken once.
+
+    Back edges found by a depth-first search from the start are dropped, which leaves a
+    DAG; the longest path is then a dynamic programme over its post-order.
+    """
+    if not flow.steps:
+        return None
+    start = flow.start_index()
+    walk = depth_first(flow)
     best: dict[int, tuple[int, tuple[int, ...]]] = {}
-    for i in order:  # post-order: successors come first
+    for i in walk.order:  # post-order: successors come first
         days = flow.steps[i].days or 0
-        options = [best[j] for j in dag[i] if j in best]
+        options = [best[j] for j in walk.dag[i] if j in best]
         if options:
             d, path = max(options, key=lambda o: o[0])
             best[i] = (days + d, (i, *path))

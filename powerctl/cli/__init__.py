@@ -11,6 +11,7 @@ import sys
 import typer
 
 from powerctl.cli import laws as laws_cmd
+from powerctl.cli import render as render_cmd
 from powerctl.cli import rules as rules_cmd
 from powerctl.cli import validate as validate_cmd
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("validate", help="校验职权目录：结构与全部规则，每个发现附文件:行:列。")(validate_cmd.command)
+app.command("render", help="绘制每项职权的权力运行流程图（SVG、PNG、PDF）。")(render_cmd.command)
 app.command("rules", help="列出全部规则，或显示一条规则的说明。")(rules_cmd.command)
 app.add_typer(laws_cmd.app, name="laws")
 

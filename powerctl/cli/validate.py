@@ -6,9 +6,12 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from powerctl.config import Config
 
 
 class Format(StrEnum):
@@ -34,6 +37,25 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def load_repo_config() -> Config:
+    """The config of the repository around the working directory; exit 2 with its position if broken."""
+    from powerctl.config import ConfigError, find_root, load_config
+
+    try:
+        return load_config(find_root(Path.cwd()))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def default_paths(config: Config) -> list[str]:
+    """`catalogues/` of the repository root, shown relative to the working directory when inside it."""
+    default = config.root / "catalogues"
+    if not default.is_dir():
+        raise _fail(f"没有指定要检查的路径，且 {default} 不存在：请写出目录文件或文件夹")
+    cwd = Path.cwd()
+    return [str(default.relative_to(cwd)) if default.is_relative_to(cwd) else str(default)]
+
+
 def command(
     paths: Annotated[
         list[str] | None,
@@ -47,7 +69,6 @@ def command(
         str | None, typer.Option("--today", help="按这一天判断与日期有关的规则（YYYY-MM-DD），默认为今天")
     ] = None,
 ) -> None:
-    from powerctl.config import ConfigError, find_root, load_config
     from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
 
@@ -55,18 +76,9 @@ def command(
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{today}」") from None
-    root = find_root(Path.cwd())
+    config = load_repo_config()
     try:
-        config = load_config(root)
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-    if not paths:
-        default = root / "catalogues"
-        if not default.is_dir():
-            raise _fail(f"没有指定要检查的路径，且 {default} 不存在：请写出目录文件或文件夹")
-        paths = [str(default.relative_to(Path.cwd())) if default.is_relative_to(Path.cwd()) else str(default)]
-    try:
-        result = validate(paths, config, Options(_codes(select), _codes(ignore), day))
+        result = validate(paths or default_paths(config), config, Options(_codes(select), _codes(ignore), day))
     except UsageError as exc:
         raise _fail(str(exc)) from None
     except RuleCrash as exc:

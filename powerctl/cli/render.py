@@ -1,0 +1,78 @@
+"""`powerctl render`: every power's flowchart (一图) as SVG/PNG/PDF, via Graphviz."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Kind(StrEnum):
+    external = "外部"
+    internal = "内部"
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(message + "\n")
+    return typer.Exit(2)
+
+
+def command(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="目录文件或文件夹；默认为 catalogues/", show_default=False)
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录：<目录>/<单位标识>/<职权标识>.<格式>")] = Path(
+        "out"
+    ),
+    formats: Annotated[str, typer.Option("--format", help="逗号分隔：svg,png,pdf")] = "svg,png",
+    kind: Annotated[
+        Kind | None,
+        typer.Option("--kind", help="外部（公开版，不含风险点）或 内部（含廉政风险点）；默认按各流程图的 kind"),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行的 Graphviz 进程数；默认等于 CPU 核数")] = 0,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from powerctl.cli.validate import default_paths, load_repo_config
+    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.graph import DrawOptions, flow_dot
+    from powerctl.render import FORMATS, Job, RenderError, check_tools, render
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise _fail(f"不支持的格式：{'、'.join(bad) or formats}（可选 {','.join(FORMATS)}）")
+    config = load_repo_config()
+    try:
+        check_tools(config.font_family, wanted)
+        result = validate(paths or default_paths(config), config)
+    except RenderError as exc:
+        raise _fail(str(exc)) from None
+    except (UsageError, RuleCrash) as exc:
+        raise _fail(str(exc)) from None
+
+    work: list[Job] = []
+    skipped = 0
+    for unit in result.units:
+        for power in unit.powers:
+            if power.flow is None or not power.flow.steps:
+                skipped += 1
+                continue
+            internal = power.flow.kind == "内部" if kind is None else kind is Kind.internal
+            dot = flow_dot(unit, power, DrawOptions(internal=internal, font=config.font_family))
+            work.append(Job(dot, out / unit.id / power.id))
+    errors = result.report.counts()["error"]
+    if errors:
+        sys.stderr.write(f"注意：目录有 {errors} 个错误，有错误的职权未绘制；运行 powerctl validate 查看\n")
+    columns = (TextColumn("绘制流程图"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("render", total=len(work))
+            render(work, wanted, workers=jobs or None, progress=lambda n: bar.advance(task, n))
+    except RenderError as exc:
+        raise _fail(str(exc)) from None
+    note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
+    sys.stdout.write(f"已绘制 {len(work)} 张流程图（{'、'.join(wanted)}）到 {out}/{note}\n")
