@@ -40,6 +40,7 @@ NOTE_FILL = "#FFFFFF"
 NOTE_BORDER = "#7F7F7F"
 DISCLOSURE_INK = "#2E7D32"
 
+_DECISION_PORTS = ("s", "e", "w")
 NODE_WIDTH = 22  # display columns of a step's body text
 NOTE_WIDTH = 30
 TITLE_WIDTH = 70
@@ -52,6 +53,14 @@ def esc(text: object) -> str:
 
 def _lines(text: str, width: int) -> str:
     return "<BR/>".join(esc(line) for line in wrap(text, width))
+
+
+def _row(content: str, size: int, colour: str = INK, bold: bool = False, bg: str | None = None) -> str:
+    """One table row of an HTML-like label; ``content`` is already escaped."""
+    if bold:
+        content = f"<B>{content}</B>"
+    cell = f'<TD BGCOLOR="{bg}">' if bg else "<TD>"
+    return f'<TR>{cell}<FONT POINT-SIZE="{size}" COLOR="{colour}">{content}</FONT></TD></TR>'
 
 
 @dataclass(frozen=True)
@@ -128,11 +137,11 @@ def _title(unit: Unit, power: Power, flow: Flow, opts: DrawOptions) -> str:
         limit += f"（法定 {tl.statutory} 个{tl.unit}）"
     version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
     rows = [
-        f'<TR><TD><B><FONT POINT-SIZE="20">{_lines(head, TITLE_WIDTH)}</FONT></B></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="12" COLOR="{MUTED}">{esc(unit.name)}　{esc(version)}　{esc(limit)}</FONT></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED}">依据：{_lines(_citation_text(power), TITLE_WIDTH)}</FONT></TD></TR>',
+        _row(_lines(head, TITLE_WIDTH), 20, bold=True),
+        _row(f"{esc(unit.name)}　{esc(version)}　{esc(limit)}", 12, MUTED),
+        _row("依据：" + _lines(_citation_text(power), TITLE_WIDTH), 11, MUTED),
+        f"<TR><TD>{_notes(power, unit, flow)}</TD></TR>",
     ]
-    rows.append(f"<TR><TD>{_notes(power, unit, flow)}</TD></TR>")
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">{"".join(rows)}</TABLE>>'
 
 
@@ -167,9 +176,10 @@ def _supervision(unit: Unit, flow: Flow, index: int) -> list[str]:
         post = unit.post(sup.by)
         who = post.name if post is not None else sup.by
         label = (
-            f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-            f'<TR><TD><B><FONT COLOR="{SUPERVISION_BORDER}">监督：{_lines(who, 16)}</FONT></B></TD></TR>'
-            f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{_lines(sup.how, 16)}</FONT></TD></TR></TABLE>>'
+            '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+            + _row("监督：" + _lines(who, 16), 10, SUPERVISION_BORDER, bold=True)
+            + _row(_lines(sup.how, 16), 10, MUTED)
+            + "</TABLE>>"
         )
         out.append(
             f'    v{k} [shape=note, style="filled", fillcolor="{SUPERVISION_FILL}", color="{SUPERVISION_BORDER}", '
@@ -222,8 +232,12 @@ def flow_dot(unit: Unit, power: Power, opts: DrawOptions) -> str:
 
     back = depth_first(flow).back
     for i in range(len(flow.steps)):
-        for j, edge in flow.successors(i):
+        branches = flow.successors(i)
+        for n, (j, edge) in enumerate(branches):
             attrs = []
+            if flow.steps[i].kind == "decision" and len(branches) > 1 and (i, j) not in back:
+                # Branches leave a diamond from different corners, so their labels do not collide.
+                attrs.append(f"tailport={_DECISION_PORTS[n % len(_DECISION_PORTS)]}")
             if edge is not None and edge.when:
                 attrs.append(
                     f"xlabel=<{_lines(edge.when, 12)}>" if (i, j) in back else f"label=<{_lines(edge.when, 12)}>"
