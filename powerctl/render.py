@@ -1,15 +1,11 @@
-"""Running Graphviz: many DOT texts in few `dot` processes, in parallel, with deterministic output.
+"""Running Graphviz: one `dot` process per flowchart, as many at a time as there are cores.
 
-Graphviz starts slowly (~30 ms a process, mostly fonts), so graphs are written to a temporary
-folder and drawn in batches, one `dot -O` run per batch, a batch per core at a time. Without a
-CJK font Graphviz still exits 0 and draws boxes, so fonts are checked with fontconfig first.
-
-Graphs drawn in one `dot` process share some state: a graph's exact layout can depend on the
-graphs before it in its batch and on the formats asked for. So batches are a function of the
-jobs alone (sorted by target, fixed size), never of the number of cores, and the order in which
-`dot` writes clusters (which varies between runs) is normalised in the SVG. PDFs are made from
-that SVG by rsvg-convert, because `dot`'s own PDFs are not stable from run to run. The same
-catalogue and the same options give byte-identical files on any machine with the same tools.
+Several graphs in one `dot` run would be about four times faster, but measured on Graphviz 2.43
+the layout of every graph after the first then changes from run to run (spline points, cluster
+order), and byte-identical output for the same catalogue is a requirement; a lone `dot` run is
+stable. PDFs are made from the SVG by rsvg-convert, because `dot`'s own PDFs are not stable
+either; their dates are fixed. Without a CJK font Graphviz still exits 0 and draws boxes, so
+fonts are checked with fontconfig first.
 """
 
 from __future__ import annotations
@@ -25,10 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
-BATCH = 16
-_CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster">\n.*?</g>\n', re.DOTALL)
-_PAGE_ID = re.compile(r'<g id="page\d+,\d+_graph0"')
-_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) ?\((D:[^)]*)\)")
+_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) ?\(((?:D:)?[0-9][^)]*)\)")
 _FIXED_DIGITS = b"20000101000000000000"
 
 
@@ -84,55 +77,35 @@ def fix_pdf_dates(data: bytes) -> bytes:
     def fixed(m: re.Match[bytes]) -> bytes:
         date = m.group(1)
         digits = iter(_FIXED_DIGITS)
-        new = bytes(next(digits) if 48 <= b <= 57 else b for b in date[2:])
-        return m.group(0).replace(date, b"D:" + new)
+        return m.group(0).replace(date, bytes(next(digits) if 48 <= b <= 57 else b for b in date))
 
     return _PDF_DATE.sub(fixed, data)
 
 
-def normalise_svg(text: str) -> str:
-    """One graph's SVG as a lone `dot` run writes it.
-
-    Several graphs in one `dot` process share counters, so a later graph gets its clusters in
-    another order and a page id; the drawing is the same. Clusters are put back in number order.
-    """
-    text = _PAGE_ID.sub('<g id="graph0"', text, count=1)
-    blocks = list(_CLUSTER.finditer(text))
-    if len(blocks) < 2:
-        return text
-    ordered = sorted(blocks, key=lambda m: int(m.group(1)))
-    start, end = blocks[0].start(), blocks[-1].end()
-    if text[start:end] != "".join(m.group(0) for m in blocks):
-        return text  # not one contiguous run of clusters: leave it as drawn
-    return text[:start] + "".join(m.group(0) for m in ordered) + text[end:]
-
-
-def _run_batch(folder: Path, jobs: Sequence[tuple[int, Job]], formats: Sequence[str], env: dict[str, str]) -> list[str]:
-    files = [f"{i}.dot" for i, _ in jobs]
+def _draw(folder: Path, number: int, job: Job, formats: Sequence[str], env: dict[str, str]) -> list[str]:
+    """Draw one graph in its own `dot` process; the problems, if any."""
     drawn = [fmt for fmt in formats if fmt != "pdf"]
     if "pdf" in formats and "svg" not in drawn:
         drawn.append("svg")  # the PDF is made from the SVG
-    cmd = ["dot", *(f"-T{fmt}" for fmt in drawn), "-O", *files]
-    proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env, timeout=600, check=False)
+    source = folder / f"{number}.dot"
+    source.write_text(job.dot, encoding="utf-8")
+    cmd = ["dot", *(f"-T{fmt}" for fmt in drawn), "-O", source.name]
+    proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env, timeout=300, check=False)
     problems = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("Warning")]
     if proc.returncode != 0 and not problems:
         problems = [f"dot 退出码 {proc.returncode}"]
-    for i, job in jobs:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        for fmt in drawn:
-            produced = folder / f"{i}.dot.{fmt}"
-            if not produced.is_file():
-                problems.append(f"{job.target.name}.{fmt} 没有生成")
+    job.target.parent.mkdir(parents=True, exist_ok=True)
+    for fmt in drawn:
+        produced = folder / f"{number}.dot.{fmt}"
+        if not produced.is_file():
+            problems.append(f"{job.target.name}.{fmt} 没有生成")
+            continue
+        if fmt == "svg" and "pdf" in formats:
+            problems.extend(_svg_to_pdf(produced, job.target.with_suffix(".pdf"), env))
+            if "svg" not in formats:
                 continue
-            if fmt == "svg":
-                svg = normalise_svg(produced.read_text(encoding="utf-8"))
-                produced.write_text(svg, encoding="utf-8")
-                if "pdf" in formats:
-                    problems.extend(_svg_to_pdf(produced, job.target.with_suffix(".pdf"), env))
-                if "svg" not in formats:
-                    continue
-            shutil.move(produced, job.target.with_suffix(f".{fmt}"))
-    return problems
+        shutil.move(produced, job.target.with_suffix(f".{fmt}"))
+    return [f"{job.target.name}: {p}" for p in problems]
 
 
 def _svg_to_pdf(svg: Path, pdf: Path, env: dict[str, str]) -> list[str]:
@@ -162,16 +135,11 @@ def render(
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="powerctl-render-") as tmp:
         folder = Path(tmp)
-        numbered = list(enumerate(sorted(jobs, key=lambda j: j.target.as_posix())))
-        for i, job in numbered:
-            (folder / f"{i}.dot").write_text(job.dot, encoding="utf-8")
-        batches = [numbered[k : k + BATCH] for k in range(0, len(numbered), BATCH)]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for batch, found in zip(
-                batches, pool.map(lambda b: _run_batch(folder, b, formats, env), batches), strict=True
-            ):
-                problems.extend(found)
+            futures = [pool.submit(_draw, folder, i, job, formats, env) for i, job in enumerate(jobs)]
+            for future in futures:
+                problems.extend(future.result())
                 if progress is not None:
-                    progress(len(batch))
+                    progress(1)
     if problems:
         raise RenderError("Graphviz 绘图失败：\n" + "\n".join(problems[:20]))

@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "catalogues"
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**(env if env is not None else os.environ), "PYTHONWARNINGS": "error"}
     env.pop("POWERCTL_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "powerctl", *args],
