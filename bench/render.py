@@ -65,8 +65,11 @@ def main() -> None:
         batched = n / (time.perf_counter() - started)
 
     print(f"powerctl render (one dot per diagram, {os.cpu_count()} at a time): {ours:7.1f} SVG/s")
-    print(f"peer: one dot per diagram, one at a time:          {one_core:7.1f} SVG/s  (powerctl ×{ours / one_core:.2f})")
-    print(f"peer: dot -O batches of 50, all cores (unstable):   {batched:7.1f} SVG/s  (powerctl ×{ours / batched:.2f})")
+    for label, rate in (
+        ("peer: one dot per diagram, one at a time:       ", one_core),
+        ("peer: dot -O batches of 50, all cores (unstable):", batched),
+    ):
+        print(f"{label} {rate:7.1f} SVG/s  (powerctl ×{ours / rate:.2f})")
 
 
 if __name__ == "__main__":
