@@ -15,9 +15,9 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff() -> None:
     ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
-    result = _run(ruff, "check", "powerctl", "tests")
+    result = _run(ruff, "check", "powerctl", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
-    result = _run(ruff, "format", "--check", "powerctl", "tests")
+    result = _run(ruff, "format", "--check", "powerctl", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
