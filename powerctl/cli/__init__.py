@@ -10,9 +10,11 @@ import sys
 
 import typer
 
+from powerctl.cli import compare as compare_cmd
 from powerctl.cli import laws as laws_cmd
 from powerctl.cli import render as render_cmd
 from powerctl.cli import rules as rules_cmd
+from powerctl.cli import stats as stats_cmd
 from powerctl.cli import validate as validate_cmd
 
 app = typer.Typer(
@@ -25,6 +27,8 @@ app = typer.Typer(
 )
 app.command("validate", help="校验职权目录：结构与全部规则，每个发现附文件:行:列。")(validate_cmd.command)
 app.command("render", help="绘制每项职权的权力运行流程图（SVG、PNG、PDF）。")(render_cmd.command)
+app.command("stats", help="清理情况统计：按类别、清理结果、承办机构、风险等级统计职权。")(stats_cmd.command)
+app.command("compare", help="对照：比较两个单位的职权目录，找出可能漏报或不一致的职权。")(compare_cmd.command)
 app.command("rules", help="列出全部规则，或显示一条规则的说明。")(rules_cmd.command)
 app.add_typer(laws_cmd.app, name="laws")
 

@@ -1,0 +1,140 @@
+"""`powerctl stats`: 清理情况统计, and with --risks the 廉政风险等级目录."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(message + "\n")
+    return typer.Exit(2)
+
+
+def command(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="目录文件或文件夹；默认为 catalogues/", show_default=False)
+    ] = None,
+    fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
+    risks: Annotated[bool, typer.Option("--risks", help="输出廉政风险等级目录")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）")] = None,
+) -> None:
+    from powerctl.cli.validate import default_paths, load_repo_config
+    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.stats import compute, risk_catalogue
+
+    config = load_repo_config()
+    try:
+        result = validate(paths or default_paths(config), config)
+    except (UsageError, RuleCrash) as exc:
+        raise _fail(str(exc)) from None
+    errors = result.report.counts()["error"]
+    if errors:
+        sys.stderr.write(f"注意：目录有 {errors} 个错误，有结构错误的职权未计入；运行 powerctl validate 查看\n")
+    if fmt is Format.xlsx:
+        if output is None:
+            raise _fail("xlsx 格式须用 -o 指定输出文件，例如 -o 统计.xlsx")
+        from powerctl.documents.stats_xlsx import write_risks, write_stats
+
+        if risks:
+            write_risks(risk_catalogue(result.units), output)
+        else:
+            write_stats(compute(result.units), output)
+        sys.stdout.write(f"已写入 {output}\n")
+        return
+    if risks:
+        text = _risks_text(result.units, fmt)
+    else:
+        stats = compute(result.units)
+        if fmt is Format.json:
+            text = json.dumps(stats.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        elif fmt is Format.markdown:
+            text = _stats_markdown(stats)
+        else:
+            text = _stats_text(stats)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"已写入 {output}\n")
+    else:
+        sys.stdout.write(text)
+
+
+DIMENSIONS = (
+    ("by_category", "职权类别"),
+    ("by_status", "清理结果"),
+    ("by_department", "承办机构"),
+    ("by_risk_level", "廉政风险点"),
+)
+
+
+def _stats_markdown(stats: object) -> str:
+    from powerctl.stats import Stats
+
+    assert isinstance(stats, Stats)
+    out = ["# 权力清单清理情况统计", ""]
+    blocks = [(u.unit.name, u.counts) for u in stats.units] + [("合计", stats.total)]
+    for name, counts in blocks:
+        data = counts.as_dict()
+        out += [f"## {name}", "", counts.sentence(), "", "| 统计项 | 分类 | 数量 |", "|---|---|---:|"]
+        for key, label in DIMENSIONS:
+            out += [f"| {label} | {k} | {v} |" for k, v in data[key].items()]
+        out += [f"| 无法律依据 | 建议废止 | {len(counts.without_basis)} |", ""]
+    return "\n".join(out)
+
+
+def _stats_text(stats: object) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from powerctl.stats import Stats
+
+    assert isinstance(stats, Stats)
+    buf = io.StringIO()
+    console = Console(file=buf, width=120, force_terminal=sys.stdout.isatty(), highlight=False)
+    blocks = [(u.unit.name, u.counts) for u in stats.units] + [("合计", stats.total)]
+    for name, counts in blocks:
+        data = counts.as_dict()
+        table = Table(title=f"{name}（{counts.total} 项）", title_justify="left", show_lines=False)
+        for label in ("统计项", "分类", "数量"):
+            table.add_column(label, justify="right" if label == "数量" else "left")
+        for key, label in DIMENSIONS:
+            for k, v in data[key].items():
+                table.add_row(label, k, str(v))
+        table.add_row("无法律依据", "建议废止", str(len(counts.without_basis)))
+        console.print(table)
+        console.print(counts.sentence(), soft_wrap=True)
+        console.print()
+    return buf.getvalue()
+
+
+def _risks_text(units: object, fmt: Format) -> str:
+    from powerctl.documents.stats_xlsx import RISK_HEADER
+    from powerctl.stats import risk_catalogue
+
+    rows = risk_catalogue(units)  # type: ignore[arg-type]
+    records = [
+        [str(i), r.unit, r.power, r.category, r.basis, r.point, r.level, r.measures, r.owner]
+        for i, r in enumerate(rows, start=1)
+    ]
+    if fmt is Format.json:
+        keys = ("no", "unit", "power", "category", "basis", "point", "level", "measures", "owner")
+        return json.dumps([dict(zip(keys, rec, strict=True)) for rec in records], ensure_ascii=False, indent=2) + "\n"
+    if fmt is Format.markdown:
+        lines = ["| " + " | ".join(RISK_HEADER) + " |", "|" + "---|" * len(RISK_HEADER)]
+        lines += ["| " + " | ".join(c.replace("|", "｜") for c in rec) + " |" for rec in records]
+        return "# 廉政风险等级目录\n\n" + "\n".join(lines) + "\n"
+    return "\n".join("　".join(rec) for rec in [list(RISK_HEADER), *records]) + "\n"
