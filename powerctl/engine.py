@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
@@ -115,6 +115,9 @@ class Options:
     select: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
     today: date = field(default_factory=date.today)
+    # --base: unit data at the base version by unit id, and the files to report on (changed ones).
+    base: Mapping[str, Any] | None = None
+    only_files: frozenset[str] | None = None
 
 
 def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
@@ -264,7 +267,11 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
             units.append(unit)
 
     ctx = RuleContext(
-        units=units, config=config, today=options.today, laws=_law_resolver(config, options.today, collector)
+        units=units,
+        config=config,
+        today=options.today,
+        laws=_law_resolver(config, options.today, collector),
+        base=options.base,
     )
     for unit in units:
         ctx.first_unit.setdefault(unit.id, unit)
@@ -280,6 +287,9 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
                 collector.add(unit.doc, spec.code, v.span, v.path, v.message, v.hint)
 
     findings = _apply_suppressions(collector, docs)
+    if options.only_files is not None:
+        keep = options.only_files
+        findings = [f for f in findings if str(FsPath(f.file).resolve()) in keep]
     powers = sum(
         len(d.data.get("powers") or [])
         for d in docs

@@ -181,6 +181,11 @@ class SchemaChecker:
             node = child
         return title, self._resolve(node)
 
+    def power_field(self, dotted: str) -> str:
+        """A power's field in words: 承诺时限（time_limit.promised）."""
+        title, _ = self.field_schema(("powers", 0, *dotted.split(".")))
+        return f"{title}（{dotted}）" if title else dotted
+
     def title(self, path: Path) -> str:
         title, _ = self.field_schema(path)
         name = next((p for p in reversed(path) if isinstance(p, str)), "")

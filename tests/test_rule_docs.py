@@ -32,7 +32,15 @@ DESIGN_CODES = {
     "T302": "fee-without-basis",
     "D401": "undisclosed-without-basis",
     "N601": "abbreviation-in-name",
+    "G501": "major-matter-not-collective",
+    "G502": "principal-handles-directly",
+    "G503": "no-separation-of-duties",
+    "G504": "risk-owner-rank",
+    "G505": "risk-without-measures",
+    "G506": "penalty-without-discretion",
+    "G507": "discretion-inconsistent",
     "N602": "duplicate-power-name",
+    "N603": "code-format",
 }
 
 

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     from powerctl.config import Config
+    from powerctl.engine import Options
 
 
 class Format(StrEnum):
+    auto = "auto"
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
 
 
 class FailOn(StrEnum):
@@ -61,7 +69,16 @@ def command(
         list[str] | None,
         typer.Argument(help="目录文件或文件夹；默认为仓库根目录下的 catalogues/", show_default=False),
     ] = None,
-    fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
+    fmt: Annotated[
+        Format, typer.Option("-f", "--format", help="输出格式；auto 在 GitHub Actions 中为 github，否则为 text")
+    ] = Format.auto,
+    outputs: Annotated[
+        list[str] | None,
+        typer.Option("-o", "--output", help="另外写一个文件，格式为 FORMAT=FILE，如 sarif=powerctl.sarif；可重复"),
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="只检查自该 git 版本以来改动的文件，并检查变更是否登记（C701）")
+    ] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="达到该级别的发现使退出码为 1")] = FailOn.error,
     select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则（代码或前缀，逗号分隔）")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则（代码或前缀，逗号分隔）")] = None,
@@ -76,13 +93,71 @@ def command(
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{today}」") from None
+    files = _outputs(outputs or [])
     config = load_repo_config()
+    targets = paths or default_paths(config)
     try:
-        result = validate(paths or default_paths(config), config, Options(_codes(select), _codes(ignore), day))
+        with tempfile.TemporaryDirectory(prefix="powerctl-base-") as tmp:
+            options = Options(_codes(select), _codes(ignore), day)
+            if base is not None:
+                options = _with_base(options, config, base, targets, Path(tmp))
+            result = validate(targets, config, options)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     except RuleCrash as exc:
         raise _fail(f"{exc}\n这是 powerctl 的缺陷，请报告；本次检查结果不可信。") from None
-    out = get(fmt.value)(result.report, sys.stdout.isatty())
-    sys.stdout.write(out)
+    name = fmt.value
+    if name == "auto":
+        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    sys.stdout.write(get(name)(result.report, sys.stdout.isatty()))
+    for out_name, path in files:
+        try:
+            path.write_text(get(out_name)(result.report, False), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"无法写入 {path}：{exc.strerror}") from None
     raise typer.Exit(int(result.report.exit_code(fail_on.value)))
+
+
+def _outputs(specs: list[str]) -> list[tuple[str, Path]]:
+    from powerctl.formatters import NAMES
+
+    out = []
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if not sep or not file or name not in NAMES:
+            raise _fail(f"-o 应写成 FORMAT=FILE（FORMAT 为 {'、'.join(NAMES)}），收到「{spec}」")
+        out.append((name, Path(file)))
+    return out
+
+
+def _with_base(options: Options, config: Config, ref: str, targets: list[str], tmp: Path) -> Options:
+    """Options for --base: the base version's units by id, and only the changed files reported."""
+    from dataclasses import replace
+
+    from powerctl.engine import UsageError, discover
+    from powerctl.gitrefs import GitError, changed_files, extract, is_ref
+    from powerctl.load import load_file
+
+    root = config.root
+    if not is_ref(root, ref):
+        raise UsageError(f"--base：「{ref}」不是 {root} 中的 git 版本（提交、分支或标签）")
+    try:
+        extract(root, ref, tmp)
+        changed = {str(p) for p in changed_files(root, ref)}
+    except GitError as exc:
+        raise UsageError(str(exc)) from exc
+    base: dict[str, Any] = {}
+    for target in targets:
+        rel = (
+            Path(target).resolve().relative_to(root.resolve())
+            if Path(target).resolve().is_relative_to(root.resolve())
+            else None
+        )
+        if rel is None or not (tmp / rel).exists():
+            continue
+        for file in discover([str(tmp / rel)]):
+            data = load_file(Path(file)).data
+            unit = data.get("unit") if isinstance(data, dict) else None
+            if isinstance(unit, dict) and isinstance(unit.get("id"), str):
+                base.setdefault(unit["id"], data)
+    return replace(options, base=base, only_files=frozenset(changed))

@@ -15,6 +15,8 @@ from powerctl.rules import (
     abbreviation_in_name,
     article_out_of_range,
     basis_level_too_low,
+    change_not_recorded,
+    change_report_overdue,
     code_format,
     dead_end_step,
     discretion_inconsistent,
@@ -78,6 +80,8 @@ _MODULES: tuple[ModuleType, ...] = (
     abbreviation_in_name,
     duplicate_power_name,
     code_format,
+    change_not_recorded,
+    change_report_overdue,
     unused_suppression,
 )
 

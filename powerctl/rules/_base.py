@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from powerctl.model import Loc, Unit
 from powerctl.span import Path, Span
@@ -38,6 +38,8 @@ class RuleContext:
     config: Config
     today: date
     laws: LawResolver
+    # With --base: each unit's data at the base version, by unit id (C701); None without --base.
+    base: Mapping[str, Any] | None = None
     # The unit that first used each unit id, for repository-wide uniqueness.
     first_unit: dict[str, Unit] = field(default_factory=dict)
 

@@ -1,0 +1,86 @@
+"""Semantic change between two versions of catalogues: units and powers added, removed, changed (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Data = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: tuple[str, ...]  # e.g. ("time_limit", "promised")
+    old: Any
+    new: Any
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass
+class PowerDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # power id → dotted field paths
+    details: dict[str, list[FieldChange]] = field(default_factory=dict)
+
+
+_MISSING = object()
+
+
+def field_changes(old: Any, new: Any, path: tuple[str, ...] = ()) -> list[FieldChange]:
+    """Changed leaves between two mappings; lists and scalars compare whole."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        out: list[FieldChange] = []
+        for key in [*old.keys(), *(k for k in new if k not in old)]:
+            a, b = old.get(key, _MISSING), new.get(key, _MISSING)
+            if a != b:
+                out.extend(field_changes(a, b, (*path, str(key))))
+        return out
+    return [FieldChange(path, None if old is _MISSING else old, None if new is _MISSING else new)]
+
+
+def _powers(data: Data) -> dict[str, Mapping[str, Any]]:
+    powers = data.get("powers") if isinstance(data, Mapping) else None
+    out: dict[str, Mapping[str, Any]] = {}
+    for p in powers if isinstance(powers, list) else []:
+        if isinstance(p, Mapping) and isinstance(p.get("id"), str):
+            out.setdefault(p["id"], p)
+    return out
+
+
+def power_changes(old: Data, new: Data) -> PowerDiff:
+    a, b = _powers(old), _powers(new)
+    diff = PowerDiff()
+    diff.added = [pid for pid in b if pid not in a]
+    diff.removed = [pid for pid in a if pid not in b]
+    for pid, power in b.items():
+        if pid in a and a[pid] != power:
+            changes = field_changes(a[pid], power)
+            diff.details[pid] = changes
+            diff.changed[pid] = [c.dotted for c in changes]
+    return diff
+
+
+@dataclass(frozen=True)
+class UnitDiff:
+    unit: str
+    status: str  # added | removed | changed
+    powers: PowerDiff
+
+
+def unit_changes(old: Mapping[str, Data], new: Mapping[str, Data]) -> list[UnitDiff]:
+    """Per unit id: what changed between two sets of unit data (only units that changed)."""
+    out: list[UnitDiff] = []
+    for uid in sorted(set(old) | set(new)):
+        if uid not in old:
+            out.append(UnitDiff(uid, "added", power_changes({}, new[uid])))
+        elif uid not in new:
+            out.append(UnitDiff(uid, "removed", power_changes(old[uid], {})))
+        elif old[uid] != new[uid]:
+            diff = power_changes(old[uid], new[uid])
+            out.append(UnitDiff(uid, "changed", diff))
+    return out
