@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from powerctl.config import Config
+from powerctl.config import Config, load_config
 from powerctl.engine import Options, validate
 from tests.conftest import CATALOGUES
 
@@ -32,6 +32,14 @@ def _power(data: Data, category: str, nth: int = 0) -> dict[str, Any]:
 def _non_end_step(power: dict[str, Any]) -> dict[str, Any]:
     steps = power["flow"]["steps"]
     return next(s for s in steps[1:] if s.get("kind") not in ("end", "start"))  # type: ignore[no-any-return]
+
+
+def _step(power: dict[str, Any], step_id: str) -> dict[str, Any]:
+    return next(s for s in power["flow"]["steps"] if s["id"] == step_id)  # type: ignore[no-any-return]
+
+
+def _risk(power: dict[str, Any], level: str) -> dict[str, Any]:
+    return next(r for r in power["risks"] if r["level"] == level)  # type: ignore[no-any-return]
 
 
 def e005(d: Data) -> tuple[str, str]:
@@ -118,6 +126,55 @@ def e003(d: Data) -> tuple[str, str]:
     return p["id"], "code"
 
 
+def g501(d: Data) -> tuple[str, str]:
+    p = _power(d, "重大事项决策")
+    assert p["major_matter"] == ["大额资金使用"]
+    collective = next(s for s in p["flow"]["steps"] if s["kind"] == "collective")
+    collective["kind"] = "decision"  # the party-group meeting still decides, but not as a collective step
+    return p["id"], "大额资金使用"
+
+
+def g502(d: Data) -> tuple[str, str]:
+    p = _power(d, "重大事项决策")
+    principal = next(post["id"] for post in d["unit"]["posts"] if post["rank"] == "主要领导")
+    _step(p, "yusuan")["post"] = principal  # the principal checks the budget himself
+    return p["id"], f"post: {principal}"
+
+
+def g503(d: Data) -> tuple[str, str]:
+    p = _power(d, "行政处罚")
+    decider = _step(p, "jueding")["post"]
+    sup = next(s for s in p["flow"]["supervision"] if s["at"] == "jueding")
+    sup["by"] = decider
+    return p["id"], f"by: {decider}"
+
+
+def g504(d: Data) -> tuple[str, str]:
+    p = _power(d, "行政处罚", 1)
+    _risk(p, "高")["owner"] = "fgg_gz"  # 内设机构负责人 owning a high risk
+    return p["id"], "owner: fgg_gz"
+
+
+def g505(d: Data) -> tuple[str, str]:
+    p = _power(d, "行政强制")
+    del _risk(p, "高")["measures"]
+    return p["id"], "level: 高"
+
+
+def g506(d: Data) -> tuple[str, str]:
+    p = _power(d, "行政处罚")
+    del p["discretion"]
+    return p["id"], f"id: {p['id']}"
+
+
+def g507(d: Data) -> tuple[str, str]:
+    p = _power(d, "行政处罚")
+    general = next(x for x in p["discretion"] if x["circumstance"] == "一般")
+    heavier = next(x for x in p["discretion"] if x["circumstance"] == "较重")
+    heavier["amount"]["min"] = general["amount"]["max"]  # the steps now share an endpoint
+    return p["id"], f"min: {general['amount']['max']}"
+
+
 CASES: dict[str, Callable[[Data], tuple[str, str]]] = {
     "E003": e003,
     "E005": e005,
@@ -132,6 +189,13 @@ CASES: dict[str, Callable[[Data], tuple[str, str]]] = {
     "D401": d401,
     "N601": n601,
     "N602": n602,
+    "G501": g501,
+    "G502": g502,
+    "G503": g503,
+    "G504": g504,
+    "G505": g505,
+    "G506": g506,
+    "G507": g507,
 }
 
 
@@ -163,8 +227,27 @@ def test_planted_defect_fires_on_the_right_power(code: str, original: Data, tmp_
         assert f.file == str(target)
         assert 1 <= f.line <= len(lines) and f.column >= 1
         assert any(n in lines[f.line - 1] for n in needle.split("|")), (f, lines[f.line - 1])
-    expected_exit = 0 if code in ("N601", "N602") else 1
+    expected_exit = 0 if code in ("N601", "N602", "G504") else 1  # warnings only
     assert int(result.report.exit_code()) == expected_exit
+
+
+def test_planted_code_format_with_profile(original: Data, tmp_path: Path) -> None:
+    """N603 needs a code profile: the copied repository gets a `.powerctl.yaml` with one."""
+    repo = _copy_repo(tmp_path)
+    (repo / ".powerctl.yaml").write_text(
+        'code_profile: {pattern: "^431381-[A-Z]{2}-[0-9]{4}$", description: 冷水江市事项编码}\n', encoding="utf-8"
+    )
+    data = copy.deepcopy(original)
+    p = _power(data, "行政检查")
+    p["code"] = p["code"].replace("431381-", "").replace("-", "")  # 431381-JC-0001 -> JC0001
+    target = repo / "catalogues" / SOURCE
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    result = validate([str(repo / "catalogues")], load_config(repo), Options(today=date(2026, 11, 22)))
+    lines = target.read_text(encoding="utf-8").splitlines()
+    hits = [f for f in result.report.findings if f.rule == "N603"]
+    assert [(f.file, f.power) for f in hits] == [(str(target), p["id"])]  # every other code fits the profile
+    assert f"code: {p['code']}" in lines[hits[0].line - 1]
+    assert int(result.report.exit_code()) == 1
 
 
 def _planted_text(tmp_path: Path, edit: Callable[[str], bytes]) -> list[tuple[str, int]]:

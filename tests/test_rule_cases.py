@@ -3,24 +3,28 @@
 A folder is validated in one run. A pass folder must be clean (no finding of any code). In a fail
 folder, each line where a finding is expected ends with a comment ``# expect: CODE[, CODE…]`` (read from
 the raw bytes, so GBK files can carry one); the marker may precede a ``# powerctl: disable=…`` directive
-on the same line, since that directive has to end the line.
+on the same line, since that directive has to end the line. A folder holding a `.powerctl.yaml` is
+validated with that config (e.g. the code profile N603 checks against); others with the defaults.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import cast
 
 import pytest
 
-from powerctl.config import Config
-from powerctl.engine import discover, validate
+from powerctl.config import CONFIG_NAME, Config, load_config
+from powerctl.engine import Options, discover, validate
 from powerctl.laws.index import build_index
+from powerctl.load import load_file
 from powerctl.report import ExitCode, Report, Severity
 from powerctl.rules import REGISTRY
 
 CASES = Path(__file__).parent / "rule_cases"
+TODAY = date(2026, 11, 22)  # date-dependent rules (C702) judge every case as of this day
 CORPUS = Path(__file__).parent / "fixtures" / "lawcorpus"
 MARKER = re.compile(r"#\s*expect:\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*)")
 
@@ -42,7 +46,16 @@ def _law_index(_cache_with_index: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def _run(folder: Path) -> Report:
     assert folder.is_dir(), f"missing case folder {folder.relative_to(CASES.parent)}"
-    report = validate([str(folder)], Config(root=folder)).report
+    config = load_config(folder) if (folder / CONFIG_NAME).is_file() else Config(root=folder)
+    # A `base/` folder beside pass/ and fail/ is the version the case is compared with (C701, as --base).
+    base_folder = folder.parent / "base"
+    base = None
+    if base_folder.is_dir():
+        base = {}
+        for file in discover([str(base_folder)]):
+            data = load_file(Path(file)).data
+            base[data["unit"]["id"]] = data
+    report = validate([str(folder)], config, Options(today=TODAY, base=base)).report
     assert report.files > 0, f"no catalogue files in {folder}"
     return report
 

@@ -1,6 +1,6 @@
 """## 检查什么
 
-行政裁量基准各档是否自洽：每档最低额不大于最高额；不同档的幅度不重叠（相邻两档的端点相同也算重叠，
+行政裁量基准各档是否自洽：每档最低额不大于最高额；不同档的幅度不重叠（同一档内按不同违法情形分列的几行可以重叠）（相邻两档的端点相同也算重叠，
 即前一档的 max 等于后一档的 min）；情节越重（轻微 < 一般 < 较重 < 严重）幅度不能越低。
 “万元”按 10000 元换算后比较，其他单位只与同单位比较。
 
@@ -72,8 +72,9 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                 hi = _range(higher)
                 if lo is None or hi is None or lo[0] != hi[0] or lo[1] > lo[2] or hi[1] > hi[2]:
                     continue
-                same = SEVERITY_ORDER.get(lower.circumstance) == SEVERITY_ORDER.get(higher.circumstance)
-                if not same and (hi[1] < lo[1] or hi[2] < lo[2]):
+                if SEVERITY_ORDER.get(lower.circumstance) == SEVERITY_ORDER.get(higher.circumstance):
+                    continue  # rows of one tier (sub-acts of the same circumstance) may overlap
+                if hi[1] < lo[1] or hi[2] < lo[2]:
                     message = f"情节更重的{_fmt(higher)}幅度低于{_fmt(lower)}"
                 elif hi[1] <= lo[2] and lo[1] <= hi[2]:
                     message = f"{_fmt(higher)}与{_fmt(lower)}幅度重叠"

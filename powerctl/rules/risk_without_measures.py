@@ -40,7 +40,7 @@ SUMMARY = "高、中风险点没有防控措施"
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     for power in unit.powers:
         for risk in power.risks:
-            if risk.level in ("高", "中") and not risk.measures:
+            if risk.level in ("高", "中") and not any(m.strip() for m in risk.measures):
                 yield Violation.at(
                     risk.loc,
                     "level",
