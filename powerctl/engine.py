@@ -14,10 +14,11 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
+from powerctl.cache import FileCache, cache_root, fingerprint
 from powerctl.config import Config
 from powerctl.laws.registry import builtin, load_local
 from powerctl.laws.resolve import LawResolver
-from powerctl.load import Document, LoadProblem, load_file
+from powerctl.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
 from powerctl.model import Unit, build_unit
 from powerctl.report import Finding, Report, Severity
 from powerctl.rules import REGISTRY
@@ -118,6 +119,7 @@ class Options:
     # --base: unit data at the base version by unit id, and the files to report on (changed ones).
     base: Mapping[str, Any] | None = None
     only_files: frozenset[str] | None = None
+    cache: bool = False  # reuse the load and schema stage of unchanged files (validate's --no-cache turns it off)
 
 
 def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
@@ -239,6 +241,31 @@ def _law_resolver(config: Config, today: date, collector: _Collector) -> LawReso
     return LawResolver([local.registry, builtin()], index, today)
 
 
+def _check_file(file: str, checker: SchemaChecker, cache: FileCache | None) -> tuple[Document, list[LoadProblem]]:
+    """Load and schema-check one file, through the cache when there is one."""
+    path = FsPath(file)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError:
+        unreadable = load_file(path, display=file)  # the loader words the error
+        return unreadable, list(unreadable.problems)
+    if cache is not None:
+        hit = cache.get(file, raw)
+        if hit is not None:
+            return hit[0], [*hit[0].problems, *hit[1]]
+    doc = load_bytes(file, raw)
+    problems: list[LoadProblem] = []
+    if not doc.problems:
+        problems = checker.check(doc)
+        stem = _stem_problem(doc)
+        if stem is not None:
+            problems.append(stem)
+    if cache is not None:
+        cache.put(file, raw, (doc, problems))
+    return doc, [*doc.problems, *problems]
+
+
 def validate(paths: Sequence[str], config: Config, options: Options | None = None) -> Validation:
     options = options or Options()
     unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in REGISTRY))
@@ -247,17 +274,12 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     files = discover(paths)
     collector = _Collector(config, options)
     checker = SchemaChecker.for_catalogues(config.categories)
+    cache = FileCache(cache_root(), fingerprint(checker.schema)) if options.cache else None
     docs: list[Document] = []
     units: list[Unit] = []
     for file in files:
-        doc = load_file(FsPath(file), display=file)
+        doc, problems = _check_file(file, checker, cache)
         docs.append(doc)
-        problems = list(doc.problems)
-        if not problems:
-            problems = checker.check(doc)
-            stem = _stem_problem(doc)
-            if stem is not None:
-                problems.append(stem)
         for p in problems:
             collector.add(doc, p.code, p.span, p.path, p.message, p.hint)
         if doc.problems or not isinstance(doc.data, dict):

@@ -20,6 +20,8 @@ import yaml
 
 from powerctl.span import Path, Span
 
+Pos = tuple[int, int, int, int]
+
 # CBaseLoader is libyaml's parser; only its event stream is used here.
 _Parser: Any = getattr(yaml, "CBaseLoader", None)
 C_PARSER = _Parser is not None
@@ -58,8 +60,10 @@ class Document:
     file: str
     text: str = ""
     data: Any = None
-    values: dict[Path, Span] = field(default_factory=dict)
-    keys: dict[Path, Span] = field(default_factory=dict)
+    # Positions as (line, column, end_line, end_column) tuples, 1-based: a Span is made only when asked
+    # for, since a province has millions of nodes and most are never reported.
+    values: dict[Path, Pos] = field(default_factory=dict)
+    keys: dict[Path, Pos] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     # Plain scalars that the core schema turned into numbers: their source text, for hints.
     plain_numbers: dict[Path, str] = field(default_factory=dict)
@@ -72,17 +76,17 @@ class Document:
         """The span of the value at path, or of its nearest ancestor that has one."""
         p = path
         while True:
-            s = self.values.get(p)
-            if s is not None:
-                return s
+            pos = self.values.get(p)
+            if pos is not None:
+                return Span(self.file, *pos)
             if not p:
                 return Span.point(self.file)
             p = p[:-1]
 
     def key_span(self, path: Path) -> Span:
         """The span of the key naming the value at path (for a sequence item: the item)."""
-        s = self.keys.get(path)
-        return s if s is not None else self.span(path)
+        pos = self.keys.get(path)
+        return Span(self.file, *pos) if pos is not None else self.span(path)
 
     def lines(self) -> list[str]:
         return self.text.splitlines()
@@ -153,12 +157,16 @@ def decode(file: str, raw: bytes) -> tuple[str | None, LoadProblem | None]:
         )
 
 
-def _mark_span(file: str, start: Any, end: Any) -> Span:
+def _mark_pos(start: Any, end: Any) -> Pos:
     line, col = start.line + 1, start.column + 1
     eline, ecol = end.line + 1, end.column + 1
     if (eline, ecol) < (line, col):
         eline, ecol = line, col
-    return Span(file, line, col, eline, ecol)
+    return (line, col, eline, ecol)
+
+
+def _mark_span(file: str, start: Any, end: Any) -> Span:
+    return Span(file, *_mark_pos(start, end))
 
 
 class _Frame:
@@ -182,7 +190,7 @@ class _Frame:
         self.start = start
         self.anchor = anchor
         self.key: str | None = None
-        self.key_span: Span | None = None
+        self.key_span: Pos | None = None
         self.size = 1
         self.dropped = dropped  # inside a node that is being skipped: build nothing
         self.skip = 0  # how many of the next child nodes to drop (a duplicate key's value, a complex key)
@@ -267,7 +275,7 @@ class _Builder:
         top = self.stack[-1]
         top.skip = nodes
 
-    def _place(self, value: Any, span: Span, path: Path, size: int) -> None:
+    def _place(self, value: Any, span: Pos, path: Path, size: int) -> None:
         if not self.stack:
             self.doc.data = value
             self.doc.values[()] = span
@@ -288,7 +296,7 @@ class _Builder:
 
     # -- events ----------------------------------------------------------------------------
     def scalar(self, ev: Any) -> None:
-        span = _mark_span(self.doc.file, ev.start_mark, ev.end_mark)
+        span = _mark_pos(ev.start_mark, ev.end_mark)
         path, is_key = self._slot()
         if path is None:
             self._dropped_done()
@@ -309,15 +317,15 @@ class _Builder:
             self.anchors[ev.anchor] = (value, 1)
         self._place(value, span, path, 1)
 
-    def key(self, key: str, span: Span) -> None:
+    def key(self, key: str, span: Pos) -> None:
         top = self.stack[-1]
         if key in top.container:
             first = self.doc.keys.get((*top.path, key))
-            where = f"（第一次出现在第 {first.line} 行）" if first else ""
+            where = f"（第一次出现在第 {first[0]} 行）" if first else ""
             self.doc.problems.append(
                 LoadProblem(
                     "E002",
-                    span,
+                    Span(self.doc.file, *span),
                     f"键「{key}」重复{where}",
                     "同一映射中每个键只能出现一次：合并两处内容，或删除重复的一处",
                 )
@@ -354,13 +362,14 @@ class _Builder:
         if frame.dropped:
             self._dropped_done()
             return
-        span = _mark_span(self.doc.file, frame.start, ev.end_mark)
+        span = _mark_pos(frame.start, ev.end_mark)
         if frame.anchor:
             self.anchors[frame.anchor] = (frame.container, frame.size)
         self._place(frame.container, span, frame.path, frame.size)
 
     def alias(self, ev: Any) -> None:
-        span = _mark_span(self.doc.file, ev.start_mark, ev.end_mark)
+        pos = _mark_pos(ev.start_mark, ev.end_mark)
+        span = Span(self.doc.file, *pos)
         path, is_key = self._slot()
         if path is None:
             self._dropped_done()
@@ -381,7 +390,7 @@ class _Builder:
                 f"别名展开后的节点超过 {MAX_ALIAS_EXPANSION} 个，疑似“YAML 炸弹”，已停止读取",
                 "职权目录不需要大量别名：把重复内容直接写出",
             )
-        self._place(value, span, path, size)
+        self._place(value, pos, path, size)
 
 
 def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:

@@ -38,7 +38,7 @@ class Loc:
         """The span of a field's value; for a field that is absent, the key of its parent."""
         p = (*self.path, *fields)
         if p in self.doc.values:
-            return self.doc.values[p]
+            return self.doc.span(p)
         return self.doc.key_span(self.path)
 
     def key(self, *fields: str | int) -> Span:

@@ -24,9 +24,9 @@ def test_yaml_12_core_schema() -> None:
 
 def test_positions_count_characters_not_bytes() -> None:
     doc = load_text("t.yaml", "unit:\n  name: 冷水江市城市管理局\n  id: 中文键后\n")
-    name = doc.values[("unit", "name")]
+    name = doc.span(("unit", "name"))
     assert (name.line, name.column, name.end_column) == (2, 9, 18)
-    assert doc.keys[("unit", "id")].column == 3
+    assert doc.key_span(("unit", "id")).column == 3
 
 
 def test_bom_is_accepted() -> None:

@@ -76,6 +76,7 @@ def command(
         list[str] | None,
         typer.Option("-o", "--output", help="另外写一个文件，格式为 FORMAT=FILE，如 sarif=powerctl.sarif；可重复"),
     ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取每个文件")] = False,
     base: Annotated[
         str | None, typer.Option("--base", help="只检查自该 git 版本以来改动的文件，并检查变更是否登记（C701）")
     ] = None,
@@ -98,7 +99,7 @@ def command(
     targets = paths or default_paths(config)
     try:
         with tempfile.TemporaryDirectory(prefix="powerctl-base-") as tmp:
-            options = Options(_codes(select), _codes(ignore), day)
+            options = Options(_codes(select), _codes(ignore), day, cache=not no_cache)
             if base is not None:
                 options = _with_base(options, config, base, targets, Path(tmp))
             result = validate(targets, config, options)
