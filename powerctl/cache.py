@@ -30,7 +30,9 @@ def cache_root() -> Path:
 
 def fingerprint(schema: Any) -> str:
     text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
-    parts = [__version__, sys.version, text]
+    # The code of the cached stage itself, so that an upgrade or a local edit never reads old entries.
+    code = [(Path(__file__).parent / name).read_bytes().hex() for name in ("load.py", "schema.py", "cache.py")]
+    parts = [__version__, sys.version, text, *code]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -65,7 +67,50 @@ class FileCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                # Positions are most of a document's size and are needed only for findings: they are
+                # rebuilt from the text when asked for.
+                doc, problems = entry
+                pickle.dump((doc.without_positions(), problems), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             return  # a read-only or full cache only costs speed
+
+
+def code_fingerprint() -> str:
+    """Every source and data file of the installed package and its schemas: any change invalidates."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(
+        [*package.rglob("*.py"), *package.rglob("*.yaml"), *(package.parent / "schemas").glob("*.json")]
+    ):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class RunCache:
+    """Whole-run results: the same files with the same bytes under the same context give the same report."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.report.pickle"
+
+    def get(self, key: str) -> Any:
+        try:
+            with self._path(key).open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            return

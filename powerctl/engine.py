@@ -6,7 +6,9 @@ here, after the rules: rules never decide severity or visibility.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
-from powerctl.cache import FileCache, cache_root, fingerprint
+from powerctl.cache import FileCache, RunCache, cache_root, code_fingerprint, fingerprint
 from powerctl.config import Config
 from powerctl.laws.registry import builtin, load_local
 from powerctl.laws.resolve import LawResolver
@@ -272,6 +274,12 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     if unknown:
         raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
     files = discover(paths)
+    run_cache = RunCache(cache_root()) if options.cache else None
+    run_key = _run_key(files, config, options) if run_cache is not None else None
+    if run_cache is not None and run_key is not None:
+        cached = run_cache.get(run_key)
+        if isinstance(cached, Report):
+            return Validation(docs=[], units=[], report=cached)
     collector = _Collector(config, options)
     checker = SchemaChecker.for_catalogues(config.categories)
     cache = FileCache(cache_root(), fingerprint(checker.schema)) if options.cache else None
@@ -318,4 +326,29 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if isinstance(d.data, dict) and isinstance(d.data.get("powers"), list)
     )
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
+    if run_cache is not None and run_key is not None:
+        run_cache.put(run_key, report)
     return Validation(docs=docs, units=units, report=report)
+
+
+def _run_key(files: Sequence[str], config: Config, options: Options) -> str | None:
+    """What decides a run's report: the files' names and bytes, the code, the config, the law registries
+    and index, the options and the day. None when something cannot be read (then nothing is cached)."""
+    from powerctl.laws.index import default_db_path
+
+    h = hashlib.sha256(code_fingerprint().encode())
+    try:
+        extra = [config.file] if config.file else []
+        for folder in config.law_paths:
+            extra.extend(sorted((config.root / folder).glob("*.y*ml")))
+        for name in [*files, *map(str, extra)]:
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            h.update(hashlib.sha256(FsPath(name).read_bytes()).digest())
+        index = default_db_path()
+        h.update(f"{index}:{index.stat().st_mtime_ns if index.exists() else 0}".encode())
+    except OSError:
+        return None
+    h.update(repr((sorted(options.select), sorted(options.ignore), options.today.isoformat())).encode())
+    h.update(pickle.dumps((options.base, sorted(options.only_files) if options.only_files else None)))
+    h.update(str(FsPath.cwd()).encode())
+    return h.hexdigest()

@@ -67,6 +67,18 @@ class Document:
     problems: list[LoadProblem] = field(default_factory=list)
     # Plain scalars that the core schema turned into numbers: their source text, for hints.
     plain_numbers: dict[Path, str] = field(default_factory=dict)
+    # Positions left out (a cached document): parse the text again the first time one is asked for.
+    positions_pending: bool = False
+
+    def without_positions(self) -> Document:
+        """A copy without the position tables, to store; they come back from the text on demand."""
+        return Document(self.file, self.text, self.data, {}, {}, self.problems, self.plain_numbers, True)
+
+    def _positions(self) -> None:
+        if self.positions_pending:
+            self.positions_pending = False
+            again = load_text(self.file, self.text)
+            self.values, self.keys = again.values, again.keys
 
     @property
     def ok(self) -> bool:
@@ -74,6 +86,7 @@ class Document:
 
     def span(self, path: Path) -> Span:
         """The span of the value at path, or of its nearest ancestor that has one."""
+        self._positions()
         p = path
         while True:
             pos = self.values.get(p)
@@ -83,8 +96,13 @@ class Document:
                 return Span.point(self.file)
             p = p[:-1]
 
+    def has_value(self, path: Path) -> bool:
+        self._positions()
+        return path in self.values
+
     def key_span(self, path: Path) -> Span:
         """The span of the key naming the value at path (for a sequence item: the item)."""
+        self._positions()
         pos = self.keys.get(path)
         return Span(self.file, *pos) if pos is not None else self.span(path)
 

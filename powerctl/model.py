@@ -37,7 +37,7 @@ class Loc:
     def at(self, *fields: str | int) -> Span:
         """The span of a field's value; for a field that is absent, the key of its parent."""
         p = (*self.path, *fields)
-        if p in self.doc.values:
+        if self.doc.has_value(p):
             return self.doc.span(p)
         return self.doc.key_span(self.path)
 
@@ -179,12 +179,14 @@ class Flow:
     supervision: tuple[Supervision, ...]
     rights: tuple[str, ...]
     complaint: tuple[Channel, ...] | None
+    # Step id → index in steps (the first step with that id).
+    index: Mapping[str, int] = field(compare=False, repr=False)
 
     def successors(self, index: int) -> list[tuple[int, Edge | None]]:
         """The steps that follow step ``index``: its ``next`` targets, else the next in the list."""
         step = self.steps[index]
         if step.next is not None:
-            ids = {s.id: i for i, s in enumerate(self.steps)}
+            ids = self.index
             return [(ids[e.to], e) for e in step.next if e.to in ids]
         if step.kind == "end" or index + 1 >= len(self.steps):
             return []
@@ -335,17 +337,22 @@ def _step(loc: Loc, d: Mapping[str, Any]) -> Step:
 
 def _flow(loc: Loc, d: Mapping[str, Any]) -> Flow:
     complaint = d.get("complaint")
+    steps = tuple(_step(loc.child("steps", i), s) for i, s in _items(d.get("steps")))
+    index: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        index.setdefault(step.id, i)
     return Flow(
         loc,
         d.get("kind", "外部"),
         _tuple_str(d.get("conditions")),
-        tuple(_step(loc.child("steps", i), s) for i, s in _items(d.get("steps"))),
+        steps,
         tuple(
             Supervision(loc.child("supervision", i), s["at"], s["by"], s["how"])
             for i, s in _items(d.get("supervision"))
         ),
         _tuple_str(d.get("rights")),
         _channels(loc.child("complaint"), complaint) if complaint is not None else None,
+        index,
     )
 
 

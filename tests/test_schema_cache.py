@@ -53,3 +53,23 @@ def test_damaged_cache_entries_are_ignored(tmp_path: Path) -> None:
         entry.write_bytes(b"not a pickle")
     again = run_cli("validate", "catalogues", "-f", "json", env=env)
     assert again.returncode == 0 and json.loads(again.stdout)["findings"] == []
+
+
+def test_cached_run_matches_and_follows_config_and_day(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    repo = tmp_path / "repo"
+    (repo / "catalogues").mkdir(parents=True)
+    text = (CATALOGUES / "hunan/loudi/lengshuijiang/lsj-cgj.yaml").read_text(encoding="utf-8")
+    late = text.replace(
+        "\nchanges:\n", "\nchanges:\n  - {date: 2026-11-02, items: [CF-001], kind: 调整, reason: 测试}\n", 1
+    )
+    (repo / "catalogues" / "lsj-cgj.yaml").write_text(late, encoding="utf-8")
+    args = ("validate", "-f", "json", "--today", "2026-11-22")
+    first = run_cli(*args, cwd=repo, env=env)
+    second = run_cli(*args, cwd=repo, env=env)
+    assert first.stdout == second.stdout and json.loads(first.stdout)["findings"] == []
+    later = run_cli("validate", "-f", "json", "--today", "2026-12-31", cwd=repo, env=env)
+    assert [f["rule"] for f in json.loads(later.stdout)["findings"]] == ["C702"]
+    (repo / ".powerctl.yaml").write_text("rules: {C702: warning}\n", encoding="utf-8")
+    relaxed = run_cli("validate", "-f", "json", "--today", "2026-12-31", cwd=repo, env=env)
+    assert [f["severity"] for f in json.loads(relaxed.stdout)["findings"]] == ["warning"]
