@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from jsonschema import Draft4Validator
 
 from powerctl.calendar import is_workday, working_day_deadline
@@ -145,3 +146,25 @@ def test_several_outputs_in_one_run(tmp_path: Path) -> None:
     junit = ET.fromstring(files["junit"].read_text(encoding="utf-8"))
     assert int(junit.get("failures", "0")) == len(findings)
     assert run_cli("validate", str(bad), "-o", "xml=out.xml").returncode == 2
+
+
+def test_init_scaffolds_a_repository_that_validates(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "new"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    made = run_cli("init", cwd=repo)
+    assert made.returncode == 0, made.stderr
+    for name in (".powerctl.yaml", ".pre-commit-config.yaml", ".gitlab-ci.yml", ".github/workflows/powerctl.yml"):
+        assert yaml.safe_load((repo / name).read_text(encoding="utf-8")), name
+    assert list((repo / "laws").glob("*.yaml")) and list((repo / "catalogues").rglob("*.yaml"))
+    checked = run_cli("validate", cwd=repo)
+    assert checked.returncode == 0, checked.stdout
+    again = run_cli("init", cwd=repo)
+    assert again.returncode == 2 and ".powerctl.yaml" in again.stderr
+
+
+def test_pre_commit_hook_definition() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "powerctl-validate" and hooks[0]["entry"] == "powerctl validate"

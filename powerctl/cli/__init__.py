@@ -12,6 +12,7 @@ import typer
 
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
+from powerctl.cli import init as init_cmd
 from powerctl.cli import laws as laws_cmd
 from powerctl.cli import render as render_cmd
 from powerctl.cli import rules as rules_cmd
@@ -31,6 +32,9 @@ app.command("render", help="绘制每项职权的权力运行流程图（SVG、P
 app.command("stats", help="清理情况统计：按类别、清理结果、承办机构、风险等级统计职权。")(stats_cmd.command)
 app.command("compare", help="对照：比较两个单位的职权目录，找出可能漏报或不一致的职权。")(compare_cmd.command)
 app.command("diff", help="比较两个版本的职权目录：哪些单位、职权、字段有变化。")(diff_cmd.command)
+app.command("init", help="建立一个新的职权目录仓库：示例单位、配置、本地法规库、pre-commit 和 CI 流水线。")(
+    init_cmd.command
+)
 app.command("rules", help="列出全部规则，或显示一条规则的说明。")(rules_cmd.command)
 app.add_typer(laws_cmd.app, name="laws")
 
