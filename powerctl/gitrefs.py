@@ -6,6 +6,7 @@ import io
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import Any
 
 
 class GitError(Exception):
@@ -43,3 +44,17 @@ def changed_files(root: Path, ref: str) -> list[Path]:
     names = _git(root, "diff", "--name-only", "-z", ref, "--").decode("utf-8").split("\0")
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z").decode("utf-8").split("\0")
     return sorted({(root / n).resolve() for n in [*names, *untracked] if n})
+
+
+def unit_data(folder: Path) -> dict[str, Any]:
+    """The loaded data of every catalogue file under ``folder``, by unit id (the first file wins)."""
+    from powerctl.engine import discover
+    from powerctl.load import load_file
+
+    units: dict[str, Any] = {}
+    for file in discover([str(folder)]) if folder.is_dir() else []:
+        data = load_file(Path(file)).data
+        unit = data.get("unit") if isinstance(data, dict) else None
+        if isinstance(unit, dict) and isinstance(unit.get("id"), str):
+            units.setdefault(unit["id"], data)
+    return units

@@ -135,9 +135,8 @@ def _with_base(options: Options, config: Config, ref: str, targets: list[str], t
     """Options for --base: the base version's units by id, and only the changed files reported."""
     from dataclasses import replace
 
-    from powerctl.engine import UsageError, discover
-    from powerctl.gitrefs import GitError, changed_files, extract, is_ref
-    from powerctl.load import load_file
+    from powerctl.engine import UsageError
+    from powerctl.gitrefs import GitError, changed_files, extract, is_ref, unit_data
 
     root = config.root
     if not is_ref(root, ref):
@@ -149,16 +148,8 @@ def _with_base(options: Options, config: Config, ref: str, targets: list[str], t
         raise UsageError(str(exc)) from exc
     base: dict[str, Any] = {}
     for target in targets:
-        rel = (
-            Path(target).resolve().relative_to(root.resolve())
-            if Path(target).resolve().is_relative_to(root.resolve())
-            else None
-        )
-        if rel is None or not (tmp / rel).exists():
-            continue
-        for file in discover([str(tmp / rel)]):
-            data = load_file(Path(file)).data
-            unit = data.get("unit") if isinstance(data, dict) else None
-            if isinstance(unit, dict) and isinstance(unit.get("id"), str):
-                base.setdefault(unit["id"], data)
+        resolved = Path(target).resolve()
+        if resolved.is_relative_to(root.resolve()):
+            for uid, data in unit_data(tmp / resolved.relative_to(root.resolve())).items():
+                base.setdefault(uid, data)
     return replace(options, base=base, only_files=frozenset(changed))
