@@ -1,0 +1,358 @@
+"""一表: a unit's 行政权力目录 (internally also the 涉密不宜公开 and 廉政风险 lists) as XLSX, HTML and PDF,
+all made from the same ``Table`` records, so that every format shows the same rows under the same header."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment
+from powerctl.documents.rows import COLUMNS, rows
+from powerctl.stats import risk_catalogue
+from powerctl.textwrap_cjk import wrap
+
+SHEET = "行政权力目录"
+SECRET_SHEET = "涉密不宜公开权力目录"
+RISK_SHEET = "廉政风险等级目录"
+TEMPLATE = "documents/table.html.j2"
+PUBLIC_SCOPE = "社会公开"
+
+# Columns shown under one heading in a two-level header.
+GROUPS = {"法定时限": "办理时限", "承诺时限": "办理时限"}
+
+# Widths in Excel character units (a CJK character takes about two); HTML uses them as proportions.
+WIDTHS: dict[str, float] = {
+    "序号": 5.5,
+    "事项编码": 9,
+    "职权名称": 14,
+    "职权类别": 9,
+    "职权来源依据": 27,
+    "实施主体": 11,
+    "承办机构": 9,
+    "责任岗位": 17,
+    "法定时限": 11.5,
+    "承诺时限": 11.5,
+    "收费依据及标准": 17,
+    "公开范围/形式/时限": 13,
+    "清理结果": 6,
+    "备注": 9,
+}
+CENTRED = frozenset({"序号", "事项编码", "职权类别", "法定时限", "承诺时限", "清理结果", "风险等级", "公开范围"})
+
+SECRET_COLUMNS = ("序号", "职权名称", "职权类别", "公开范围", "不公开理由", "不公开依据")
+SECRET_WIDTHS: dict[str, float] = {
+    "序号": 5.5,
+    "职权名称": 30,
+    "职权类别": 12,
+    "公开范围": 10,
+    "不公开理由": 50,
+    "不公开依据": 40,
+}
+
+RISK_COLUMNS = ("序号", "职权名称", "职权类别", "职权依据", "风险点", "风险等级", "防控措施", "责任岗位")
+RISK_WIDTHS: dict[str, float] = {
+    "序号": 5.5,
+    "职权名称": 20,
+    "职权类别": 9,
+    "职权依据": 32,
+    "风险点": 30,
+    "风险等级": 9,
+    "防控措施": 42,
+    "责任岗位": 16,
+}
+
+FONT = "宋体"
+FIXED_TIME = datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
+_LINE_PT = 13.5  # height of one line of 10pt text in a row, in points
+_PAD_PT = 6.0
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    label: str
+    column: int  # first column, 0-based
+    rowspan: int
+    colspan: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the document: its heading, columns, widths and body text (identical in every format)."""
+
+    sheet: str  # worksheet name
+    title: str  # heading above the table
+    columns: tuple[str, ...]
+    widths: tuple[float, ...]
+    body: tuple[tuple[str, ...], ...]
+
+    @property
+    def header_rows(self) -> int:
+        return 2 if any(c in GROUPS for c in self.columns) else 1
+
+    @property
+    def top(self) -> list[HeaderCell]:
+        return header(self.columns)[0]
+
+    @property
+    def bottom(self) -> list[HeaderCell]:
+        return header(self.columns)[1]
+
+    @property
+    def percents(self) -> list[str]:
+        total = sum(self.widths)
+        return [f"{100 * w / total:.2f}%" for w in self.widths]
+
+    @property
+    def aligns(self) -> list[str]:
+        return ["c" if c in CENTRED else "l" for c in self.columns]
+
+
+def header(columns: Sequence[str]) -> tuple[list[HeaderCell], list[HeaderCell]]:
+    """The two header rows: grouped columns get a spanning heading over their own; others span both rows."""
+    depth = 2 if any(c in GROUPS for c in columns) else 1
+    top: list[HeaderCell] = []
+    bottom: list[HeaderCell] = []
+    i = 0
+    while i < len(columns):
+        group = GROUPS.get(columns[i])
+        if group is None:
+            top.append(HeaderCell(columns[i], i, depth, 1))
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and GROUPS.get(columns[j]) == group:
+            j += 1
+        top.append(HeaderCell(group, i, 1, j - i))
+        bottom.extend(HeaderCell(columns[k], k, 1, 1) for k in range(i, j))
+        i = j
+    return top, bottom
+
+
+def tables(docs: UnitDocs) -> list[Table]:
+    """The catalogue table; for the internal audience also the 涉密不宜公开权力目录 and the 廉政风险等级目录."""
+    unit = docs.unit
+    out = [
+        Table(
+            SHEET,
+            f"{unit.name}行政权力目录",
+            COLUMNS,
+            tuple(WIDTHS.get(c, 10) for c in COLUMNS),
+            tuple(tuple(r.cells()) for r in rows(docs)),
+        )
+    ]
+    if docs.public:
+        return out
+    secret: list[tuple[str, ...]] = []
+    for power in docs.powers:
+        if power.disclosure.scope == PUBLIC_SCOPE:
+            continue
+        sec = power.secrecy
+        reason = sec.reason if sec is not None and sec.reason else "（未写理由）"
+        basis = citation_text(sec.basis) if sec is not None and sec.basis is not None else "（未写依据）"
+        secret.append((str(len(secret) + 1), power.name, power.category, power.disclosure.scope, reason, basis))
+    out.append(
+        Table(
+            SECRET_SHEET,
+            f"{unit.name}涉密不宜公开权力目录",
+            SECRET_COLUMNS,
+            tuple(SECRET_WIDTHS[c] for c in SECRET_COLUMNS),
+            tuple(secret),
+        )
+    )
+    names = {p.name for p in docs.powers}
+    risks = [r for r in risk_catalogue([unit]) if r.power in names]
+    out.append(
+        Table(
+            RISK_SHEET,
+            f"{unit.name}廉政风险等级目录",
+            RISK_COLUMNS,
+            tuple(RISK_WIDTHS[c] for c in RISK_COLUMNS),
+            tuple(
+                (str(i), r.power, r.category, r.basis, r.point, r.level, r.measures, r.owner)
+                for i, r in enumerate(risks, start=1)
+            ),
+        )
+    )
+    return out
+
+
+# -- XLSX ----------------------------------------------------------------------------------------
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a CJK character is two)."""
+    return len(wrap(text, max(2, int(width) - 2))) if text else 1
+
+
+def _height(lines: int) -> float:
+    return max(20.0, lines * _LINE_PT + _PAD_PT)
+
+
+def _write_table(ws: Worksheet, table: Table, label: str) -> None:
+    ncols = len(table.columns)
+    depth = table.header_rows
+    title = ws.cell(row=1, column=1, value=f"{table.title}（{label}）")
+    title.font = Font(name=FONT, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 32
+
+    head_font = Font(name=FONT, size=10, bold=True)
+    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    top, bottom = header(table.columns)
+    need = [0.0, 0.0]  # height each header row needs for its own one-row cells
+    spanning: list[float] = []  # heights needed by cells that span both rows
+    for level, cells in enumerate((top, bottom)):
+        for h in cells:
+            row = 2 + level
+            ws.cell(row=row, column=h.column + 1, value=h.label)
+            width = sum(table.widths[h.column : h.column + h.colspan])
+            height = _height(_lines(h.label, width))
+            if h.rowspan > 1 or h.colspan > 1:
+                ws.merge_cells(
+                    start_row=row,
+                    start_column=h.column + 1,
+                    end_row=row + h.rowspan - 1,
+                    end_column=h.column + h.colspan,
+                )
+            if h.rowspan > 1:
+                spanning.append(height)
+            else:
+                need[level] = max(need[level], height)
+    for head_row in ws.iter_rows(min_row=2, max_row=1 + depth, max_col=ncols):
+        for cell in head_row:
+            cell.font = head_font
+            cell.alignment = head_align
+            cell.fill = _HEAD_FILL
+            cell.border = _BORDER
+    heights = [max(18.0, n) for n in need[:depth]]
+    lacking = max([0.0, *spanning]) - sum(heights)
+    for level in range(depth):
+        ws.row_dimensions[2 + level].height = heights[level] + max(0.0, lacking) / depth
+
+    body_font = Font(name=FONT, size=10)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    aligns = [centre if a == "c" else left for a in table.aligns]
+    first = 2 + depth
+    body = table.body or (("无", *([""] * (ncols - 1))),)
+    for r, values in enumerate(body, start=first):
+        lines = 1
+        for c, text in enumerate(values, start=1):
+            value: str | int = int(text) if table.columns[c - 1] == "序号" and text.isdigit() else text
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.font = body_font
+            cell.alignment = aligns[c - 1]
+            cell.border = _BORDER
+            lines = max(lines, _lines(text, table.widths[c - 1]))
+        # openpyxl does not size rows to their wrapped text: estimate the lines from the column widths.
+        ws.row_dimensions[r].height = _height(lines)
+    if not table.body:
+        ws.merge_cells(start_row=first, start_column=1, end_row=first, end_column=ncols)
+        ws.cell(row=first, column=1).alignment = centre
+
+    for i, w in enumerate(table.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = f"A{first}"
+    ws.print_title_rows = f"2:{1 + depth}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.page_margins.footer = 0.3
+    footer = ws.oddFooter
+    assert footer is not None
+    footer.center.text = "第 &P 页，共 &N 页"
+    footer.center.size = 9
+    footer.center.font = f"{FONT},Regular"
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same archive with every entry's time and attributes fixed, in the same order."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def xlsx_bytes(docs: UnitDocs) -> bytes:
+    """The workbook as bytes; the same documents give the same bytes."""
+    wb = Workbook()
+    label = AUDIENCE_ZH[docs.audience]
+    for i, table in enumerate(tables(docs)):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        assert ws is not None
+        ws.title = table.sheet
+        _write_table(ws, table, label)
+    wb.properties.creator = "powerctl"
+    wb.properties.title = f"{docs.unit.name}行政权力目录（{label}）"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return _fixed_zip(buffer.getvalue())
+
+
+def write_xlsx(docs: UnitDocs, path: Path) -> None:
+    path.write_bytes(xlsx_bytes(docs))
+
+
+# -- HTML and PDF --------------------------------------------------------------------------------
+
+
+def html(docs: UnitDocs) -> str:
+    """A standalone, print-ready page (A4 landscape, header repeated on every page, no external resources)."""
+    label = AUDIENCE_ZH[docs.audience]
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(
+            unit=docs.unit,
+            label=label,
+            title=f"{docs.unit.name}行政权力目录（{label}）",
+            tables=tables(docs),
+        )
+    )
+
+
+def pdf_bytes(html_text: str) -> bytes:
+    import weasyprint  # type: ignore[import-untyped]  # slow to import: only when a PDF is made
+
+    # No base URL: the page may not load anything from the file system or the network.
+    data = weasyprint.HTML(string=html_text).write_pdf()
+    assert isinstance(data, bytes)
+    return data
+
+
+def write_pdf(html_text: str, path: Path) -> None:
+    path.write_bytes(pdf_bytes(html_text))
