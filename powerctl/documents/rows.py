@@ -1,0 +1,129 @@
+"""The rows of 一表 (行政权力目录): one plain record per power, shared by XLSX, HTML/PDF and the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from powerctl.documents.context import UnitDocs, citation_text
+from powerctl.model import Power, Unit
+
+COLUMNS = (
+    "序号",
+    "事项编码",
+    "职权名称",
+    "职权类别",
+    "职权来源依据",
+    "实施主体",
+    "承办机构",
+    "责任岗位",
+    "法定时限",
+    "承诺时限",
+    "收费依据及标准",
+    "公开范围/形式/时限",
+    "清理结果",
+    "备注",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    no: int
+    power_id: str
+    code: str
+    name: str
+    category: str
+    basis: str
+    subject: str
+    department: str
+    posts: str
+    statutory: str
+    promised: str
+    fee: str
+    disclosure: str
+    status: str
+    remark: str
+
+    def cells(self) -> list[str]:
+        return [
+            str(self.no),
+            self.code,
+            self.name,
+            self.category,
+            self.basis,
+            self.subject,
+            self.department,
+            self.posts,
+            self.statutory,
+            self.promised,
+            self.fee,
+            self.disclosure,
+            self.status,
+            self.remark,
+        ]
+
+
+def _posts(unit: Unit, power: Power) -> str:
+    if power.flow is None:
+        return ""
+    names: dict[str, None] = {}
+    for step in power.flow.steps:
+        post = unit.post(step.post)
+        if post is not None and post.rank not in ("外部",):
+            names.setdefault(post.name, None)
+    return "、".join(names)
+
+
+def _fee(power: Power) -> str:
+    if not power.fee.charged:
+        return "不收费"
+    basis = citation_text(power.fee.basis) if power.fee.basis else "（未写依据）"
+    return f"{basis}；{power.fee.standard or ''}".rstrip("；")
+
+
+def _disclosure(power: Power) -> str:
+    d = power.disclosure
+    parts = [d.scope]
+    if d.forms:
+        parts.append("、".join(d.forms))
+    if d.within_days:
+        parts.append(f"{d.within_days}日内")
+    return "／".join(parts)
+
+
+def _remark(power: Power, docs: UnitDocs) -> str:
+    notes = []
+    if power.parent:
+        # Only a parent the audience may see is named (a public table never names an undisclosed power).
+        parent = next((p for p in docs.powers if p.id == power.parent), None)
+        notes.append(f"子项，主项：{parent.name}" if parent else "子项")
+    if power.major_matter:
+        notes.append("三重一大：" + "、".join(power.major_matter))
+    return "；".join(notes)
+
+
+def rows(docs: UnitDocs) -> list[Row]:
+    unit = docs.unit
+    departments = {d.id: d.name for d in unit.departments}
+    out = []
+    for no, power in enumerate(docs.powers, start=1):
+        tl = power.time_limit
+        out.append(
+            Row(
+                no=no,
+                power_id=power.id,
+                code=power.code or "",
+                name=power.name,
+                category=power.category,
+                basis="；".join(dict.fromkeys(citation_text(c) for c in power.basis)),
+                subject=power.subject or unit.name,
+                department=departments.get(power.department, power.department),
+                posts=_posts(unit, power),
+                statutory=f"{tl.statutory}个{tl.unit}" if tl.statutory is not None else "无",
+                promised=f"{tl.promised}个{tl.unit}",
+                fee=_fee(power),
+                disclosure=_disclosure(power),
+                status=power.status,
+                remark=_remark(power, docs),
+            )
+        )
+    return out
