@@ -18,8 +18,7 @@ from typing import Any
 
 from powerctl.cache import FileCache, RunCache, cache_root, code_fingerprint, fingerprint
 from powerctl.config import Config
-from powerctl.laws.registry import builtin, load_local
-from powerctl.laws.resolve import LawResolver
+from powerctl.laws.resolve import LawResolver, open_resolver
 from powerctl.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
 from powerctl.model import Unit, build_unit
 from powerctl.report import Finding, Report, Severity
@@ -111,6 +110,7 @@ class Validation:
     docs: list[Document]
     units: list[Unit]
     report: Report
+    laws: LawResolver | None = None  # the resolver the rules used (None for a cached run)
 
 
 @dataclass(frozen=True)
@@ -231,16 +231,15 @@ def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list
 
 def _law_resolver(config: Config, today: date, collector: _Collector) -> LawResolver:
     """Local laws/*.yaml (their problems become findings), the built-in facts, and the corpus index."""
-    from powerctl.laws.index import LawIndex, LawIndexError
+    from powerctl.laws.index import LawIndexError
 
-    local = load_local(config.root, config.law_paths)
-    for doc, problem in local.problems:
-        collector.add(doc, problem.code, problem.span, problem.path, problem.message, problem.hint)
     try:
-        index = LawIndex.open()
+        resolver, local = open_resolver(config.root, config.law_paths, today)
     except LawIndexError as exc:
         raise UsageError(str(exc)) from exc
-    return LawResolver([local.registry, builtin()], index, today)
+    for doc, problem in local.problems:
+        collector.add(doc, problem.code, problem.span, problem.path, problem.message, problem.hint)
+    return resolver
 
 
 def _check_file(file: str, checker: SchemaChecker, cache: FileCache | None) -> tuple[Document, list[LoadProblem]]:
@@ -296,13 +295,8 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if unit is not None:
             units.append(unit)
 
-    ctx = RuleContext(
-        units=units,
-        config=config,
-        today=options.today,
-        laws=_law_resolver(config, options.today, collector),
-        base=options.base,
-    )
+    laws = _law_resolver(config, options.today, collector)
+    ctx = RuleContext(units=units, config=config, today=options.today, laws=laws, base=options.base)
     for unit in units:
         ctx.first_unit.setdefault(unit.id, unit)
     for spec in REGISTRY.values():
@@ -328,7 +322,7 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
     if run_cache is not None and run_key is not None:
         run_cache.put(run_key, report)
-    return Validation(docs=docs, units=units, report=report)
+    return Validation(docs=docs, units=units, report=report, laws=laws)
 
 
 def _run_key(files: Sequence[str], config: Config, options: Options) -> str | None:

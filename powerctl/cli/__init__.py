@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from powerctl.cli import bundle as bundle_cmd
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
 from powerctl.cli import init as init_cmd
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.command("validate", help="校验职权目录：结构与全部规则，每个发现附文件:行:列。")(validate_cmd.command)
 app.command("render", help="绘制每项职权的权力运行流程图（SVG、PNG、PDF）。")(render_cmd.command)
+app.command("bundle", help="生成“四个一”成果包：一表、一图、一件、一盘（含静态网站）。")(bundle_cmd.command)
 app.command("stats", help="清理情况统计：按类别、清理结果、承办机构、风险等级统计职权。")(stats_cmd.command)
 app.command("compare", help="对照：比较两个单位的职权目录，找出可能漏报或不一致的职权。")(compare_cmd.command)
 app.command("diff", help="比较两个版本的职权目录：哪些单位、职权、字段有变化。")(diff_cmd.command)

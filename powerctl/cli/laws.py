@@ -22,20 +22,18 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _resolver(today: date) -> LawResolver:
     from powerctl.config import ConfigError, find_root, load_config
-    from powerctl.laws.index import LawIndex, LawIndexError
-    from powerctl.laws.registry import builtin, load_local
-    from powerctl.laws.resolve import LawResolver
+    from powerctl.laws.index import LawIndexError
+    from powerctl.laws.resolve import open_resolver
 
     try:
         config = load_config(find_root(Path.cwd()))
-        index = LawIndex.open()
+        resolver, local = open_resolver(config.root, config.law_paths, today)
     except (ConfigError, LawIndexError) as exc:
         raise _fail(str(exc)) from None
-    local = load_local(config.root, config.law_paths)
     for _, problem in local.problems:
         where = f"{problem.span.file}:{problem.span.line}:{problem.span.column}"
         sys.stderr.write(f"{where}: {problem.message}（已跳过）\n")
-    return LawResolver([local.registry, builtin()], index, today)
+    return resolver
 
 
 @app.command("index", help="把 LawRefBook 格式的法律文本库读入本地索引（SQLite，含全文检索）。")

@@ -13,9 +13,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from powerctl.laws.citation import ArticleRef, parse_article, quote_matches
-from powerctl.laws.registry import Law, Registry
+from powerctl.laws.registry import Law, LocalRegistry, Registry, builtin, load_local
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from powerctl.laws.index import IndexedLaw, LawIndex
 
 INDEX_LABEL = "法律文本索引"
@@ -163,3 +165,14 @@ class LawResolver:
             f"引文与《{found.law.name}》{ref.label()}的现行文本不一致",
             f"现行文本：{text[:120]}{'…' if len(text) > 120 else ''}",
         )
+
+
+def open_resolver(root: Path, law_paths: Sequence[str], today: date) -> tuple[LawResolver, LocalRegistry]:
+    """The repository's local laws, the built-in facts and the corpus index (when built), in that order.
+
+    Raises LawIndexError when an index exists but cannot be read.
+    """
+    from powerctl.laws.index import LawIndex
+
+    local = load_local(root, law_paths)
+    return LawResolver([local.registry, builtin()], LawIndex.open(), today), local

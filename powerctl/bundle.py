@@ -1,0 +1,209 @@
+"""The four ones (四个一) of a unit, built by one staged function into a folder renamed into place at the end.
+
+load → validate (done by the caller) → 一表 tables → 一图 flowcharts → 一件 basis → site → source data →
+(变更说明) → 一盘 archive → manifest. A failed or interrupted build leaves the previous bundle untouched.
+A public bundle holds nothing of a power whose disclosure scope is not 社会公开: the documents, the
+flowcharts, the site, the source data and the archive are all made from the audience's powers only.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from powerctl.documents import basis as basis
+from powerctl.documents import site as site
+from powerctl.documents import table as table
+from powerctl.documents.context import UnitDocs, audience_powers
+from powerctl.graph import DrawOptions, flow_dot
+from powerctl.laws.resolve import LawResolver
+from powerctl.model import Unit
+from powerctl.render import Job, fix_pdf_dates, render
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FLOW_FORMATS = ("svg", "png", "pdf")
+
+
+class BundleError(Exception):
+    """A stage failed; the message names it (exit code 2). The previous bundle is left as it was."""
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    unit: str
+    folder: Path
+    files: int
+    powers: int
+
+
+def _kind(rel: str) -> str:
+    top = rel.split("/", 1)[0]
+    return {"一表": "table", "一图": "flowchart", "一件": "basis", "site": "site", "源数据": "source"}.get(top, "other")
+
+
+def _power_of(rel: str, ids: set[str]) -> str | None:
+    stem = Path(rel).stem
+    return stem if stem in ids else None
+
+
+def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
+    """The unit's data with only the audience's powers, and change records naming only them."""
+    out = copy.deepcopy(dict(data))
+    out["powers"] = [p for p in out.get("powers") or [] if isinstance(p, dict) and p.get("id") in keep]
+    changes = []
+    for entry in out.get("changes") or []:
+        if isinstance(entry, dict):
+            items = [i for i in entry.get("items") or [] if i in keep]
+            if items:
+                changes.append({**entry, "items": items})
+    if changes:
+        out["changes"] = changes
+    else:
+        out.pop("changes", None)
+    return out
+
+
+def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool) -> dict[str, Path]:
+    jobs = []
+    svgs: dict[str, Path] = {}
+    for power in docs.powers:
+        if power.flow is None or not power.flow.steps:
+            continue
+        target = folder / power.id
+        jobs.append(Job(flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font)), target))
+        svgs[power.id] = target.with_suffix(".svg")
+    render(jobs, FLOW_FORMATS)
+    if svgs:
+        combined = folder / "全部流程图.pdf"
+        proc = subprocess.run(
+            ["rsvg-convert", "-f", "pdf", "-o", str(combined), *map(str, svgs.values())],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise BundleError(f"合并流程图 PDF 失败：{proc.stderr.strip()[:300]}")
+        combined.write_bytes(fix_pdf_dates(combined.read_bytes()))
+    return svgs
+
+
+def _zip(stage: Path, target: Path) -> None:
+    """A reproducible zip: sorted entries, fixed times and permissions."""
+    files = sorted(p for p in stage.rglob("*") if p.is_file() and p != target)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(stage).as_posix(), ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+
+
+def _manifest(stage: Path, unit: Unit, audience: str, source_commit: str | None, ids: set[str]) -> None:
+    files = []
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        rel = path.relative_to(stage).as_posix()
+        data = path.read_bytes()
+        kind = "archive" if rel.endswith(".zip") and "/" not in rel else _kind(rel)
+        files.append(
+            {
+                "path": rel,
+                "kind": kind,
+                "power": _power_of(rel, ids) if kind in ("flowchart", "site") else None,
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    manifest = {"version": 1, "unit": unit.id, "audience": audience, "source_commit": source_commit, "files": files}
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    (stage / "manifest.json").write_text(text, encoding="utf-8")
+
+
+def build_unit_bundle(
+    unit: Unit,
+    out: Path,
+    audience: str,
+    laws: LawResolver,
+    *,
+    font: str,
+    source_commit: str | None = None,
+    changes_markdown: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BundleResult:
+    """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed."""
+    step = progress or (lambda _: None)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-", dir=out))
+    stage_name = "准备"
+    try:
+        powers = audience_powers(unit, audience)
+        ids = {p.id for p in powers}
+        docs = UnitDocs(unit, powers, audience, laws, {p: f"一图/{p}.svg" for p in ids})
+
+        stage_name = "一表"
+        step(stage_name)
+        (stage / "一表").mkdir()
+        table.write_xlsx(docs, stage / "一表" / "权力清单.xlsx")
+        page = table.html(docs)
+        (stage / "一表" / "权力清单.html").write_text(page, encoding="utf-8")
+        table.write_pdf(page, stage / "一表" / "权力清单.pdf")
+
+        stage_name = "一图"
+        step(stage_name)
+        (stage / "一图").mkdir()
+        svgs = _flowcharts(docs, stage / "一图", font, internal=audience == "internal")
+
+        stage_name = "一件"
+        step(stage_name)
+        (stage / "一件").mkdir()
+        basis.write_docx(docs, stage / "一件" / "依据文件汇编.docx")
+        (stage / "一件" / "依据文件汇编.html").write_text(basis.html(docs), encoding="utf-8")
+
+        stage_name = "网站"
+        step(stage_name)
+        site.write_site(docs, stage / "site", svgs)
+
+        stage_name = "源数据"
+        step(stage_name)
+        (stage / "源数据").mkdir()
+        data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
+        source = data if audience == "internal" else public_source(data, ids)
+        text = yaml.safe_dump(source, allow_unicode=True, sort_keys=False, width=120)
+        (stage / "源数据" / f"{unit.id}.yaml").write_text(text, encoding="utf-8")
+        if changes_markdown is not None:
+            (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")
+
+        stage_name = "一盘"
+        step(stage_name)
+        _zip(stage, stage / f"{unit.id}-{audience}.zip")
+        _manifest(stage, unit, audience, source_commit, ids)
+
+        files = sum(1 for p in stage.rglob("*") if p.is_file())
+        target = out / unit.id
+        old = out / f".{unit.id}.old-{os.getpid()}"
+        if target.exists():
+            target.rename(old)
+        stage.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return BundleResult(unit.id, target, files, len(powers))
+    except BundleError:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    except Exception as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise BundleError(f"单位 {unit.id} 的“{stage_name}”阶段失败：{type(exc).__name__}: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise

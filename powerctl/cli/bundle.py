@@ -1,0 +1,101 @@
+"""`powerctl bundle`: the four ones (四个一) of every unit, for one audience."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Audience(StrEnum):
+    public = "public"
+    internal = "internal"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    sys.stderr.write(message + "\n")
+    return typer.Exit(code)
+
+
+def command(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="目录文件或文件夹；默认为 catalogues/", show_default=False)
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录：<目录>/<单位标识>/")] = Path("bundle"),
+    audience: Annotated[
+        Audience, typer.Option("--audience", help="public：社会公开版（只含社会公开的职权）；internal：内部版")
+    ] = Audience.public,
+    previous: Annotated[
+        str | None, typer.Option("--previous", help="与该 git 版本比较，附上变更说明（变更说明.md）")
+    ] = None,
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help="目录有错误时也生成")] = False,
+) -> None:
+    from rich.console import Console
+
+    from powerctl.bundle import FLOW_FORMATS, BundleError, build_unit_bundle, public_source
+    from powerctl.cli.validate import default_paths, load_repo_config
+    from powerctl.diff import unit_changes
+    from powerctl.diff_report import as_markdown
+    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.formatters import get
+    from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
+    from powerctl.render import RenderError, check_tools
+
+    config = load_repo_config()
+    try:
+        check_tools(config.font_family, FLOW_FORMATS)
+        result = validate(paths or default_paths(config), config)
+    except RenderError as exc:
+        raise _fail(str(exc)) from None
+    except (UsageError, RuleCrash) as exc:
+        raise _fail(str(exc)) from None
+    if result.report.counts()["error"] and not allow_errors:
+        sys.stdout.write(get("text")(result.report, sys.stdout.isatty()))
+        raise _fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
+    assert result.laws is not None
+    base: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if previous is not None:
+            if not is_ref(config.root, previous):
+                raise _fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
+            try:
+                extract(config.root, previous, Path(tmp))
+            except GitError as exc:
+                raise _fail(str(exc)) from None
+            base = unit_data(Path(tmp) / "catalogues")
+    commit = head_commit(config.root)
+    console = Console(stderr=True)
+    for unit in result.units:
+        notes = None
+        if previous is not None:
+            data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
+            old = base.get(unit.id)
+            if audience is Audience.public:
+                keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
+                data = public_source(data, keep)
+                old = public_source(old, keep) if isinstance(old, dict) else old
+            diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
+            notes = as_markdown(diffs, {unit.id: unit.name}, previous, commit[:12] if commit else None)
+        try:
+            with console.status(f"{unit.name}：生成成果包", spinner="dots") as status:
+
+                def progress(stage: str, name: str = unit.name) -> None:
+                    status.update(f"{name}：{stage}")
+
+                built = build_unit_bundle(
+                    unit,
+                    out,
+                    audience.value,
+                    result.laws,
+                    font=config.font_family,
+                    source_commit=commit,
+                    changes_markdown=notes,
+                    progress=progress,
+                )
+        except BundleError as exc:
+            raise _fail(str(exc)) from None
+        sys.stdout.write(f"{unit.name}：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")

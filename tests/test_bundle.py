@@ -1,0 +1,142 @@
+"""`powerctl bundle`: the four ones per unit — layout, manifest, reproducibility, no leak in public bundles."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CATALOGUES, run_cli
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None or shutil.which("rsvg-convert") is None,
+    reason="Graphviz (dot) and rsvg-convert are needed to draw the flowcharts of a bundle",
+)
+
+SECRET_ID = "ZD-001"  # 内部公开 in lsj-cgj: never in its public bundle
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for audience in ("public", "internal"):
+        folder = tmp_path_factory.mktemp(audience)
+        result = run_cli("bundle", "catalogues", "-o", str(folder), "--audience", audience, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        out[audience] = folder
+    return out
+
+
+def _secret_name() -> str:
+    import yaml
+
+    data = yaml.safe_load((CATALOGUES / "hunan/loudi/lengshuijiang/lsj-cgj.yaml").read_text(encoding="utf-8"))
+    power = next(p for p in data["powers"] if p["id"] == SECRET_ID)
+    assert power["disclosure"]["scope"] != "社会公开"
+    return str(power["name"])
+
+
+def _texts(path: Path) -> str:
+    """Every word a file carries: plain text, the XML inside xlsx/docx/zip, the text layer of a PDF."""
+    data = path.read_bytes()
+    if path.suffix in (".xlsx", ".docx", ".zip"):
+        with zipfile.ZipFile(path) as zf:
+            parts = [f"{info.filename}\n" for info in zf.infolist()]
+            for info in zf.infolist():
+                inner = zf.read(info)
+                if info.filename.endswith((".xlsx", ".docx")):
+                    nested = (
+                        path.parent / f".nested-{hashlib.sha256(inner).hexdigest()[:8]}{Path(info.filename).suffix}"
+                    )
+                    nested.write_bytes(inner)
+                    parts.append(_texts(nested))
+                    nested.unlink()
+                elif info.filename.endswith(".pdf"):
+                    parts.append(_pdf_text(inner))
+                else:
+                    parts.append(inner.decode("utf-8", "ignore"))
+            return "".join(parts)
+    if path.suffix == ".pdf":
+        return _pdf_text(data)
+    return data.decode("utf-8", "ignore")
+
+
+def _pdf_text(data: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the text of PDFs")
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
+    for audience, out in bundles.items():
+        units = sorted(p.name for p in out.iterdir() if p.is_dir())
+        assert units == ["lsj-cgj", "lsj-zhadu", "lsj-zhadu-xxc"]
+        assert not [p for p in out.iterdir() if p.name.startswith(".")], "a staging folder was left behind"
+        for unit in units:
+            folder = out / unit
+            for rel in (
+                "一表/权力清单.xlsx",
+                "一表/权力清单.html",
+                "一表/权力清单.pdf",
+                "一件/依据文件汇编.docx",
+                "一件/依据文件汇编.html",
+                "site/index.html",
+                f"源数据/{unit}.yaml",
+                "一图/全部流程图.pdf",
+                f"{unit}-{audience}.zip",
+            ):
+                assert (folder / rel).is_file(), rel
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            assert (manifest["version"], manifest["unit"], manifest["audience"]) == (1, unit, audience)
+            listed = {f["path"]: f for f in manifest["files"]}
+            on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
+            assert set(listed) == on_disk
+            for rel, entry in listed.items():
+                data = (folder / rel).read_bytes()
+                assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+            flow = [f for f in manifest["files"] if f["kind"] == "flowchart" and f["power"]]
+            assert flow, "flowcharts carry their power id"
+            with zipfile.ZipFile(folder / f"{unit}-{audience}.zip") as zf:
+                names = set(zf.namelist())
+                assert names == on_disk - {f"{unit}-{audience}.zip"}
+                assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_public_bundle_holds_nothing_of_undisclosed_powers(bundles: dict[str, Path]) -> None:
+    name = _secret_name()
+    public = bundles["public"] / "lsj-cgj"
+    for path in sorted(p for p in public.rglob("*") if p.is_file()):
+        assert SECRET_ID not in path.name
+        text = _texts(path)
+        assert name not in text, path
+        assert SECRET_ID not in text, path
+    internal = bundles["internal"] / "lsj-cgj"
+    assert name in (internal / "一表" / "权力清单.html").read_text(encoding="utf-8")
+    assert (internal / "一图" / f"{SECRET_ID}.svg").is_file()
+
+
+def test_same_input_gives_identical_bundles(bundles: dict[str, Path], tmp_path: Path) -> None:
+    again = run_cli("bundle", "catalogues", "-o", str(tmp_path), "--audience", "public", timeout=600)
+    assert again.returncode == 0, again.stderr
+    first = bundles["public"]
+    for path in sorted(p for p in first.rglob("*") if p.is_file()):
+        rel = path.relative_to(first)
+        assert (tmp_path / rel).read_bytes() == path.read_bytes(), rel
+
+
+def test_errors_refuse_the_bundle_and_failures_keep_the_old_one(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(CATALOGUES, repo / "catalogues")
+    out = tmp_path / "out"
+    assert run_cli("bundle", "-o", str(out), cwd=repo, timeout=600).returncode == 0
+    before = {p: p.read_bytes() for p in (out / "lsj-zhadu").rglob("*") if p.is_file()}
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("level: 乡级", "level: 镇级"), encoding="utf-8")
+    refused = run_cli("bundle", "-o", str(out), cwd=repo, timeout=600)
+    assert refused.returncode == 1 and "E003" in refused.stdout
+    assert {p: p.read_bytes() for p in (out / "lsj-zhadu").rglob("*") if p.is_file()} == before
