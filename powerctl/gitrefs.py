@@ -58,3 +58,11 @@ def unit_data(folder: Path) -> dict[str, Any]:
         if isinstance(unit, dict) and isinstance(unit.get("id"), str):
             units.setdefault(unit["id"], data)
     return units
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit the working tree is on, or None outside git."""
+    try:
+        return _git(root, "rev-parse", "HEAD").decode().strip() or None
+    except GitError:
+        return None

@@ -1,0 +1,54 @@
+"""What every document of a unit's bundle is made from: the unit, the audience's powers, the laws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from powerctl.laws.resolve import LawResolver
+from powerctl.model import Citation, Power, Unit
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+AUDIENCES = ("public", "internal")
+AUDIENCE_ZH = {"public": "社会公开版", "internal": "内部版"}
+
+
+@dataclass(frozen=True)
+class UnitDocs:
+    unit: Unit
+    powers: tuple[Power, ...]  # the audience's powers, in catalogue order
+    audience: str  # public | internal
+    laws: LawResolver  # resolve citations; its index (when built) has article texts
+    flowcharts: dict[str, str]  # power id → path of its SVG, relative to the unit's bundle folder
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+
+def audience_powers(unit: Unit, audience: str) -> tuple[Power, ...]:
+    """A public bundle holds only powers whose disclosure scope is 社会公开; an internal one holds all."""
+    if audience == "internal":
+        return unit.powers
+    return tuple(p for p in unit.powers if p.disclosure.scope == "社会公开")
+
+
+def citation_text(c: Citation) -> str:
+    article = c.article if isinstance(c.article, str) else f"第{c.article}条"
+    return f"《{c.law}》{article}"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment: templates/ folder, autoescape, undefined names are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
