@@ -140,3 +140,50 @@ def test_errors_refuse_the_bundle_and_failures_keep_the_old_one(tmp_path: Path) 
     refused = run_cli("bundle", "-o", str(out), cwd=repo, timeout=600)
     assert refused.returncode == 1 and "E003" in refused.stdout
     assert {p: p.read_bytes() for p in (out / "lsj-zhadu").rglob("*") if p.is_file()} == before
+
+
+def test_a_failing_stage_leaves_the_previous_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from powerctl.bundle import BundleError, build_unit_bundle
+    from powerctl.config import Config
+    from powerctl.documents import basis
+    from powerctl.engine import validate
+    from powerctl.laws.registry import builtin
+    from powerctl.laws.resolve import LawResolver
+
+    units = validate([str(CATALOGUES)], Config(root=CATALOGUES.parent)).units
+    unit = next(u for u in units if u.id == "lsj-zhadu")
+    laws = LawResolver([builtin()], None, date(2026, 11, 22))
+    built = build_unit_bundle(unit, tmp_path, "public", laws, font="Noto Sans CJK SC")
+    before = {p: p.read_bytes() for p in built.folder.rglob("*") if p.is_file()}
+
+    def broken(*args: object) -> None:
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(basis, "write_docx", broken)
+    with pytest.raises(BundleError, match="一件"):
+        build_unit_bundle(unit, tmp_path, "public", laws, font="Noto Sans CJK SC")
+    assert {p: p.read_bytes() for p in built.folder.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lsj-zhadu"]
+
+
+def test_previous_adds_the_change_note(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(CATALOGUES, repo / "catalogues")
+    env_git = ["-c", "user.name=t", "-c", "user.email=t@x"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", *env_git, "commit", "-qm", "v1"], cwd=repo, check=True)
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "time_limit: {statutory: 20, promised: 15, unit: 工作日}"
+    assert old in text
+    path.write_text(text.replace(old, old.replace("promised: 15", "promised: 14"), 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("bundle", "-o", str(out), "--previous", "HEAD", "--allow-errors", cwd=repo, timeout=600)
+    assert result.returncode == 0, result.stderr
+    note = (out / "lsj-zhadu" / "变更说明.md").read_text(encoding="utf-8")
+    assert "承诺时限" in note and "15 → 14" in note

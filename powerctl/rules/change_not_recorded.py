@@ -29,7 +29,6 @@ from typing import Any
 from powerctl.diff import power_changes
 from powerctl.model import Loc, Unit
 from powerctl.rules._base import RuleContext, Violation
-from powerctl.schema import SchemaChecker
 
 CODE = "C701"
 NAME = "change-not-recorded"
@@ -66,6 +65,8 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
             what = "新增"
             where = "id"
         elif fields:
+            from powerctl.schema import SchemaChecker  # only when there is something to say: it is slow to import
+
             describe = SchemaChecker.for_catalogues().power_field
             what = "修改了" + "、".join(describe(f) for f in fields)
             where = fields[0].split(".")[0]
