@@ -145,6 +145,8 @@ def build_unit_bundle(
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed."""
     step = progress or (lambda _: None)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(f".{unit.id}.building-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-", dir=out))
     stage_name = "准备"
     try:

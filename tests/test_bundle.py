@@ -134,12 +134,13 @@ def test_errors_refuse_the_bundle_and_failures_keep_the_old_one(tmp_path: Path) 
     shutil.copytree(CATALOGUES, repo / "catalogues")
     out = tmp_path / "out"
     assert run_cli("bundle", "-o", str(out), cwd=repo, timeout=600).returncode == 0
-    before = {p: p.read_bytes() for p in (out / "lsj-zhadu").rglob("*") if p.is_file()}
+    assert sorted(p.name for p in out.iterdir()) == ["internal", "public"]  # both audiences by default
+    before = {p: p.read_bytes() for p in (out / "public" / "lsj-zhadu").rglob("*") if p.is_file()}
     path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("level: 乡级", "level: 镇级"), encoding="utf-8")
     refused = run_cli("bundle", "-o", str(out), cwd=repo, timeout=600)
     assert refused.returncode == 1 and "E003" in refused.stdout
-    assert {p: p.read_bytes() for p in (out / "lsj-zhadu").rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in (out / "public" / "lsj-zhadu").rglob("*") if p.is_file()} == before
 
 
 def test_a_failing_stage_leaves_the_previous_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,5 +186,78 @@ def test_previous_adds_the_change_note(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("bundle", "-o", str(out), "--previous", "HEAD", "--allow-errors", cwd=repo, timeout=600)
     assert result.returncode == 0, result.stderr
-    note = (out / "lsj-zhadu" / "变更说明.md").read_text(encoding="utf-8")
+    note = (out / "public" / "lsj-zhadu" / "变更说明.md").read_text(encoding="utf-8")
     assert "承诺时限" in note and "15 → 14" in note
+
+
+CANARIES = ("金丝雀甲", "金丝雀乙", "canary-alpha", "canary-beta")
+
+
+def test_canaries_of_undisclosed_powers_never_reach_the_public_bundle(tmp_path: Path) -> None:
+    """One 不予公开 and one 内部公开 power carry canary words in every field; none may surface."""
+    import yaml
+
+    repo = tmp_path / "repo"
+    shutil.copytree(CATALOGUES, repo / "catalogues")
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-cgj.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    secret = next(p for p in data["powers"] if p["id"] == "CF-002")
+    internal = next(p for p in data["powers"] if p["id"] == SECRET_ID)
+    secret["disclosure"] = {"scope": "不予公开", "forms": [], "within_days": 0}
+    secret["secrecy"] = {
+        "reason": "涉及执法秘密" + CANARIES[2],
+        "basis": {"law": "中华人民共和国保守国家秘密法", "article": "第十三条", "role": "实施依据"},
+    }
+    renamed: dict[str, str] = {}
+    for power, word, latin in ((secret, CANARIES[0], CANARIES[2]), (internal, CANARIES[1], CANARIES[3])):
+        power["name"] = f"{power['name']}{word}"
+        new_id = f"{power['id']}-{latin}".upper()
+        renamed[power["id"]] = new_id
+        power["id"] = new_id
+        for step in power["flow"]["steps"]:
+            step["does"] = f"{step.get('does', '')}{word}"
+        for risk in power.get("risks", []):
+            risk["point"] = f"{risk['point']}{word}"
+    for change in data.get("changes", []):
+        change["items"] = [renamed.get(i, i) for i in change["items"]]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("bundle", "-o", str(out), cwd=repo, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    words = [*CANARIES, *(c.upper() for c in CANARIES)]
+    public = out / "public"
+    checked = 0
+    for file in sorted(p for p in public.rglob("*") if p.is_file()):
+        text = file.name + _texts(file)
+        for word in words:
+            assert word not in text, (file, word)
+        checked += 1
+    assert checked > 50
+    inside = (out / "internal" / "lsj-cgj" / "一表" / "权力清单.html").read_text(encoding="utf-8")
+    assert CANARIES[0] in inside and CANARIES[1] in inside
+
+
+def test_a_killed_build_leaves_the_old_bundle(tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    assert run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "powerctl", "bundle", "catalogues", "-o", str(out), "--audience", "public"],
+        cwd=CATALOGUES.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".*.building-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".building-" not in str(p)} == before
+    again = run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600)
+    assert again.returncode == 0 and not list(out.glob(".*"))

@@ -27,8 +27,13 @@ def command(
     ] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录：<目录>/<单位标识>/")] = Path("bundle"),
     audience: Annotated[
-        Audience, typer.Option("--audience", help="public：社会公开版（只含社会公开的职权）；internal：内部版")
-    ] = Audience.public,
+        Audience | None,
+        typer.Option(
+            "--audience",
+            help="public：社会公开版（只含社会公开的职权）；internal：内部版。"
+            "不写时两版都生成，分别放在 <目录>/public/ 和 <目录>/internal/",
+        ),
+    ] = None,
     previous: Annotated[
         str | None, typer.Option("--previous", help="与该 git 版本比较，附上变更说明（变更说明.md）")
     ] = None,
@@ -69,12 +74,13 @@ def command(
             base = unit_data(Path(tmp) / "catalogues")
     commit = head_commit(config.root)
     console = Console(stderr=True)
-    for unit in result.units:
+    targets = [(audience, out)] if audience is not None else [(a, out / a.value) for a in Audience]
+    for (kind, folder), unit in ((t, u) for t in targets for u in result.units):
         notes = None
         if previous is not None:
             data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
             old = base.get(unit.id)
-            if audience is Audience.public:
+            if kind is Audience.public:
                 keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
                 data = public_source(data, keep)
                 old = public_source(old, keep) if isinstance(old, dict) else old
@@ -88,8 +94,8 @@ def command(
 
                 built = build_unit_bundle(
                     unit,
-                    out,
-                    audience.value,
+                    folder,
+                    kind.value,
                     result.laws,
                     font=config.font_family,
                     source_commit=commit,
@@ -98,4 +104,5 @@ def command(
                 )
         except BundleError as exc:
             raise _fail(str(exc)) from None
-        sys.stdout.write(f"{unit.name}：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")
+        label = "社会公开版" if kind is Audience.public else "内部版"
+        sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")

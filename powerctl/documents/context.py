@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -52,3 +53,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def literal(cell: Any) -> None:
+    """Keep a spreadsheet cell's text as text: a catalogue value starting with = never becomes a formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from powerctl.documents.context import literal
 from powerctl.stats import RiskRow, Stats
 
 FONT = "宋体"
@@ -40,6 +41,7 @@ def _table(
         r = ws.max_row
         lines = 1
         for col, cell in enumerate(ws[r], start=1):
+            literal(cell)
             cell.font = Font(name=FONT, size=10)
             cell.alignment = _WRAP
             cell.border = _BORDER

@@ -17,7 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment, literal
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.stats import risk_catalogue
 from powerctl.textwrap_cjk import wrap
@@ -256,6 +256,7 @@ def _write_table(ws: Worksheet, table: Table, label: str) -> None:
         for c, text in enumerate(values, start=1):
             value: str | int = int(text) if table.columns[c - 1] == "序号" and text.isdigit() else text
             cell = ws.cell(row=r, column=c, value=value)
+            literal(cell)
             cell.font = body_font
             cell.alignment = aligns[c - 1]
             cell.border = _BORDER
