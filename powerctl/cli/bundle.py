@@ -10,15 +10,12 @@ from typing import Annotated
 
 import typer
 
+from powerctl.cli._common import fail
+
 
 class Audience(StrEnum):
     public = "public"
     internal = "internal"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(code)
 
 
 def command(
@@ -55,22 +52,22 @@ def command(
         check_tools(config.font_family, FLOW_FORMATS)
         result = validate(paths or default_paths(config), config)
     except RenderError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if result.report.counts()["error"] and not allow_errors:
         sys.stdout.write(get("text")(result.report, sys.stdout.isatty()))
-        raise _fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
+        raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
     assert result.laws is not None
     base: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if previous is not None:
             if not is_ref(config.root, previous):
-                raise _fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
+                raise fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
             try:
                 extract(config.root, previous, Path(tmp))
             except GitError as exc:
-                raise _fail(str(exc)) from None
+                raise fail(str(exc)) from None
             base = unit_data(Path(tmp) / "catalogues")
     commit = head_commit(config.root)
     console = Console(stderr=True)
@@ -103,6 +100,6 @@ def command(
                     progress=progress,
                 )
         except BundleError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         label = "社会公开版" if kind is Audience.public else "内部版"
         sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from powerctl.cli._common import fail
+
 if TYPE_CHECKING:
     from powerctl.compare import Comparison
     from powerctl.model import Unit
@@ -21,17 +23,12 @@ class Format(StrEnum):
     json = "json"
 
 
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(2)
-
-
 def _unit(given: str, units: list[Unit]) -> Unit:
     path = Path(given)
     for unit in units:
         if unit.id == given or (path.exists() and Path(unit.file).resolve() == path.resolve()):
             return unit
-    raise _fail(
+    raise fail(
         f"找不到单位「{given}」：写单位目录文件的路径或单位标识；该文件也可能有结构错误（运行 powerctl validate）"
     )
 
@@ -52,7 +49,7 @@ def command(
             paths += default_paths(config)
         result = validate(sorted(set(paths)), config)
     except (UsageError, RuleCrash) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     comparison = compare(_unit(a, result.units), _unit(b, result.units))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(comparison.as_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from powerctl.cli._common import fail
+
 if TYPE_CHECKING:
     from powerctl.config import Config
 
@@ -19,11 +21,6 @@ class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(2)
 
 
 def _units(config: Config, version: str | None, tmp: Path) -> dict[str, Any]:
@@ -39,10 +36,10 @@ def _units(config: Config, version: str | None, tmp: Path) -> dict[str, Any]:
         try:
             extract(config.root, version, tmp)
         except GitError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         folder = tmp / "catalogues"
     else:
-        raise _fail(f"「{version}」既不是文件夹，也不是 {config.root} 中的 git 版本")
+        raise fail(f"「{version}」既不是文件夹，也不是 {config.root} 中的 git 版本")
     return unit_data(folder)
 
 

@@ -9,15 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from powerctl.cli._common import fail
+
 if TYPE_CHECKING:
     from powerctl.laws.resolve import LawResolver
 
 app = typer.Typer(help="法律法规库：建立文本索引、核对引用、查看条文、全文检索。", no_args_is_help=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(code)
 
 
 def _resolver(today: date) -> LawResolver:
@@ -29,7 +26,7 @@ def _resolver(today: date) -> LawResolver:
         config = load_config(find_root(Path.cwd()))
         resolver, local = open_resolver(config.root, config.law_paths, today)
     except (ConfigError, LawIndexError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     for _, problem in local.problems:
         where = f"{problem.span.file}:{problem.span.line}:{problem.span.column}"
         sys.stderr.write(f"{where}: {problem.message}（已跳过）\n")
@@ -49,7 +46,7 @@ def index_command(
 
     target = db or default_db_path()
     if not corpus.is_dir():
-        raise _fail(f"目录不存在：{corpus}")
+        raise fail(f"目录不存在：{corpus}")
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("建立索引", total=None)
@@ -59,7 +56,7 @@ def index_command(
 
             stats = build_index(corpus, target, step)
     except LawIndexError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     sys.stdout.write(
         f"已建立索引 {target}：{stats.laws} 部法律法规、{stats.versions} 个版本、{stats.articles} 条，"
         f"用时 {stats.seconds:.1f} 秒\n"
@@ -74,7 +71,7 @@ def _today(value: str | None) -> date:
     try:
         return date.fromisoformat(value) if value else date.today()
     except ValueError:
-        raise _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{value}」") from None
+        raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{value}」") from None
 
 
 @app.command("check", help="核对一条引用，如 “《中华人民共和国行政许可法》第十二条”：有效返回 0，无效或查不到返回 1。")
@@ -87,7 +84,7 @@ def check_command(
 
     parsed = parse_citation_text(citation)
     if parsed is None:
-        raise _fail(f"无法识别的引用「{citation}」：写成 《法律名称》第N条")
+        raise fail(f"无法识别的引用「{citation}」：写成 《法律名称》第N条")
     resolver = _resolver(_today(today))
     problems = resolver.check(parsed.law, parsed.article_text or None, quote)
     found = resolver.resolve(parsed.law)
@@ -112,7 +109,7 @@ def show_command(
     resolver = _resolver(date.today())
     found = resolver.resolve(name)
     if found is None:
-        raise _fail(f"未找到《{name}》：已查 " + "、".join(resolver.searched()), 1)
+        raise fail(f"未找到《{name}》：已查 " + "、".join(resolver.searched()), 1)
     law = found.law
     lines = [
         f"名称：{law.name}",
@@ -132,12 +129,12 @@ def show_command(
         return
     ref = parse_article(article)
     if ref is None:
-        raise _fail(f"无法识别的条款「{article}」")
+        raise fail(f"无法识别的条款「{article}」")
     if resolver.index is None or found.indexed is None:
-        raise _fail("没有该法的文本：先运行 powerctl laws index 法律文本库目录", 1)
+        raise fail("没有该法的文本：先运行 powerctl laws index 法律文本库目录", 1)
     text = resolver.index.article(found.indexed.title, ref.number, suffix=ref.suffix)
     if text is None:
-        raise _fail(f"《{law.name}》没有{ref.label()}", 1)
+        raise fail(f"《{law.name}》没有{ref.label()}", 1)
     sys.stdout.write(f"\n{text}\n")
 
 
@@ -150,7 +147,7 @@ def search_command(
 
     resolver = _resolver(date.today())
     if resolver.index is None:
-        raise _fail("还没有法律文本索引：先运行 powerctl laws index 法律文本库目录")
+        raise fail("还没有法律文本索引：先运行 powerctl laws index 法律文本库目录")
     hits = resolver.index.search(" ".join(words), limit=limit)
     if not hits:
         sys.stdout.write("没有找到\n")

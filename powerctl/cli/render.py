@@ -9,15 +9,12 @@ from typing import Annotated
 
 import typer
 
+from powerctl.cli._common import fail
+
 
 class Kind(StrEnum):
     external = "外部"
     internal = "内部"
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(2)
 
 
 def command(
@@ -44,15 +41,15 @@ def command(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
     if bad or not wanted:
-        raise _fail(f"不支持的格式：{'、'.join(bad) or formats}（可选 {','.join(FORMATS)}）")
+        raise fail(f"不支持的格式：{'、'.join(bad) or formats}（可选 {','.join(FORMATS)}）")
     config = load_repo_config()
     try:
         check_tools(config.font_family, wanted)
         result = validate(paths or default_paths(config), config)
     except RenderError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
     work: list[Job] = []
     skipped = 0
@@ -73,6 +70,6 @@ def command(
             task = bar.add_task("render", total=len(work))
             render(work, wanted, workers=jobs or None, progress=lambda n: bar.advance(task, n))
     except RenderError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
     sys.stdout.write(f"已绘制 {len(work)} 张流程图（{'、'.join(wanted)}）到 {out}/{note}\n")

@@ -10,17 +10,14 @@ from typing import Annotated
 
 import typer
 
+from powerctl.cli._common import fail
+
 
 class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
     xlsx = "xlsx"
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(2)
 
 
 def command(
@@ -39,13 +36,13 @@ def command(
     try:
         result = validate(paths or default_paths(config), config)
     except (UsageError, RuleCrash) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     errors = result.report.counts()["error"]
     if errors:
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有结构错误的职权未计入；运行 powerctl validate 查看\n")
     if fmt is Format.xlsx:
         if output is None:
-            raise _fail("xlsx 格式须用 -o 指定输出文件，例如 -o 统计.xlsx")
+            raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 统计.xlsx")
         from powerctl.documents.stats_xlsx import write_risks, write_stats
 
         if risks:

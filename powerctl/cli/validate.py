@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from powerctl.cli._common import fail
+
 if TYPE_CHECKING:
     from powerctl.config import Config
     from powerctl.engine import Options
@@ -40,11 +42,6 @@ def _codes(values: list[str] | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(message + "\n")
-    return typer.Exit(2)
-
-
 def load_repo_config() -> Config:
     """The config of the repository around the working directory; exit 2 with its position if broken."""
     from powerctl.config import ConfigError, find_root, load_config
@@ -52,14 +49,14 @@ def load_repo_config() -> Config:
     try:
         return load_config(find_root(Path.cwd()))
     except ConfigError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def default_paths(config: Config) -> list[str]:
     """`catalogues/` of the repository root, shown relative to the working directory when inside it."""
     default = config.root / "catalogues"
     if not default.is_dir():
-        raise _fail(f"没有指定要检查的路径，且 {default} 不存在：请写出目录文件或文件夹")
+        raise fail(f"没有指定要检查的路径，且 {default} 不存在：请写出目录文件或文件夹")
     cwd = Path.cwd()
     return [str(default.relative_to(cwd)) if default.is_relative_to(cwd) else str(default)]
 
@@ -93,7 +90,7 @@ def command(
     try:
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
-        raise _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{today}」") from None
+        raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{today}」") from None
     files = _outputs(outputs or [])
     config = load_repo_config()
     targets = paths or default_paths(config)
@@ -104,9 +101,9 @@ def command(
                 options = _with_base(options, config, base, targets, Path(tmp))
             result = validate(targets, config, options)
     except UsageError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except RuleCrash as exc:
-        raise _fail(f"{exc}\n这是 powerctl 的缺陷，请报告；本次检查结果不可信。") from None
+        raise fail(f"{exc}\n这是 powerctl 的缺陷，请报告；本次检查结果不可信。") from None
     name = fmt.value
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -115,7 +112,7 @@ def command(
         try:
             path.write_text(get(out_name)(result.report, False), encoding="utf-8")
         except OSError as exc:
-            raise _fail(f"无法写入 {path}：{exc.strerror}") from None
+            raise fail(f"无法写入 {path}：{exc.strerror}") from None
     raise typer.Exit(int(result.report.exit_code(fail_on.value)))
 
 
@@ -126,7 +123,7 @@ def _outputs(specs: list[str]) -> list[tuple[str, Path]]:
     for spec in specs:
         name, sep, file = spec.partition("=")
         if not sep or not file or name not in NAMES:
-            raise _fail(f"-o 应写成 FORMAT=FILE（FORMAT 为 {'、'.join(NAMES)}），收到「{spec}」")
+            raise fail(f"-o 应写成 FORMAT=FILE（FORMAT 为 {'、'.join(NAMES)}），收到「{spec}」")
         out.append((name, Path(file)))
     return out
 

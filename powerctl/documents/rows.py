@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from powerctl.documents.context import UnitDocs, citation_text
-from powerctl.model import Power, Unit
+from powerctl.model import Disclosure, Power, Unit
 
 COLUMNS = (
     "序号",
@@ -80,8 +80,8 @@ def _fee(power: Power) -> str:
     return f"{basis}；{power.fee.standard or ''}".rstrip("；")
 
 
-def _disclosure(power: Power) -> str:
-    d = power.disclosure
+def disclosure_text(d: Disclosure) -> str:
+    """公开范围／形式／时限 in one cell: 社会公开／政府网站、公示栏／7日内."""
     parts = [d.scope]
     if d.forms:
         parts.append("、".join(d.forms))
@@ -121,7 +121,7 @@ def rows(docs: UnitDocs) -> list[Row]:
                 statutory=f"{tl.statutory}个{tl.unit}" if tl.statutory is not None else "无",
                 promised=f"{tl.promised}个{tl.unit}",
                 fee=_fee(power),
-                disclosure=_disclosure(power),
+                disclosure=disclosure_text(power.disclosure),
                 status=power.status,
                 remark=_remark(power, docs),
             )

@@ -21,9 +21,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment
-from powerctl.documents.rows import COLUMNS, Row, rows
+from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
 from powerctl.laws.citation import parse_article
-from powerctl.model import Citation, Disclosure, Power, Step, Unit
+from powerctl.model import Citation, Power, Step, Unit
 
 # A power id becomes a file name: the schema's pattern, checked again because a file name must never
 # climb out of its folder whatever the input.
@@ -113,15 +113,6 @@ class PowerPage:
     children: tuple[Link, ...]
     previous: Link | None
     following: Link | None
-
-
-def disclosure_text(d: Disclosure) -> str:
-    parts = [d.scope]
-    if d.forms:
-        parts.append("、".join(d.forms))
-    if d.within_days:
-        parts.append(f"{d.within_days}日内")
-    return "／".join(parts)
 
 
 def _post_name(unit: Unit, post_id: str | None) -> str:
