@@ -10,7 +10,7 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
@@ -122,6 +122,7 @@ class Options:
     base: Mapping[str, Any] | None = None
     only_files: frozenset[str] | None = None
     cache: bool = False  # reuse the load and schema stage of unchanged files (validate's --no-cache turns it off)
+    keep: bool = True  # return the documents and units (render, bundle, stats); validate needs only the report
 
 
 def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
@@ -186,47 +187,44 @@ class _Collector:
         )
 
 
-def _apply_suppressions(collector: _Collector, docs: Iterable[Document]) -> list[Finding]:
-    by_file = {d.file: d for d in docs}
-    sups: dict[str, list[_Suppression]] = {f: _suppressions(d) for f, d in by_file.items()}
+def _apply_suppressions(collector: _Collector, doc: Document, found: list[Finding]) -> list[Finding]:
+    """One file's findings less those its inline directives suppress, plus S901 for directives that are
+    unused, without a reason or malformed."""
+    sups = _suppressions(doc)
     kept: list[Finding] = []
-    for f in collector.findings:
-        hit = None
-        for s in sups.get(f.file, ()):
-            if s.line in (f.line, f.line - 1) and f.rule in s.codes:
-                hit = s
-                break
+    for f in found:
+        hit = next((s for s in sups if s.line in (f.line, f.line - 1) and f.rule in s.codes), None)
         if hit is None:
             kept.append(f)
         else:
             hit.used.add(f.rule)
-    collector.findings = kept
-    for file, items in sups.items():
-        doc = by_file[file]
-        for s in items:
-            span = Span(file, s.line, s.column, s.line, s.column)
-            unused = sorted(s.codes - s.used)
-            if not s.codes:
-                collector.add(
-                    doc,
-                    "S901",
-                    span,
-                    (),
-                    "抑制注释格式不正确，没有生效",
-                    "写成 `# powerctl: disable=代码[,代码] -- 理由`，放在该行行尾或上一行",
-                )
-            elif unused:
-                collector.add(
-                    doc,
-                    "S901",
-                    span,
-                    (),
-                    f"抑制注释中的 {'、'.join(unused)} 没有抑制任何发现",
-                    "问题已修好时删除这条注释（或删去其中不再需要的规则代码）",
-                )
-            elif not s.reason:
-                collector.add(doc, "S901", span, (), "抑制注释没有写理由", "写成 `# powerctl: disable=代码 -- 理由`")
-    return collector.findings
+    start = len(collector.findings)
+    for s in sups:
+        span = Span(doc.file, s.line, s.column, s.line, s.column)
+        unused = sorted(s.codes - s.used)
+        if not s.codes:
+            collector.add(
+                doc,
+                "S901",
+                span,
+                (),
+                "抑制注释格式不正确，没有生效",
+                "写成 `# powerctl: disable=代码[,代码] -- 理由`，放在该行行尾或上一行",
+            )
+        elif unused:
+            collector.add(
+                doc,
+                "S901",
+                span,
+                (),
+                f"抑制注释中的 {'、'.join(unused)} 没有抑制任何发现",
+                "问题已修好时删除这条注释（或删去其中不再需要的规则代码）",
+            )
+        elif not s.reason:
+            collector.add(doc, "S901", span, (), "抑制注释没有写理由", "写成 `# powerctl: disable=代码 -- 理由`")
+    kept.extend(collector.findings[start:])
+    del collector.findings[start:]
+    return kept
 
 
 def _law_resolver(config: Config, today: date, collector: _Collector) -> LawResolver:
@@ -282,43 +280,50 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     collector = _Collector(config, options)
     checker = SchemaChecker.for_catalogues(config.categories)
     cache = FileCache(cache_root(), fingerprint(checker.schema)) if options.cache else None
+    laws = _law_resolver(config, options.today, collector)
+    ctx = RuleContext(config=config, today=options.today, laws=laws, base=options.base)
+    checks = [
+        spec
+        for spec in REGISTRY.values()
+        if spec.check is not None and collector.level(spec.code) != "off" and collector.enabled(spec.code)
+    ]
     docs: list[Document] = []
     units: list[Unit] = []
+    findings: list[Finding] = []
+    powers = 0
+    # One file at a time, start to finish: with keep=False nothing of a file outlives its turn, so memory
+    # stays that of the largest file however many there are.
     for file in files:
+        first = len(collector.findings)
         doc, problems = _check_file(file, checker, cache)
-        docs.append(doc)
         for p in problems:
             collector.add(doc, p.code, p.span, p.path, p.message, p.hint)
-        if doc.problems or not isinstance(doc.data, dict):
-            continue
-        unit = build_unit(doc, {p.path for p in problems})
+        # Positions are needed again only for files where a rule finds something.
+        doc.drop_positions()
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("powers"), list):
+            powers += len(doc.data["powers"])
+        unit = build_unit(doc, {p.path for p in problems}) if not doc.problems else None
         if unit is not None:
-            units.append(unit)
+            ctx.first_unit.setdefault(unit.id, unit.file)
+            for spec in checks:
+                assert spec.check is not None
+                try:
+                    violations: list[Violation] = list(spec.check(unit, ctx))
+                except Exception as exc:  # a crashing rule must never pass silently
+                    raise RuleCrash(spec.code, unit.file, exc) from exc
+                for v in violations:
+                    collector.add(doc, spec.code, v.span, v.path, v.message, v.hint)
+        findings.extend(_apply_suppressions(collector, doc, collector.findings[first:]))
+        del collector.findings[first:]
+        if options.keep:
+            docs.append(doc)
+            if unit is not None:
+                units.append(unit)
 
-    laws = _law_resolver(config, options.today, collector)
-    ctx = RuleContext(units=units, config=config, today=options.today, laws=laws, base=options.base)
-    for unit in units:
-        ctx.first_unit.setdefault(unit.id, unit)
-    for spec in REGISTRY.values():
-        if spec.check is None or collector.level(spec.code) == "off" or not collector.enabled(spec.code):
-            continue
-        for unit in units:
-            try:
-                violations: list[Violation] = list(spec.check(unit, ctx))
-            except Exception as exc:  # a crashing rule must never pass silently
-                raise RuleCrash(spec.code, unit.file, exc) from exc
-            for v in violations:
-                collector.add(unit.doc, spec.code, v.span, v.path, v.message, v.hint)
-
-    findings = _apply_suppressions(collector, docs)
+    findings.extend(collector.findings)  # those of the local law registry
     if options.only_files is not None:
-        keep = options.only_files
-        findings = [f for f in findings if str(FsPath(f.file).resolve()) in keep]
-    powers = sum(
-        len(d.data.get("powers") or [])
-        for d in docs
-        if isinstance(d.data, dict) and isinstance(d.data.get("powers"), list)
-    )
+        only = options.only_files
+        findings = [f for f in findings if str(FsPath(f.file).resolve()) in only]
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
     if run_cache is not None and run_key is not None:
         run_cache.put(run_key, report)

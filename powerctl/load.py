@@ -70,6 +70,12 @@ class Document:
     # Positions left out (a cached document): parse the text again the first time one is asked for.
     positions_pending: bool = False
 
+    def drop_positions(self) -> None:
+        """Forget the position tables (most of a document's memory); they come back from the text on demand."""
+        if self.text:
+            self.values, self.keys = {}, {}
+            self.positions_pending = True
+
     def without_positions(self) -> Document:
         """A copy without the position tables, to store; they come back from the text on demand."""
         return Document(self.file, self.text, self.data, {}, {}, self.problems, self.plain_numbers, True)

@@ -96,7 +96,7 @@ def command(
     targets = paths or default_paths(config)
     try:
         with tempfile.TemporaryDirectory(prefix="powerctl-base-") as tmp:
-            options = Options(_codes(select), _codes(ignore), day, cache=not no_cache)
+            options = Options(_codes(select), _codes(ignore), day, cache=not no_cache, keep=False)
             if base is not None:
                 options = _with_base(options, config, base, targets, Path(tmp))
             result = validate(targets, config, options)

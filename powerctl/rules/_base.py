@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -34,14 +34,13 @@ class Violation:
 class RuleContext:
     """Everything beyond the unit itself a rule may consult."""
 
-    units: Sequence[Unit]
     config: Config
     today: date
     laws: LawResolver
     # With --base: each unit's data at the base version, by unit id (C701); None without --base.
     base: Mapping[str, Any] | None = None
-    # The unit that first used each unit id, for repository-wide uniqueness.
-    first_unit: dict[str, Unit] = field(default_factory=dict)
+    # The file that first used each unit id, for repository-wide uniqueness (files are checked in order).
+    first_unit: dict[str, str] = field(default_factory=dict)
 
 
 Check = Callable[[Unit, RuleContext], Iterator[Violation]]

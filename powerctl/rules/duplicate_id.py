@@ -58,11 +58,11 @@ def _dups(items: Iterable[tuple[str, Loc]], what: str, scope: str) -> Iterator[V
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     owner = ctx.first_unit.get(unit.id)
-    if owner is not None and owner is not unit:
+    if owner is not None and owner != unit.file:
         yield Violation.at(
             unit.loc,
             "id",
-            message=f"单位标识「{unit.id}」在仓库中重复，已用于 {owner.file}",
+            message=f"单位标识「{unit.id}」在仓库中重复，已用于 {owner}",
             hint="单位标识等于文件名且在仓库中唯一：重命名其中一个文件并修改 unit.id",
         )
     yield from _dups(((d.id, d.loc) for d in unit.departments), "机构", "本单位")
