@@ -27,25 +27,25 @@ def _check(tmp: Path, raw: bytes) -> None:
     json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False)
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=10000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=2000))
 def test_any_bytes(tmp_path: Path, raw: bytes) -> None:
     _check(tmp_path, raw)
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=10000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=YAMLISH)
 def test_yamlish_text(tmp_path: Path, text: str) -> None:
     _check(tmp_path, text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=100, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=20000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=len(EXAMPLE)), junk=YAMLISH)
 def test_damaged_real_catalogue(tmp_path: Path, cut: int, junk: str) -> None:
     _check(tmp_path, (EXAMPLE[:cut] + junk + EXAMPLE[cut:]).encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=200, deadline=1000)
+@settings(max_examples=200, deadline=5000)
 @given(raw=st.binary(max_size=500))
 def test_loader_never_raises(raw: bytes) -> None:
     doc = load_bytes("x.yaml", raw)
