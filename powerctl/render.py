@@ -3,9 +3,8 @@
 Several graphs in one `dot` run would be about four times faster, but measured on Graphviz 2.43
 the layout of every graph after the first then changes from run to run (spline points, cluster
 order), and byte-identical output for the same catalogue is a requirement; a lone `dot` run is
-stable. PDFs are made from the SVG by rsvg-convert, because `dot`'s own PDFs are not stable
-either; their dates are fixed. Without a CJK font Graphviz still exits 0 and draws boxes, so
-fonts are checked with fontconfig first.
+stable, PDF included once its dates are fixed. Without a CJK font Graphviz still exits 0 and
+draws boxes, so fonts are checked with fontconfig first.
 """
 
 from __future__ import annotations
@@ -43,11 +42,12 @@ def _fc_list(*args: str) -> str:
     return out.stdout
 
 
-def check_tools(font: str, formats: Sequence[str] = ("svg",)) -> None:
-    """Graphviz and a CJK font are there, and the chosen font is one of them; else RenderError."""
-    if "pdf" in formats and shutil.which("rsvg-convert") is None:
+def check_tools(font: str, merge_pdf: bool = False) -> None:
+    """Graphviz and a CJK font are there, and the chosen font is one of them (and rsvg-convert, when
+    PDFs are to be merged into one); else RenderError."""
+    if merge_pdf and shutil.which("rsvg-convert") is None:
         raise RenderError(
-            "未找到 rsvg-convert，无法生成 PDF。\n"
+            "未找到 rsvg-convert，无法把流程图合并为一个 PDF。\n"
             "安装方法：Debian/Ubuntu 运行 sudo apt-get install librsvg2-bin（或运行 bash scripts/bootstrap）"
         )
     if shutil.which("dot") is None:
@@ -83,44 +83,24 @@ def fix_pdf_dates(data: bytes) -> bytes:
 
 
 def _draw(folder: Path, number: int, job: Job, formats: Sequence[str], env: dict[str, str]) -> list[str]:
-    """Draw one graph in its own `dot` process; the problems, if any."""
-    drawn = [fmt for fmt in formats if fmt != "pdf"]
-    if "pdf" in formats and "svg" not in drawn:
-        drawn.append("svg")  # the PDF is made from the SVG
+    """Draw one graph in its own `dot` process, every format at once; the problems, if any."""
     source = folder / f"{number}.dot"
     source.write_text(job.dot, encoding="utf-8")
-    cmd = ["dot", *(f"-T{fmt}" for fmt in drawn), "-O", source.name]
+    cmd = ["dot", *(f"-T{fmt}" for fmt in formats), "-O", source.name]
     proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env, timeout=300, check=False)
     problems = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("Warning")]
     if proc.returncode != 0 and not problems:
         problems = [f"dot 退出码 {proc.returncode}"]
     job.target.parent.mkdir(parents=True, exist_ok=True)
-    for fmt in drawn:
+    for fmt in formats:
         produced = folder / f"{number}.dot.{fmt}"
         if not produced.is_file():
             problems.append(f"{job.target.name}.{fmt} 没有生成")
             continue
-        if fmt == "svg" and "pdf" in formats:
-            problems.extend(_svg_to_pdf(produced, job.target.with_suffix(".pdf"), env))
-            if "svg" not in formats:
-                continue
+        if fmt == "pdf":
+            produced.write_bytes(fix_pdf_dates(produced.read_bytes()))
         shutil.move(produced, job.target.with_suffix(f".{fmt}"))
     return [f"{job.target.name}: {p}" for p in problems]
-
-
-def _svg_to_pdf(svg: Path, pdf: Path, env: dict[str, str]) -> list[str]:
-    proc = subprocess.run(
-        ["rsvg-convert", "-f", "pdf", "-o", str(pdf), str(svg)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    if proc.returncode != 0 or not pdf.is_file():
-        return [f"{pdf.name} 没有生成：{proc.stderr.strip()[:200]}"]
-    pdf.write_bytes(fix_pdf_dates(pdf.read_bytes()))
-    return []
 
 
 def render(

@@ -38,7 +38,7 @@ def command(
 ) -> None:
     from rich.console import Console
 
-    from powerctl.bundle import FLOW_FORMATS, BundleError, build_unit_bundle, public_source
+    from powerctl.bundle import BundleError, build_unit_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -49,7 +49,7 @@ def command(
 
     config = load_repo_config()
     try:
-        check_tools(config.font_family, FLOW_FORMATS)
+        check_tools(config.font_family, merge_pdf=True)
         result = validate(paths or default_paths(config), config)
     except RenderError as exc:
         raise fail(str(exc)) from None

@@ -44,7 +44,7 @@ def command(
         raise fail(f"不支持的格式：{'、'.join(bad) or formats}（可选 {','.join(FORMATS)}）")
     config = load_repo_config()
     try:
-        check_tools(config.font_family, wanted)
+        check_tools(config.font_family)
         result = validate(paths or default_paths(config), config)
     except RenderError as exc:
         raise fail(str(exc)) from None
