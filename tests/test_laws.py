@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 from powerctl.laws.citation import ArticleRef, parse_article, parse_citation_text, quote_matches
 from powerctl.laws.registry import Registry, builtin, name_key
 from powerctl.laws.resolve import LawResolver
-from tests.conftest import ROOT, needs_corpus
+from tests.conftest import needs_corpus, run_cli
 
 
 @pytest.mark.parametrize(
@@ -122,15 +121,7 @@ def test_not_yet_in_force_depends_on_today() -> None:
 
 def test_example_catalogues_have_no_false_invalid_without_index(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-    out = subprocess.run(
-        [sys.executable, "-m", "powerctl", "validate", "catalogues", "-f", "json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    out = run_cli("validate", "catalogues", "-f", "json", env=env)
     assert out.returncode == 0, out.stdout
     assert json.loads(out.stdout)["findings"] == []
 
@@ -139,16 +130,7 @@ def test_example_catalogues_have_no_false_invalid_without_index(tmp_path: Path) 
 
 
 def _laws_cli(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    return subprocess.run(
-        [sys.executable, "-m", "powerctl", "laws", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli("laws", *args, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
 
 
 @needs_corpus
@@ -191,13 +173,5 @@ def test_index_only_law_resolves_with_level(real_index: tuple[Any, Any]) -> None
 @needs_corpus
 def test_example_catalogues_quotes_match_the_real_corpus(real_build: tuple[Path, Any]) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(real_build[0])}
-    out = subprocess.run(
-        [sys.executable, "-m", "powerctl", "validate", "catalogues", "-f", "json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    out = run_cli("validate", "catalogues", "-f", "json", env=env)
     assert out.returncode == 0 and json.loads(out.stdout)["findings"] == [], out.stdout
