@@ -112,9 +112,6 @@ class Document:
         pos = self.keys.get(path)
         return Span(self.file, *pos) if pos is not None else self.span(path)
 
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
-
 
 def resolve_plain(text: str) -> Any:
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema; timestamps stay strings."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from powerctl.load import Document
-from powerctl.span import Path, Span, pointer
+from powerctl.span import Path, Span
 
 # Categories whose powers act on no outside party (no 相对人), so 相对人的权利 does not apply.
 NO_COUNTERPARTY = frozenset({"内部管理", "重大事项决策"})
@@ -30,19 +30,12 @@ class Loc:
     def span(self) -> Span:
         return self.doc.span(self.path)
 
-    @property
-    def pointer(self) -> str:
-        return pointer(self.path)
-
     def at(self, *fields: str | int) -> Span:
         """The span of a field's value; for a field that is absent, the key of its parent."""
         p = (*self.path, *fields)
         if self.doc.has_value(p):
             return self.doc.span(p)
         return self.doc.key_span(self.path)
-
-    def key(self, *fields: str | int) -> Span:
-        return self.doc.key_span((*self.path, *fields))
 
     def child(self, *fields: str | int) -> Loc:
         return Loc(self.doc, (*self.path, *fields))
@@ -264,7 +257,6 @@ class Unit:
     changes: tuple[Change, ...]
     # Ids of every power in the file, including those left out for schema errors.
     all_power_ids: frozenset[str]
-    powers_total: int
 
     @property
     def span(self) -> Span:
@@ -515,7 +507,6 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
             powers=tuple(powers),
             changes=tuple(changes),
             all_power_ids=frozenset(ids),
-            powers_total=len(powers_raw),
         )
     except _BUILD_ERRORS:
         return None

@@ -194,10 +194,14 @@ def test_rules_command_lists_and_documents() -> None:
 
 
 def test_console_script_and_module_agree() -> None:
-    exe = shutil.which("powerctl")
-    if exe is None:
-        pytest.skip("powerctl console script not on PATH (package not installed in this environment)")
     import subprocess
+    import sys
+
+    # The script installed beside this interpreter (CI runs .venv/bin/python without .venv/bin on PATH).
+    beside = Path(sys.executable).with_name("powerctl")
+    exe = str(beside) if beside.is_file() else shutil.which("powerctl")
+    if exe is None:
+        pytest.skip("powerctl console script not installed beside this Python nor on PATH")
 
     out = subprocess.run([exe, "rules"], capture_output=True, text=True, check=False, timeout=60)
     assert out.returncode == 0 and out.stdout == run_cli("rules").stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -14,7 +15,8 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff() -> None:
-    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    beside = Path(sys.executable).with_name("ruff")
+    ruff = str(beside) if beside.is_file() else (shutil.which("ruff") or "ruff")
     result = _run(ruff, "check", "powerctl", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
     result = _run(ruff, "format", "--check", "powerctl", "tests", "bench")

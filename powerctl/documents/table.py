@@ -347,7 +347,7 @@ def html(docs: UnitDocs) -> str:
 
 
 def pdf_bytes(html_text: str) -> bytes:
-    import weasyprint  # type: ignore[import-untyped]  # slow to import: only when a PDF is made
+    import weasyprint  # slow to import: only when a PDF is made
 
     # No base URL: the page may not load anything from the file system or the network.
     data = weasyprint.HTML(string=html_text).write_pdf()

@@ -1,1 +1,1 @@
-"""Law registry: the built-in facts shipped with powerctl (and, later, local registries and a corpus index)."""
+"""Laws: the built-in and local registries of facts, the corpus index, citation parsing and checking."""
