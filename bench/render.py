@@ -2,20 +2,24 @@
 
     python bench/render.py [N]
 
-Measures powerctl's renderer (one `dot` process per diagram, all cores) against two peers run
-on the same DOT texts in the same run: one `dot` process per diagram on one core, and all
-diagrams in `dot -O` runs of 50 (fast, but not stable from run to run on Graphviz 2.43).
+Measures powerctl's renderer (a worker process per core, Graphviz loaded in-process) against peers run on
+the same DOT texts in the same run: one `dot` process per diagram (one and all cores at a time), and
+`dot -O` runs of 50 diagrams (fast, but not stable from run to run on Graphviz 2.43). Then checks that
+powerctl's output does not depend on what else a worker drew: the same diagrams in reverse order, drawn
+again, must give the same bytes. Last, all three formats (SVG + PNG + PDF) per second.
 The DOT texts are the example catalogues' flowcharts, repeated with distinct targets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,52 +28,90 @@ sys.path.insert(0, str(ROOT))
 from powerctl.config import Config  # noqa: E402
 from powerctl.engine import validate  # noqa: E402
 from powerctl.graph import DrawOptions, flow_dot  # noqa: E402
-from powerctl.render import Job, render  # noqa: E402
+from powerctl.render import Job, Renderer  # noqa: E402
+
+CORES = os.cpu_count() or 1
+
+
+def digests(folder: Path, suffix: str) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(f"*.{suffix}")}
+
+
+def rate(count: int, started: float) -> float:
+    return count / (time.perf_counter() - started)
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     units = validate([str(ROOT / "catalogues")], Config(root=ROOT)).units
-    dots = [flow_dot(u, p, DrawOptions(internal=False)) for u in units for p in u.powers if p.flow]
+    dots = [flow_dot(u, p, DrawOptions(internal=i)) for u in units for p in u.powers if p.flow for i in (False, True)]
     texts = [dots[i % len(dots)] for i in range(n)]
     version = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False).stderr.strip()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}")
-    print(f"diagrams: {n} (from {len(dots)} example flowcharts)")
-    with tempfile.TemporaryDirectory() as tmp:
+    print(f"machine: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, {version}")
+    print(f"diagrams: {n} (from {len(dots)} example flowcharts, public and internal)")
+    with tempfile.TemporaryDirectory() as tmp, Renderer() as renderer:
         out = Path(tmp)
-        started = time.perf_counter()
-        render([Job(t, out / "powerctl" / f"d{i}") for i, t in enumerate(texts)], ["svg"])
-        ours = n / (time.perf_counter() - started)
+        renderer.draw([Job(dots[0], out / "warm" / "w")], ["svg"])  # start the workers outside the timing
+        renderer.draw([Job(t, out / "warm" / f"w{i}") for i, t in enumerate(dots * CORES)], ["svg"])
 
-        single = out / "single"
-        single.mkdir()
-        sample = texts[: max(1, n // 5)]
         started = time.perf_counter()
-        for i, t in enumerate(sample):
-            subprocess.run(["dot", "-Tsvg", "-o", str(single / f"{i}.svg")], input=t, text=True, check=True)
-        one_core = len(sample) / (time.perf_counter() - started)
+        renderer.draw([Job(t, out / "ours" / f"d{i}") for i, t in enumerate(texts)], ["svg"])
+        ours = rate(n, started)
+
+        jobs = [Job(t, out / "again" / f"d{i}") for i, t in enumerate(texts)]
+        renderer.draw(jobs[::-1], ["svg"])
+        same = digests(out / "ours", "svg") == digests(out / "again", "svg")
+
+        def lone(i: int) -> None:
+            target = out / "lone" / f"d{i}.svg"
+            subprocess.run(["dot", "-Tsvg", "-o", str(target)], input=texts[i], text=True, check=True)
+
+        (out / "lone").mkdir()
+        sample = range(max(CORES, n // 5))
+        started = time.perf_counter()
+        for i in sample:
+            lone(i)
+        one_core = rate(len(sample), started)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CORES) as pool:
+            list(pool.map(lone, sample))
+        all_cores = rate(len(sample), started)
+        lone_same = all(
+            (out / "lone" / f"d{i}.svg").read_bytes() == (out / "ours" / f"d{i}.svg").read_bytes() for i in sample
+        )
 
         batch = out / "batch"
         batch.mkdir()
         for i, t in enumerate(texts):
             (batch / f"{i}.dot").write_text(t, encoding="utf-8")
-        started = time.perf_counter()
         names = [f"{i}.dot" for i in range(n)]
-        procs = []
+        started = time.perf_counter()
+        procs: list[subprocess.Popen[bytes]] = []
         for k in range(0, n, 50):
             procs.append(subprocess.Popen(["dot", "-Tsvg", "-O", *names[k : k + 50]], cwd=batch))
-            if len(procs) >= (os.cpu_count() or 1):
+            if len(procs) >= CORES:
                 procs.pop(0).wait()
         for p in procs:
             p.wait()
-        batched = n / (time.perf_counter() - started)
+        batched = rate(n, started)
 
-    print(f"powerctl render (one dot per diagram, {os.cpu_count()} at a time): {ours:7.1f} SVG/s")
-    for label, rate in (
-        ("peer: one dot per diagram, one at a time:       ", one_core),
-        ("peer: dot -O batches of 50, all cores (unstable):", batched),
+        few = texts[: max(CORES, n // 10)]
+        started = time.perf_counter()
+        renderer.draw([Job(t, out / "all" / f"d{i}") for i, t in enumerate(few)], ["svg", "png", "pdf"])
+        three = rate(len(few), started)
+
+    print(f"powerctl render, SVG ({CORES} workers, Graphviz in-process):   {ours:7.1f} SVG/s  (goal ≥ 150)")
+    for label, value in (
+        ("peer: one dot process per diagram, one at a time:    ", one_core),
+        (f"peer: one dot process per diagram, {CORES} at a time:      ", all_cores),
+        ("peer: dot -O, 50 diagrams per process (unstable):    ", batched),
     ):
-        print(f"{label} {rate:7.1f} SVG/s  (powerctl ×{ours / rate:.2f})")
+        print(f"{label} {value:7.1f} SVG/s  (powerctl ×{ours / value:.2f})")
+    print(f"same bytes when drawn again in another order: {'yes' if same else 'NO'}")
+    print(f"same bytes as a lone `dot -Tsvg` run:          {'yes' if lone_same else 'NO'}")
+    print(f"powerctl render, SVG + PNG + PDF:              {three:7.1f} diagrams/s")
+    if not (same and lone_same):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
@@ -30,7 +29,7 @@ from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.graph import DrawOptions, flow_dot
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Unit
-from powerctl.render import Job, fix_pdf_dates, render
+from powerctl.render import Job, Renderer, RenderError, wait_merged
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FLOW_FORMATS = ("svg", "png", "pdf")
@@ -75,7 +74,7 @@ def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
     return out
 
 
-def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool) -> dict[str, Path]:
+def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool, renderer: Renderer) -> dict[str, Path]:
     jobs = []
     svgs: dict[str, Path] = {}
     for power in docs.powers:
@@ -84,19 +83,12 @@ def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool) -> dict
         target = folder / power.id
         jobs.append(Job(flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font)), target))
         svgs[power.id] = target.with_suffix(".svg")
-    render(jobs, FLOW_FORMATS)
-    if svgs:
-        combined = folder / "全部流程图.pdf"
-        proc = subprocess.run(
-            ["rsvg-convert", "-f", "pdf", "-o", str(combined), *map(str, svgs.values())],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise BundleError(f"合并流程图 PDF 失败：{proc.stderr.strip()[:300]}")
-        combined.write_bytes(fix_pdf_dates(combined.read_bytes()))
+    try:
+        renderer.draw(jobs, FLOW_FORMATS)
+        if svgs:
+            wait_merged(renderer.merge_pdf(list(svgs.values()), folder / "全部流程图.pdf"))
+    except RenderError as exc:
+        raise BundleError(str(exc)) from None
     return svgs
 
 
@@ -141,6 +133,7 @@ def build_unit_bundle(
     source_commit: str | None = None,
     changes_markdown: str | None = None,
     progress: Callable[[str], None] | None = None,
+    renderer: Renderer | None = None,
 ) -> BundleResult:
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed."""
     step = progress or (lambda _: None)
@@ -165,7 +158,11 @@ def build_unit_bundle(
         stage_name = "一图"
         step(stage_name)
         (stage / "一图").mkdir()
-        svgs = _flowcharts(docs, stage / "一图", font, internal=audience == "internal")
+        if renderer is None:
+            with Renderer() as own:
+                svgs = _flowcharts(docs, stage / "一图", font, audience == "internal", own)
+        else:
+            svgs = _flowcharts(docs, stage / "一图", font, audience == "internal", renderer)
 
         stage_name = "一件"
         step(stage_name)

@@ -1,27 +1,30 @@
-"""Running Graphviz: one `dot` process per flowchart, as many at a time as there are cores.
+"""Drawing flowcharts: DOT → SVG, PNG and PDF, in a pool of worker processes, one per core.
 
-Several graphs in one `dot` run would be about four times faster, but measured on Graphviz 2.43
-the layout of every graph after the first then changes from run to run (spline points, cluster
-order), and byte-identical output for the same catalogue is a requirement; a lone `dot` run is
-stable, PDF included once its dates are fixed. Without a CJK font Graphviz still exits 0 and
-draws boxes, so fonts are checked with fontconfig first.
+Each worker keeps Graphviz loaded in-process (`gvlib`, ids independent of the heap, so a graph's output
+depends on its text alone) and draws PNG from the SVG with librsvg (`raster`); PDF comes from Graphviz's
+cairo renderer in the same layout, its dates fixed. Where those libraries cannot be loaded, a worker falls
+back to one `dot` process per flowchart, which is slower but gives stable output too. Without a CJK font
+Graphviz still draws (boxes), so fonts are checked with fontconfig first.
 """
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from powerctl.raster import fix_pdf_dates
 
 FORMATS = ("svg", "png", "pdf")
-_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) ?\(((?:D:)?[0-9][^)]*)\)")
-_FIXED_DIGITS = b"20000101000000000000"
+_BATCH = 8
 
 
 class RenderError(Exception):
@@ -34,6 +37,14 @@ class Job:
     target: Path  # without suffix: target.with_suffix(".svg") etc.
 
 
+def _loads(soname: str) -> bool:
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
 def _fc_list(*args: str) -> str:
     try:
         out = subprocess.run(["fc-list", *args], capture_output=True, text=True, timeout=30, check=False)
@@ -43,9 +54,9 @@ def _fc_list(*args: str) -> str:
 
 
 def check_tools(font: str, merge_pdf: bool = False) -> None:
-    """Graphviz and a CJK font are there, and the chosen font is one of them (and rsvg-convert, when
-    PDFs are to be merged into one); else RenderError."""
-    if merge_pdf and shutil.which("rsvg-convert") is None:
+    """Graphviz and a CJK font are there, and the chosen font is one of them (and librsvg, when PDFs are
+    to be merged into one); else RenderError."""
+    if merge_pdf and not _loads("librsvg-2.so.2") and shutil.which("rsvg-convert") is None:
         raise RenderError(
             "未找到 rsvg-convert，无法把流程图合并为一个 PDF。\n"
             "安装方法：Debian/Ubuntu 运行 sudo apt-get install librsvg2-bin（或运行 bash scripts/bootstrap）"
@@ -71,36 +82,162 @@ def check_tools(font: str, merge_pdf: bool = False) -> None:
         )
 
 
-def fix_pdf_dates(data: bytes) -> bytes:
-    """PDF creation/modification dates set to a fixed day, same length, so the xref stays valid."""
-
-    def fixed(m: re.Match[bytes]) -> bytes:
-        date = m.group(1)
-        digits = iter(_FIXED_DIGITS)
-        return m.group(0).replace(date, bytes(next(digits) if 48 <= b <= 57 else b for b in date))
-
-    return _PDF_DATE.sub(fixed, data)
+def _write(target: Path, fmt: str, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.with_suffix(f".{fmt}").write_bytes(data)
 
 
-def _draw(folder: Path, number: int, job: Job, formats: Sequence[str], env: dict[str, str]) -> list[str]:
-    """Draw one graph in its own `dot` process, every format at once; the problems, if any."""
-    source = folder / f"{number}.dot"
-    source.write_text(job.dot, encoding="utf-8")
-    cmd = ["dot", *(f"-T{fmt}" for fmt in formats), "-O", source.name]
-    proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env, timeout=300, check=False)
-    problems = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("Warning")]
-    if proc.returncode != 0 and not problems:
-        problems = [f"dot 退出码 {proc.returncode}"]
-    job.target.parent.mkdir(parents=True, exist_ok=True)
-    for fmt in formats:
-        produced = folder / f"{number}.dot.{fmt}"
-        if not produced.is_file():
-            problems.append(f"{job.target.name}.{fmt} 没有生成")
-            continue
-        if fmt == "pdf":
-            produced.write_bytes(fix_pdf_dates(produced.read_bytes()))
-        shutil.move(produced, job.target.with_suffix(f".{fmt}"))
-    return [f"{job.target.name}: {p}" for p in problems]
+def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
+    """One graph in its own `dot` process, every format at once; the problems, if any."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "946684800"}
+    with tempfile.TemporaryDirectory(prefix="powerctl-dot-") as tmp:
+        source = Path(tmp) / "g.dot"
+        source.write_text(job.dot, encoding="utf-8")
+        cmd = ["dot", *(f"-T{fmt}" for fmt in formats), "-O", source.name]
+        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env=env, timeout=300, check=False)
+        problems = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("Warning")]
+        if proc.returncode != 0 and not problems:
+            problems = [f"dot 退出码 {proc.returncode}"]
+        for fmt in formats:
+            produced = Path(tmp) / f"g.dot.{fmt}"
+            if not produced.is_file():
+                problems.append(f"{fmt} 没有生成")
+                continue
+            data = produced.read_bytes()
+            _write(job.target, fmt, fix_pdf_dates(data) if fmt == "pdf" else data)
+    return problems
+
+
+class _Worker:
+    """What a worker process keeps between tasks: Graphviz and librsvg, loaded once (or None: fall back)."""
+
+    def __init__(self) -> None:
+        try:
+            from powerctl.gvlib import Graphviz
+            from powerctl.raster import Rasterizer
+
+            self.engines: tuple[Any, Any] | None = (Graphviz(), Rasterizer())
+        except (OSError, AttributeError, ImportError):
+            self.engines = None
+
+    def draw(self, job: Job, formats: Sequence[str]) -> list[str]:
+        if self.engines is None:
+            return _draw_process(job, formats)
+        from powerctl.gvlib import GraphvizError
+        from powerctl.raster import RasterError
+
+        graphviz, raster = self.engines
+        wanted = tuple(f for f in ("svg", "pdf") if f in formats or (f == "svg" and "png" in formats))
+        try:
+            out = graphviz.draw(job.dot, wanted)
+            if "png" in formats:
+                out["png"] = raster.png(out["svg"])
+        except (GraphvizError, RasterError) as exc:
+            return [str(exc)]
+        for fmt in formats:
+            data = out[fmt]
+            _write(job.target, fmt, fix_pdf_dates(data) if fmt == "pdf" else data)
+        return []
+
+    def merge(self, svgs: Sequence[Path], target: Path) -> list[str]:
+        if self.engines is not None:
+            from powerctl.raster import RasterError
+
+            try:
+                data = self.engines[1].pdf([path.read_bytes() for path in svgs])
+            except RasterError as exc:
+                return [str(exc)]
+            target.write_bytes(data)
+            return []
+        cmd = ["rsvg-convert", "-f", "pdf", "-o", str(target), *map(str, svgs)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+        if proc.returncode != 0:
+            return [proc.stderr.strip()[:300] or f"rsvg-convert 退出码 {proc.returncode}"]
+        target.write_bytes(fix_pdf_dates(target.read_bytes()))
+        return []
+
+
+_worker: _Worker | None = None
+
+
+def _here() -> _Worker:
+    global _worker
+    if _worker is None:
+        _worker = _Worker()
+    return _worker
+
+
+def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> list[str]:
+    worker = _here()
+    return [f"{job.target.name}: {problem}" for job in jobs for problem in worker.draw(job, formats)]
+
+
+def _merge(svgs: Sequence[Path], target: Path) -> list[str]:
+    return [f"{target.name}: {problem}" for problem in _here().merge(svgs, target)]
+
+
+def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
+    for start in range(0, len(jobs), _BATCH):
+        yield jobs[start : start + _BATCH]
+
+
+class Renderer:
+    """A pool of drawing processes kept for several calls (a bundle draws unit after unit).
+
+    With one worker, or for a handful of graphs, the drawing happens in this process instead."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: a worker starts clean, without the parent's threads or half-initialised libraries
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    def draw(
+        self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",), progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
+        problems: list[str] = []
+        if self.workers == 1 or len(jobs) <= 2:
+            for batch in _batches(jobs):
+                problems.extend(_draw_batch(batch, formats))
+                if progress is not None:
+                    progress(len(batch))
+        else:
+            pool = self._executor()
+            pending: list[tuple[Future[list[str]], int]] = [
+                (pool.submit(_draw_batch, batch, tuple(formats)), len(batch)) for batch in _batches(jobs)
+            ]
+            for future, size in pending:
+                problems.extend(future.result())
+                if progress is not None:
+                    progress(size)
+        if problems:
+            raise RenderError("Graphviz 绘图失败：\n" + "\n".join(problems[:20]))
+
+    def merge_pdf(self, svgs: Sequence[Path], target: Path) -> Future[list[str]] | list[str]:
+        """One PDF page per SVG (already drawn), in order; runs in a worker when there is a pool."""
+        if self.workers == 1:
+            return _merge(svgs, target)
+        return self._executor().submit(_merge, tuple(svgs), target)
+
+
+def wait_merged(result: Future[list[str]] | list[str]) -> None:
+    problems = result if isinstance(result, list) else result.result()
+    if problems:
+        raise RenderError("合并流程图 PDF 失败：\n" + "\n".join(problems[:20]))
 
 
 def render(
@@ -109,17 +246,6 @@ def render(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
-    workers = workers or max(1, os.cpu_count() or 1)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "946684800"}
-    problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="powerctl-render-") as tmp:
-        folder = Path(tmp)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_draw, folder, i, job, formats, env) for i, job in enumerate(jobs)]
-            for future in futures:
-                problems.extend(future.result())
-                if progress is not None:
-                    progress(1)
-    if problems:
-        raise RenderError("Graphviz 绘图失败：\n" + "\n".join(problems[:20]))
+    """Draw every job into each format with a pool made for this call."""
+    with Renderer(workers) as renderer:
+        renderer.draw(jobs, formats, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -45,7 +46,7 @@ def command(
     from powerctl.engine import RuleCrash, UsageError, validate
     from powerctl.formatters import get
     from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
-    from powerctl.render import RenderError, check_tools
+    from powerctl.render import Renderer, RenderError, check_tools
 
     config = load_repo_config()
     try:
@@ -60,7 +61,7 @@ def command(
         raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
     assert result.laws is not None
     base: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         if previous is not None:
             if not is_ref(config.root, previous):
                 raise fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
@@ -72,6 +73,7 @@ def command(
     commit = head_commit(config.root)
     console = Console(stderr=True)
     targets = [(audience, out)] if audience is not None else [(a, out / a.value) for a in Audience]
+    renderer = stack.enter_context(Renderer())
     for (kind, folder), unit in ((t, u) for t in targets for u in result.units):
         notes = None
         if previous is not None:
@@ -98,6 +100,7 @@ def command(
                     source_commit=commit,
                     changes_markdown=notes,
                     progress=progress,
+                    renderer=renderer,
                 )
         except BundleError as exc:
             raise fail(str(exc)) from None

@@ -1,0 +1,183 @@
+"""Graphviz in-process (libcgraph + libgvc through ctypes), with object ids that do not depend on the heap.
+
+Why not simply feed many graphs to one `dot` process: cgraph names a named object (a node, a cluster) by the
+address of its interned name string, and dot orders clusters by that id. The first graph of a process gets
+addresses in allocation order, so a lone `dot` run is stable; later graphs get whatever the allocator hands
+back after the earlier ones, and Pango's font threads make that differ from run to run, so a batched run
+moves clusters and splines. Here the graph is read with an id discipline that numbers names in the order
+they are first seen, so a graph's layout depends on its text only: the same bytes as a lone `dot` run,
+whatever was drawn before it in the same process.
+
+One `Graphviz` per process; it is not thread-safe (Graphviz keeps global state).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from typing import Any
+
+_IDTYPE = ctypes.c_uint64
+_OPEN = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+_MAP = ctypes.CFUNCTYPE(
+    ctypes.c_long, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(_IDTYPE), ctypes.c_int
+)
+_ALLOC = ctypes.CFUNCTYPE(ctypes.c_long, ctypes.c_void_p, ctypes.c_int, _IDTYPE)
+_FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, _IDTYPE)
+_PRINT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, _IDTYPE)
+_CLOSE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_REGISTER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_ERRF = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p)
+
+
+class _IdDisc(ctypes.Structure):  # struct Agiddisc_s (cgraph.h, Graphviz 2.x)
+    _fields_ = [
+        ("open", _OPEN),
+        ("map", _MAP),
+        ("alloc", _ALLOC),
+        ("free", _FREE),
+        ("print", _PRINT),
+        ("close", _CLOSE),
+        ("idregister", _REGISTER),
+    ]
+
+
+class _Disc(ctypes.Structure):  # struct Agdisc_s
+    _fields_ = [("mem", ctypes.c_void_p), ("id", ctypes.POINTER(_IdDisc)), ("io", ctypes.c_void_p)]
+
+
+class GraphvizError(Exception):
+    """Graphviz could not read, lay out or draw a graph; the message is Graphviz's own."""
+
+
+def _load(name: str, soname: str) -> ctypes.CDLL:
+    try:
+        return ctypes.CDLL(soname)
+    except OSError:
+        found = ctypes.util.find_library(name)
+        if found is None:
+            raise
+        return ctypes.CDLL(found)
+
+
+class Graphviz:
+    """`draw(dot, formats)` lays a graph out once and renders it in each format, in this process."""
+
+    def __init__(self) -> None:
+        self._cg = _load("cgraph", "libcgraph.so.6")
+        self._gvc = _load("gvc", "libgvc.so.6")
+        self._libc = ctypes.CDLL(None)
+        self._names: dict[bytes, int] = {}
+        self._buffers: dict[int, ctypes.Array[ctypes.c_char]] = {}
+        self._counter = 0
+        self._messages: list[str] = []
+        self._callbacks: list[Any] = [
+            _OPEN(lambda g, disc: 1),
+            _MAP(self._map),
+            _ALLOC(lambda state, objtype, wanted: 0),
+            _FREE(lambda state, objtype, ident: None),
+            _PRINT(self._print),
+            _CLOSE(lambda state: None),
+            _REGISTER(lambda state, objtype, obj: None),
+        ]
+        self._iddisc = _IdDisc(*self._callbacks)
+        mem = ctypes.c_char.in_dll(self._cg, "AgMemDisc")
+        io = ctypes.c_char.in_dll(self._cg, "AgIoDisc")
+        self._disc = _Disc(ctypes.addressof(mem), ctypes.pointer(self._iddisc), ctypes.addressof(io))
+        self._errf = _ERRF(self._error)
+        self._declare()
+        self._cg.agseterrf(self._errf)
+        self._context = self._gvc.gvContext()
+        if not self._context:
+            raise GraphvizError("gvContext() failed")
+
+    def _declare(self) -> None:
+        cg, gvc, libc = self._cg, self._gvc, self._libc
+        cg.agread.restype = ctypes.c_void_p
+        cg.agread.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Disc)]
+        cg.agclose.argtypes = [ctypes.c_void_p]
+        cg.agseterrf.argtypes = [_ERRF]
+        cg.agseterrf.restype = ctypes.c_void_p
+        cg.agreadline.argtypes = [ctypes.c_int]
+        libc.fmemopen.restype = ctypes.c_void_p
+        libc.fmemopen.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+        libc.fclose.argtypes = [ctypes.c_void_p]
+        gvc.gvContext.restype = ctypes.c_void_p
+        gvc.gvLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
+        gvc.gvFreeLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        gvc.gvRenderData.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.POINTER(ctypes.c_uint),
+        ]
+        gvc.gvFreeRenderData.argtypes = [ctypes.c_void_p]
+
+    # the id discipline: names numbered in the order they are first seen (even), anonymous objects odd
+    def _map(self, state: int, objtype: int, name: bytes | None, ident: Any, create: int) -> int:
+        if name is None:
+            self._counter += 1
+            ident[0] = 2 * self._counter + 1
+            return 1
+        known = self._names.get(name)
+        if known is None:
+            if not create:
+                return 0
+            self._counter += 1
+            known = 2 * self._counter
+            self._names[name] = known
+            self._buffers[known] = ctypes.create_string_buffer(name)
+        ident[0] = known
+        return 1
+
+    def _print(self, state: int, objtype: int, ident: int) -> int | None:
+        buffer = self._buffers.get(ident)
+        return ctypes.addressof(buffer) if buffer is not None else None
+
+    def _error(self, message: bytes | None) -> int:
+        if message:
+            self._messages.append(message.decode("utf-8", "replace"))
+        return 0
+
+    def draw(self, dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+        """The graph in each format (Graphviz output format names: svg, png, pdf …)."""
+        self._names.clear()
+        self._buffers.clear()
+        self._messages.clear()
+        data = dot.encode("utf-8")
+        self._cg.agreadline(0)  # line numbers in messages count from this graph's start
+        stream = self._libc.fmemopen(data, len(data), b"r")
+        if not stream:
+            raise GraphvizError("fmemopen failed")
+        try:
+            graph = self._cg.agread(stream, ctypes.byref(self._disc))
+        finally:
+            self._libc.fclose(stream)
+        if not graph:
+            raise GraphvizError(self._problems() or "could not read the graph")
+        try:
+            if self._gvc.gvLayout(self._context, graph, b"dot") != 0:
+                raise GraphvizError(self._problems() or "layout failed")
+            out: dict[str, bytes] = {}
+            try:
+                for fmt in formats:
+                    buffer = ctypes.c_void_p()
+                    length = ctypes.c_uint()
+                    status = self._gvc.gvRenderData(
+                        self._context, graph, fmt.encode(), ctypes.byref(buffer), ctypes.byref(length)
+                    )
+                    if status != 0 or not buffer:
+                        raise GraphvizError(self._problems() or f"could not render {fmt}")
+                    out[fmt] = ctypes.string_at(buffer, length.value)
+                    self._gvc.gvFreeRenderData(buffer)
+            finally:
+                self._gvc.gvFreeLayout(self._context, graph)
+            return out
+        finally:
+            self._cg.agclose(graph)
+            self._names.clear()
+            self._buffers.clear()
+
+    def _problems(self) -> str:
+        return " ".join(m.strip() for m in self._messages if not m.startswith("Warning")).strip()

@@ -1,0 +1,126 @@
+"""The drawing engine: Graphviz in-process with heap-independent ids, librsvg for PNG/PDF, the process fallback."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import hashlib
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from powerctl.config import Config
+from powerctl.engine import validate
+from powerctl.graph import DrawOptions, flow_dot
+from powerctl.render import Job, Renderer, RenderError, _draw_process, wait_merged
+from tests.conftest import CATALOGUES, ROOT
+
+
+def _loads(soname: str) -> bool:
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
+needs_libgvc = pytest.mark.skipif(
+    shutil.which("dot") is None or not _loads("libgvc.so.6"), reason="Graphviz's libgvc.so.6 is not installed"
+)
+needs_librsvg = pytest.mark.skipif(not _loads("librsvg-2.so.2"), reason="librsvg-2.so.2 is not installed")
+
+
+def _dots() -> list[str]:
+    units = validate([str(CATALOGUES)], Config(root=ROOT)).units
+    return [flow_dot(u, p, DrawOptions(internal=i)) for u in units for p in u.powers if p.flow for i in (False, True)]
+
+
+@needs_libgvc
+def test_a_graph_comes_out_the_same_whatever_was_drawn_before_it(tmp_path: Path) -> None:
+    """In one `dot` process the second graph's clusters move from run to run; with our id discipline the output
+    depends on the text alone, and equals a lone `dot` run. Run in a fresh interpreter so the heap has history
+    only from these graphs."""
+    code = """
+import hashlib, sys
+from powerctl.gvlib import Graphviz
+dots = [open(p, encoding="utf-8").read() for p in sys.argv[1:]]
+gv = Graphviz()
+forward = [hashlib.sha256(gv.draw(d, ("svg",))["svg"]).hexdigest() for d in dots]
+backward = [hashlib.sha256(gv.draw(d, ("svg",))["svg"]).hexdigest() for d in reversed(dots)][::-1]
+print(" ".join(forward)); print(" ".join(backward))
+"""
+    dots = _dots()
+    paths = []
+    for i, dot in enumerate(dots):
+        path = tmp_path / f"{i}.dot"
+        path.write_text(dot, encoding="utf-8")
+        paths.append(str(path))
+    out = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, check=True, cwd=ROOT)
+    forward, backward = (line.split() for line in out.stdout.splitlines())
+    assert forward == backward
+
+    for i in (0, 1, len(dots) - 1):
+        lone = subprocess.run(["dot", "-Tsvg"], input=dots[i].encode(), capture_output=True, check=True).stdout
+        assert hashlib.sha256(lone).hexdigest() == forward[i], f"graph {i} differs from a lone dot run"
+
+
+@needs_libgvc
+def test_a_broken_graph_is_an_error_with_its_own_line_number() -> None:
+    from powerctl.gvlib import Graphviz, GraphvizError
+
+    gv = Graphviz()
+    gv.draw(_dots()[0], ("svg",))  # many lines read before
+    with pytest.raises(GraphvizError, match="line 2"):
+        gv.draw("digraph {\n a -> ;\n}", ("svg",))
+    assert gv.draw("digraph { a -> b }", ("svg",))["svg"].startswith(b"<?xml")  # still usable
+
+
+@needs_librsvg
+def test_png_and_pdf_from_svg() -> None:
+    from powerctl.raster import RasterError, Rasterizer
+
+    svg = subprocess.run(["dot", "-Tsvg"], input=_dots()[0].encode(), capture_output=True, check=True).stdout
+    raster = Rasterizer()
+    png = raster.png(svg)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    points = svg.split(b'<svg width="', 1)[1].split(b"pt", 1)[0]
+    assert width == round(float(points) * 96 / 72)
+    assert height > 100
+    pdf = raster.pdf([svg, svg, svg])
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 3
+    assert b"CreationDate (D:2000" in pdf
+    assert raster.pdf([svg]) == raster.pdf([svg])
+    with pytest.raises(RasterError):
+        raster.png(b"<not svg")
+
+
+@needs_libgvc
+@needs_librsvg
+def test_pool_and_merge(tmp_path: Path) -> None:
+    dots = _dots()[:6]
+    with Renderer(workers=2) as renderer:
+        renderer.draw([Job(d, tmp_path / f"p{i}") for i, d in enumerate(dots)], ["svg", "png", "pdf"])
+        wait_merged(renderer.merge_pdf([tmp_path / f"p{i}.svg" for i in range(6)], tmp_path / "all.pdf"))
+        with pytest.raises(RenderError, match="bad"):
+            renderer.draw([Job("digraph { -> }", tmp_path / "bad")] * 3, ["svg"])
+    for i in range(6):
+        for ext in ("svg", "png", "pdf"):
+            assert (tmp_path / f"p{i}.{ext}").stat().st_size > 1000
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "all.pdf")], capture_output=True, text=True).stdout
+        assert re.search(r"^Pages:\s+6$", info, re.M), info
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+def test_process_fallback_draws_every_format(tmp_path: Path) -> None:
+    """Where libgvc/librsvg cannot be loaded, a worker runs one `dot` per graph."""
+    assert _draw_process(Job(_dots()[0], tmp_path / "x"), ("svg", "png", "pdf")) == []
+    for ext in ("svg", "png", "pdf"):
+        assert (tmp_path / f"x.{ext}").stat().st_size > 1000
+    assert b"CreationDate (D:2000" in (tmp_path / "x.pdf").read_bytes()
+    assert _draw_process(Job("digraph { -> }", tmp_path / "y"), ("svg",))
