@@ -23,9 +23,18 @@ from powerctl.load import Document, LoadProblem
 Entry = tuple[Document, list[LoadProblem]]
 
 
-def cache_root() -> Path:
+def _base() -> Path:
     base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "powerctl" / "files"
+    return (Path(base) if base else Path.home() / ".cache") / "powerctl"
+
+
+def cache_root() -> Path:
+    return _base() / "files"
+
+
+def law_index_path() -> Path:
+    """Where the law index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
+    return _base() / "laws.sqlite3"
 
 
 def fingerprint(schema: Any) -> str:

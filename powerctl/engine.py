@@ -14,18 +14,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from powerctl.cache import FileCache, RunCache, cache_root, code_fingerprint, fingerprint
+from powerctl import rules  # the rule modules themselves load on first use of rules.REGISTRY
+from powerctl.cache import RunCache, cache_root, code_fingerprint
 from powerctl.config import Config
-from powerctl.laws.resolve import LawResolver, open_resolver
 from powerctl.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
-from powerctl.model import Unit, build_unit
 from powerctl.report import Finding, Report, Severity
-from powerctl.rules import REGISTRY
-from powerctl.rules._base import RuleContext, Violation
-from powerctl.schema import SchemaChecker
 from powerctl.span import Path, Span, pointer
+
+if TYPE_CHECKING:  # imported where used: a run answered from the cache needs none of them
+    from powerctl.cache import FileCache
+    from powerctl.laws.resolve import LawResolver
+    from powerctl.model import Unit
+    from powerctl.rules._base import Violation
+    from powerctl.schema import SchemaChecker
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "laws"})
@@ -152,7 +155,7 @@ class _Collector:
         level = self.config.levels.get(code)
         if level is not None:
             return level
-        spec = REGISTRY.get(code)
+        spec = rules.REGISTRY.get(code)
         return spec.severity if spec else "error"
 
     def enabled(self, code: str) -> bool:
@@ -171,7 +174,7 @@ class _Collector:
         self.findings.append(
             Finding(
                 rule=code,
-                name=REGISTRY[code].name if code in REGISTRY else code.lower(),
+                name=rules.REGISTRY[code].name if code in rules.REGISTRY else code.lower(),
                 severity=sev,
                 file=span.file,
                 line=span.line,
@@ -230,6 +233,7 @@ def _apply_suppressions(collector: _Collector, doc: Document, found: list[Findin
 def _law_resolver(config: Config, today: date, collector: _Collector) -> LawResolver:
     """Local laws/*.yaml (their problems become findings), the built-in facts, and the corpus index."""
     from powerctl.laws.index import LawIndexError
+    from powerctl.laws.resolve import open_resolver
 
     try:
         resolver, local = open_resolver(config.root, config.law_paths, today)
@@ -267,9 +271,11 @@ def _check_file(file: str, checker: SchemaChecker, cache: FileCache | None) -> t
 
 def validate(paths: Sequence[str], config: Config, options: Options | None = None) -> Validation:
     options = options or Options()
-    unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in REGISTRY))
-    if unknown:
-        raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
+    if options.select or options.ignore:
+        codes = rules.REGISTRY
+        unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in codes))
+        if unknown:
+            raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
     files = discover(paths)
     run_cache = RunCache(cache_root()) if options.cache else None
     run_key = _run_key(files, config, options) if run_cache is not None else None
@@ -277,6 +283,12 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         cached = run_cache.get(run_key)
         if isinstance(cached, Report):
             return Validation(docs=[], units=[], report=cached)
+
+    from powerctl.cache import FileCache, fingerprint
+    from powerctl.model import build_unit
+    from powerctl.rules._base import RuleContext
+    from powerctl.schema import SchemaChecker
+
     collector = _Collector(config, options)
     checker = SchemaChecker.for_catalogues(config.categories)
     cache = FileCache(cache_root(), fingerprint(checker.schema)) if options.cache else None
@@ -284,7 +296,7 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     ctx = RuleContext(config=config, today=options.today, laws=laws, base=options.base)
     checks = [
         spec
-        for spec in REGISTRY.values()
+        for spec in rules.REGISTRY.values()
         if spec.check is not None and collector.level(spec.code) != "off" and collector.enabled(spec.code)
     ]
     docs: list[Document] = []
@@ -333,7 +345,7 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
 def _run_key(files: Sequence[str], config: Config, options: Options) -> str | None:
     """What decides a run's report: the files' names and bytes, the code, the config, the law registries
     and index, the options and the day. None when something cannot be read (then nothing is cached)."""
-    from powerctl.laws.index import default_db_path
+    from powerctl.cache import law_index_path
 
     h = hashlib.sha256(code_fingerprint().encode())
     try:
@@ -343,7 +355,7 @@ def _run_key(files: Sequence[str], config: Config, options: Options) -> str | No
         for name in [*files, *map(str, extra)]:
             h.update(name.encode("utf-8", "surrogateescape") + b"\0")
             h.update(hashlib.sha256(FsPath(name).read_bytes()).digest())
-        index = default_db_path()
+        index = law_index_path()
         h.update(f"{index}:{index.stat().st_mtime_ns if index.exists() else 0}".encode())
     except OSError:
         return None

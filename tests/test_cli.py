@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +172,7 @@ def test_inline_suppression(tmp_path: Path) -> None:
 def test_rule_crash_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from powerctl.cli import app
+    from powerctl.cli.app import app
     from powerctl.rules import RuleSpec
 
     def boom(unit: Any, ctx: Any) -> Any:
@@ -213,3 +215,31 @@ def test_text_output_has_positions_and_hints(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"{path}:19:12 B101 错误" in result.stdout
     assert "提示：" in result.stdout
+
+
+def test_fast_help_is_what_typer_prints() -> None:
+    import typer.main
+    from click.testing import CliRunner as ClickRunner
+
+    from powerctl.cli import top_help
+    from powerctl.cli.app import app
+
+    result = ClickRunner().invoke(typer.main.get_command(app), ["--help"], prog_name="powerctl")
+    assert result.exit_code == 0
+    assert result.output == top_help()
+    fast = run_cli("--help")
+    assert fast.returncode == 0 and fast.stdout == top_help()
+    assert run_cli().stdout == top_help()
+
+
+def test_fast_paths_do_not_import_typer() -> None:
+    code = (
+        "import sys\nfrom powerctl.cli import _fast\n"
+        "for argv in ([], ['--help'], ['rules'], ['rules', 'B101'], ['rules', 'nope']):\n"
+        "    assert _fast(argv) is not None\n"
+        "assert _fast(['rules', '--help']) is None and _fast(['validate']) is None\n"
+        "heavy = [m for m in ('typer', 'click', 'powerctl.model', 'powerctl.load', 'yaml') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ctypes
-import re
 import hashlib
+import re
 import shutil
 import struct
 import subprocess

@@ -70,3 +70,11 @@ def test_names_are_unique_and_lookup_works() -> None:
     assert lookup("no-legal-basis") is REGISTRY["B101"]
     assert lookup("b101") is REGISTRY["B101"]
     assert lookup("nope") is None
+
+
+def test_catalog_read_from_source_agrees_with_the_imported_registry() -> None:
+    from powerctl.rules import REGISTRY
+    from powerctl.rules.catalog import rules
+
+    listed = [(r.code, r.name, r.severity, r.summary, r.doc) for r in rules()]
+    assert listed == [(s.code, s.name, s.severity, s.summary, s.doc) for s in REGISTRY.values()]

@@ -76,9 +76,9 @@ class LawIndexError(Exception):
 
 def default_db_path() -> Path:
     """Where the index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
-    cache = os.environ.get("XDG_CACHE_HOME")
-    base = Path(cache) if cache else Path.home() / ".cache"
-    return base / "powerctl" / "laws.sqlite3"
+    from powerctl.cache import law_index_path
+
+    return law_index_path()
 
 
 @dataclass(frozen=True)

@@ -3,87 +3,22 @@
 A rule module has a docstring (the user documentation: 检查什么 / 为什么 / 错误示例 / 正确示例),
 CODE, NAME, SEVERITY, SUMMARY and ``check(unit, ctx)`` yielding Violations, or ``check = None``
 when the finding comes from the loader, the schema check or the engine.
+
+The modules are imported on first use of REGISTRY (they pull in the model and the law registries), so
+that `powerctl.rules.catalog` — what `powerctl rules` prints — can be read without them.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from powerctl.rules import (
-    abbreviated_law_name,
-    abbreviation_in_name,
-    article_out_of_range,
-    basis_level_too_low,
-    change_not_recorded,
-    change_report_overdue,
-    code_format,
-    dead_end_step,
-    discretion_inconsistent,
-    duplicate_id,
-    duplicate_key,
-    duplicate_power_name,
-    encoding,
-    fee_without_basis,
-    flow_exceeds_time_limit,
-    law_not_in_force,
-    major_matter_not_collective,
-    missing_flow_element,
-    no_legal_basis,
-    no_separation_of_duties,
-    no_setting_basis,
-    penalty_without_discretion,
-    principal_handles_directly,
-    promised_exceeds_statutory,
-    quote_mismatch,
-    risk_owner_rank,
-    risk_without_measures,
-    schema,
-    undisclosed_without_basis,
-    unknown_law,
-    unknown_reference,
-    unreachable_step,
-    unused_suppression,
-    yaml_syntax,
-)
-from powerctl.rules._base import Check
+from powerctl.rules.catalog import ORDER
 
-_MODULES: tuple[ModuleType, ...] = (
-    yaml_syntax,
-    duplicate_key,
-    schema,
-    encoding,
-    unknown_reference,
-    duplicate_id,
-    no_legal_basis,
-    unknown_law,
-    law_not_in_force,
-    article_out_of_range,
-    abbreviated_law_name,
-    basis_level_too_low,
-    quote_mismatch,
-    no_setting_basis,
-    missing_flow_element,
-    unreachable_step,
-    dead_end_step,
-    flow_exceeds_time_limit,
-    promised_exceeds_statutory,
-    fee_without_basis,
-    undisclosed_without_basis,
-    major_matter_not_collective,
-    principal_handles_directly,
-    no_separation_of_duties,
-    risk_owner_rank,
-    risk_without_measures,
-    penalty_without_discretion,
-    discretion_inconsistent,
-    abbreviation_in_name,
-    duplicate_power_name,
-    code_format,
-    change_not_recorded,
-    change_report_overdue,
-    unused_suppression,
-)
+if TYPE_CHECKING:
+    from powerctl.rules._base import Check
 
 
 @dataclass(frozen=True)
@@ -96,14 +31,29 @@ class RuleSpec:
     check: Check | None
 
 
-REGISTRY: dict[str, RuleSpec] = {
-    m.CODE: RuleSpec(m.CODE, m.NAME, m.SEVERITY, m.SUMMARY, (m.__doc__ or "").strip(), m.check) for m in _MODULES
-}
+def _registry() -> dict[str, RuleSpec]:
+    modules: list[ModuleType] = [importlib.import_module(f"powerctl.rules.{name}") for name in ORDER]
+    return {
+        m.CODE: RuleSpec(m.CODE, m.NAME, m.SEVERITY, m.SUMMARY, (m.__doc__ or "").strip(), m.check) for m in modules
+    }
+
+
+_loaded: dict[str, RuleSpec] | None = None
+
+
+def __getattr__(name: str) -> dict[str, RuleSpec]:
+    global _loaded
+    if name == "REGISTRY":
+        if _loaded is None:
+            _loaded = _registry()
+        return _loaded
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def lookup(code_or_name: str) -> RuleSpec | None:
     key = code_or_name.strip()
-    spec = REGISTRY.get(key.upper())
+    registry = __getattr__("REGISTRY")
+    spec = registry.get(key.upper())
     if spec is not None:
         return spec
-    return next((s for s in REGISTRY.values() if s.name == key.lower()), None)
+    return next((s for s in registry.values() if s.name == key.lower()), None)

@@ -1,0 +1,42 @@
+"""The typer application: one module per command; each parses, calls the core, returns an exit code.
+
+Heavy imports live inside the commands so that start-up stays short.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from powerctl.cli import COMMANDS, DESCRIPTION
+from powerctl.cli import bundle as bundle_cmd
+from powerctl.cli import compare as compare_cmd
+from powerctl.cli import diff as diff_cmd
+from powerctl.cli import init as init_cmd
+from powerctl.cli import laws as laws_cmd
+from powerctl.cli import render as render_cmd
+from powerctl.cli import rules as rules_cmd
+from powerctl.cli import stats as stats_cmd
+from powerctl.cli import validate as validate_cmd
+
+app = typer.Typer(
+    name="powerctl",
+    help=DESCRIPTION,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help text: rendering it with rich doubles the start-up time
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+_HELP = dict(COMMANDS)
+for _name, _module in (
+    ("validate", validate_cmd),
+    ("render", render_cmd),
+    ("bundle", bundle_cmd),
+    ("stats", stats_cmd),
+    ("compare", compare_cmd),
+    ("diff", diff_cmd),
+    ("init", init_cmd),
+    ("rules", rules_cmd),
+):
+    app.command(_name, help=_HELP[_name])(_module.command)
+app.add_typer(laws_cmd.app, name="laws", help=_HELP["laws"])
