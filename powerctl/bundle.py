@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.graph import DrawOptions, flow_dot
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Unit
-from powerctl.render import Job, Renderer, RenderError, wait_merged
+from powerctl.render import Job, Pending, Renderer
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FLOW_FORMATS = ("svg", "png", "pdf")
@@ -74,7 +75,10 @@ def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
     return out
 
 
-def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool, renderer: Renderer) -> dict[str, Path]:
+def _flowcharts(
+    docs: UnitDocs, folder: Path, font: str, internal: bool, renderer: Renderer
+) -> tuple[dict[str, Path], Pending]:
+    """Start drawing the unit's flowcharts; their SVG paths, and the drawing to wait for."""
     jobs = []
     svgs: dict[str, Path] = {}
     for power in docs.powers:
@@ -83,13 +87,14 @@ def _flowcharts(docs: UnitDocs, folder: Path, font: str, internal: bool, rendere
         target = folder / power.id
         jobs.append(Job(flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font)), target))
         svgs[power.id] = target.with_suffix(".svg")
-    try:
-        renderer.draw(jobs, FLOW_FORMATS)
-        if svgs:
-            wait_merged(renderer.merge_pdf(list(svgs.values()), folder / "全部流程图.pdf"))
-    except RenderError as exc:
-        raise BundleError(str(exc)) from None
-    return svgs
+    return svgs, renderer.start(jobs, FLOW_FORMATS)
+
+
+def _settle(started: list[Pending]) -> None:
+    """Let work already handed to the pool finish (its errors are moot) so nothing writes into a removed stage."""
+    for pending in started:
+        with suppress(Exception):  # the build has already failed for another reason
+            pending.wait()
 
 
 def _zip(stage: Path, target: Path) -> None:
@@ -137,38 +142,60 @@ def build_unit_bundle(
 ) -> BundleResult:
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed."""
     step = progress or (lambda _: None)
+    with ExitStack() as stack:
+        pool = renderer if renderer is not None else stack.enter_context(Renderer())
+        return _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
+
+
+def _build(
+    unit: Unit,
+    out: Path,
+    audience: str,
+    laws: LawResolver,
+    font: str,
+    source_commit: str | None,
+    changes_markdown: str | None,
+    step: Callable[[str], None],
+    pool: Renderer,
+) -> BundleResult:
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(f".{unit.id}.building-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-", dir=out))
     stage_name = "准备"
+    started: list[Pending] = []  # waited for before the stage folder is removed on failure
     try:
         powers = audience_powers(unit, audience)
         ids = {p.id for p in powers}
         docs = UnitDocs(unit, powers, audience, laws, {p: f"一图/{p}.svg" for p in ids})
 
-        stage_name = "一表"
-        step(stage_name)
-        (stage / "一表").mkdir()
-        table.write_xlsx(docs, stage / "一表" / "权力清单.xlsx")
-        page = table.html(docs)
-        (stage / "一表" / "权力清单.html").write_text(page, encoding="utf-8")
-        table.write_pdf(page, stage / "一表" / "权力清单.pdf")
-
         stage_name = "一图"
         step(stage_name)
         (stage / "一图").mkdir()
-        if renderer is None:
-            with Renderer() as own:
-                svgs = _flowcharts(docs, stage / "一图", font, audience == "internal", own)
-        else:
-            svgs = _flowcharts(docs, stage / "一图", font, audience == "internal", renderer)
+        (stage / "一表").mkdir()
+        (stage / "一件").mkdir()
+        # The pool draws the flowcharts and makes the table PDF while this process writes the rest.
+        svgs, drawing = _flowcharts(docs, stage / "一图", font, audience == "internal", pool)
+        started.append(drawing)
+
+        stage_name = "一表"
+        step(stage_name)
+        page = table.html(docs)
+        table_pdf = pool.submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
+        started.append(table_pdf)
+        table.write_xlsx(docs, stage / "一表" / "权力清单.xlsx")
+        (stage / "一表" / "权力清单.html").write_text(page, encoding="utf-8")
 
         stage_name = "一件"
         step(stage_name)
-        (stage / "一件").mkdir()
         basis.write_docx(docs, stage / "一件" / "依据文件汇编.docx")
         (stage / "一件" / "依据文件汇编.html").write_text(basis.html(docs), encoding="utf-8")
+
+        stage_name = "一图"
+        drawing.wait()
+        merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf") if svgs else None
+        if merged is not None:
+            started.append(merged)
 
         stage_name = "网站"
         step(stage_name)
@@ -184,6 +211,12 @@ def build_unit_bundle(
         if changes_markdown is not None:
             (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")
 
+        stage_name = "一表"
+        table_pdf.wait()
+        stage_name = "一图"
+        if merged is not None:
+            merged.wait()
+
         stage_name = "一盘"
         step(stage_name)
         _zip(stage, stage / f"{unit.id}-{audience}.zip")
@@ -198,9 +231,11 @@ def build_unit_bundle(
         shutil.rmtree(old, ignore_errors=True)
         return BundleResult(unit.id, target, files, len(powers))
     except BundleError:
+        _settle(started)
         shutil.rmtree(stage, ignore_errors=True)
         raise
     except Exception as exc:
+        _settle(started)
         shutil.rmtree(stage, ignore_errors=True)
         raise BundleError(f"单位 {unit.id} 的“{stage_name}”阶段失败：{type(exc).__name__}: {exc}") from exc
     except BaseException:

@@ -9,11 +9,14 @@ Graphviz still draws (boxes), so fonts are checked with fontconfig first.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +27,7 @@ from typing import Any
 from powerctl.raster import fix_pdf_dates
 
 FORMATS = ("svg", "png", "pdf")
+_PR_SET_PDEATHSIG = 1
 _BATCH = 8
 
 
@@ -83,7 +87,8 @@ def check_tools(font: str, merge_pdf: bool = False) -> None:
 
 
 def _write(target: Path, fmt: str, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # The folder was made by the parent: a worker never recreates one that its (killed) parent's
+    # successor has since removed.
     target.with_suffix(f".{fmt}").write_bytes(data)
 
 
@@ -167,6 +172,15 @@ def _here() -> _Worker:
     return _worker
 
 
+def _init_worker(parent: int) -> None:
+    """Die with the parent (Linux): a killed bundle must not leave workers writing into its stage."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the signal was asked for
+        os._exit(1)
+
+
 def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> list[str]:
     worker = _here()
     return [f"{job.target.name}: {problem}" for job in jobs for problem in worker.draw(job, formats)]
@@ -181,10 +195,34 @@ def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
         yield jobs[start : start + _BATCH]
 
 
-class Renderer:
-    """A pool of drawing processes kept for several calls (a bundle draws unit after unit).
+class Pending:
+    """Work handed to the pool: `wait()` blocks until it is done and raises RenderError if any part failed."""
 
-    With one worker, or for a handful of graphs, the drawing happens in this process instead."""
+    def __init__(self, parts: Sequence[tuple[Future[list[str]] | list[str], int]], what: str) -> None:
+        self._parts = parts
+        self._what = what
+
+    def wait(self, progress: Callable[[int], None] | None = None) -> None:
+        problems: list[str] = []
+        for part, size in self._parts:
+            problems.extend(part if isinstance(part, list) else part.result())
+            if progress is not None:
+                progress(size)
+        if problems:
+            raise RenderError(f"{self._what}：\n" + "\n".join(problems[:20]))
+
+
+def _call(function: Callable[..., None], *args: Any) -> list[str]:
+    try:
+        function(*args)
+    except Exception as exc:  # reported by Pending.wait in the parent, with the function's name
+        return [f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"]
+    return []
+
+
+class Renderer:
+    """A pool of worker processes kept for several calls (a bundle draws unit after unit, and hands its
+    table PDFs to the same processes). With one worker, the work happens in this process instead."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -202,42 +240,37 @@ class Renderer:
         if self._pool is None:
             # spawn: a worker starts clean, without the parent's threads or half-initialised libraries
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+            )
         return self._pool
+
+    def _run(self, inline: bool, function: Callable[..., list[str]], *args: Any) -> Future[list[str]] | list[str]:
+        if inline or self.workers == 1:
+            return function(*args)
+        return self._executor().submit(function, *args)
+
+    def start(self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",)) -> Pending:
+        """Start drawing every job into each format (in this process for a handful of graphs)."""
+        inline = len(jobs) <= 2
+        for folder in {job.target.parent for job in jobs}:
+            folder.mkdir(parents=True, exist_ok=True)
+        parts = [(self._run(inline, _draw_batch, batch, tuple(formats)), len(batch)) for batch in _batches(jobs)]
+        return Pending(parts, "Graphviz 绘图失败")
 
     def draw(
         self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",), progress: Callable[[int], None] | None = None
     ) -> None:
         """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
-        problems: list[str] = []
-        if self.workers == 1 or len(jobs) <= 2:
-            for batch in _batches(jobs):
-                problems.extend(_draw_batch(batch, formats))
-                if progress is not None:
-                    progress(len(batch))
-        else:
-            pool = self._executor()
-            pending: list[tuple[Future[list[str]], int]] = [
-                (pool.submit(_draw_batch, batch, tuple(formats)), len(batch)) for batch in _batches(jobs)
-            ]
-            for future, size in pending:
-                problems.extend(future.result())
-                if progress is not None:
-                    progress(size)
-        if problems:
-            raise RenderError("Graphviz 绘图失败：\n" + "\n".join(problems[:20]))
+        self.start(jobs, formats).wait(progress)
 
-    def merge_pdf(self, svgs: Sequence[Path], target: Path) -> Future[list[str]] | list[str]:
-        """One PDF page per SVG (already drawn), in order; runs in a worker when there is a pool."""
-        if self.workers == 1:
-            return _merge(svgs, target)
-        return self._executor().submit(_merge, tuple(svgs), target)
+    def merge_pdf(self, svgs: Sequence[Path], target: Path) -> Pending:
+        """One PDF page per SVG (already drawn), in order."""
+        return Pending([(self._run(False, _merge, tuple(svgs), target), 1)], "合并流程图 PDF 失败")
 
-
-def wait_merged(result: Future[list[str]] | list[str]) -> None:
-    problems = result if isinstance(result, list) else result.result()
-    if problems:
-        raise RenderError("合并流程图 PDF 失败：\n" + "\n".join(problems[:20]))
+    def submit(self, function: Callable[..., None], *args: Any) -> Pending:
+        """Other slow work for the same processes (a module-level function and picklable arguments)."""
+        return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
 
 
 def render(

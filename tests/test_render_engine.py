@@ -16,7 +16,7 @@ import pytest
 from powerctl.config import Config
 from powerctl.engine import validate
 from powerctl.graph import DrawOptions, flow_dot
-from powerctl.render import Job, Renderer, RenderError, _draw_process, wait_merged
+from powerctl.render import Job, Renderer, RenderError, _draw_process
 from tests.conftest import CATALOGUES, ROOT
 
 
@@ -105,7 +105,7 @@ def test_pool_and_merge(tmp_path: Path) -> None:
     dots = _dots()[:6]
     with Renderer(workers=2) as renderer:
         renderer.draw([Job(d, tmp_path / f"p{i}") for i, d in enumerate(dots)], ["svg", "png", "pdf"])
-        wait_merged(renderer.merge_pdf([tmp_path / f"p{i}.svg" for i in range(6)], tmp_path / "all.pdf"))
+        renderer.merge_pdf([tmp_path / f"p{i}.svg" for i in range(6)], tmp_path / "all.pdf").wait()
         with pytest.raises(RenderError, match="bad"):
             renderer.draw([Job("digraph { -> }", tmp_path / "bad")] * 3, ["svg"])
     for i in range(6):
