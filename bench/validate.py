@@ -2,9 +2,10 @@
 
     python bench/validate.py [--units N] [--powers M]
 
-Prints seconds and ratios, all measured in this run: reading the bytes (floor), a bare C YAML parse
-(PyYAML's libyaml event stream), check-jsonschema with powerctl's schema (peer, when installed), and
-`powerctl validate` with an empty cache (cold) and again on the unchanged files (warm).
+Prints seconds and ratios, all measured in this run: reading the bytes (floor, in this process and in a
+new Python process), a bare C YAML parse (PyYAML's libyaml event stream), check-jsonschema with
+powerctl's schema (peer, when installed), and `powerctl validate` with an empty cache (cold; one process
+per core, and with -j 1) and again on the unchanged files (warm).
 """
 
 from __future__ import annotations
@@ -67,7 +68,10 @@ def main() -> None:
         floor_parse = time.perf_counter() - started
 
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        reader = "import sys\nfor name in sys.argv[1:]:\n    open(name, 'rb').read()\n"
+        floor_process = timed([sys.executable, "-c", reader, *map(str, files)], env)
         powerctl = [sys.executable, "-m", "powerctl", "validate", str(data), "-f", "json"]
+        cold_one = timed([*powerctl, "--no-cache", "-j", "1"], env)
         cold = timed(powerctl, env)
         warm = timed(powerctl, env)
         peer = None
@@ -76,12 +80,21 @@ def main() -> None:
             peer = timed(["check-jsonschema", "--schemafile", schema, *map(str, files)], env)
 
     print(f"files: {len(files)}, powers: {args.units * args.powers}, {size / 1e6:.1f} MB")
-    print(f"floor: read bytes              {floor_read:7.2f} s")
+    cores = os.cpu_count() or 1
+    print(f"floor: read bytes (in-process) {floor_read:7.2f} s")
+    print(f"floor: a Python process reading every file {floor_process:7.2f} s")
     print(f"floor: libyaml event parse     {floor_parse:7.2f} s")
-    print(f"powerctl validate, cold cache  {cold:7.2f} s")
-    print(f"powerctl validate, warm cache  {warm:7.2f} s   (cold / warm = {cold / warm:.1f}×)")
+    print(f"powerctl validate, cold, -j 1  {cold_one:7.2f} s")
+    print(f"powerctl validate, cold, {cores} processes {cold:7.2f} s   (-j 1 / parallel = {cold_one / cold:.2f}×)")
+    print(
+        f"powerctl validate, warm cache  {warm:7.2f} s   (cold / warm = {cold / warm:.1f}×; "
+        f"warm / reading process = {warm / floor_process:.1f}×, goal ≤ 3)"
+    )
     if peer is not None:
-        print(f"check-jsonschema (peer)        {peer:7.2f} s   (powerctl cold / peer = {cold / peer:.2f})")
+        print(
+            f"check-jsonschema (peer)        {peer:7.2f} s   (powerctl cold / peer = {cold / peer:.2f}, goal ≤ 0.25; "
+            f"with -j 1: {cold_one / peer:.2f})"
+        )
     else:
         print("check-jsonschema not installed: peer not measured (pip install check-jsonschema)")
 

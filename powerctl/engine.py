@@ -6,6 +6,7 @@ here, after the rules: rules never decide severity or visibility.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -42,6 +43,14 @@ class RuleCrash(Exception):
     def __init__(self, code: str, file: str, error: BaseException) -> None:
         super().__init__(f"规则 {code} 在检查 {file} 时内部出错：{type(error).__name__}: {error}")
         self.code = code
+
+    @classmethod
+    def from_message(cls, code: str, message: str) -> RuleCrash:
+        """The same crash again in the parent, from a worker's code and message."""
+        crash = cls.__new__(cls)
+        Exception.__init__(crash, message)
+        crash.code = code
+        return crash
 
 
 class UsageError(Exception):
@@ -269,7 +278,129 @@ def _check_file(file: str, checker: SchemaChecker, cache: FileCache | None) -> t
     return doc, [*doc.problems, *problems]
 
 
-def validate(paths: Sequence[str], config: Config, options: Options | None = None) -> Validation:
+@dataclass
+class _FileResult:
+    findings: list[Finding]
+    powers: int
+    unit_id: str | None  # of the unit built from the file, if one was
+    doc: Document | None = None  # kept only with Options.keep
+    unit: Unit | None = None
+
+
+class _Checker:
+    """Everything that checks one file after another; one per process."""
+
+    def __init__(self, config: Config, options: Options, worker: bool = False) -> None:
+        from powerctl.cache import FileCache, fingerprint
+        from powerctl.rules._base import RuleContext
+        from powerctl.schema import SchemaChecker
+
+        self.options = options
+        self.collector = _Collector(config, options)
+        self.checker = SchemaChecker.for_catalogues(config.categories)
+        self.cache = FileCache(cache_root(), fingerprint(self.checker.schema)) if options.cache else None
+        self.laws = _law_resolver(config, options.today, self.collector)
+        if worker:  # the local law registry's own findings are reported once, by the parent
+            self.collector.findings.clear()
+        self.ctx = RuleContext(config=config, today=options.today, laws=self.laws, base=options.base)
+        self.checks = [
+            spec
+            for spec in rules.REGISTRY.values()
+            if spec.check is not None and self.collector.level(spec.code) != "off" and self.collector.enabled(spec.code)
+        ]
+
+    def check(self, file: str) -> _FileResult:
+        """Load, schema-check, build and run the rules on one file; RuleCrash if a rule raised."""
+        from powerctl.model import build_unit
+
+        collector = self.collector
+        first = len(collector.findings)
+        doc, problems = _check_file(file, self.checker, self.cache)
+        for p in problems:
+            collector.add(doc, p.code, p.span, p.path, p.message, p.hint)
+        # Positions are needed again only for files where a rule finds something.
+        doc.drop_positions()
+        powers = 0
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("powers"), list):
+            powers = len(doc.data["powers"])
+        unit = build_unit(doc, {p.path for p in problems}) if not doc.problems else None
+        if unit is not None:
+            self.ctx.first_unit.setdefault(unit.id, unit.file)
+            for spec in self.checks:
+                assert spec.check is not None
+                try:
+                    violations: list[Violation] = list(spec.check(unit, self.ctx))
+                except Exception as exc:  # a crashing rule must never pass silently
+                    raise RuleCrash(spec.code, unit.file, exc) from exc
+                for v in violations:
+                    collector.add(doc, spec.code, v.span, v.path, v.message, v.hint)
+        found = _apply_suppressions(collector, doc, collector.findings[first:])
+        del collector.findings[first:]
+        keep = self.options.keep
+        return _FileResult(found, powers, unit.id if unit else None, doc if keep else None, unit if keep else None)
+
+
+# Process-parallel checking: worth its start-up (each worker imports and builds the schema and law
+# registries, about half a second) only for larger runs.
+PARALLEL_MIN_FILES = 8
+PARALLEL_MIN_BYTES = 4_000_000
+_worker_checker: _Checker | None = None
+
+
+def _start_worker(config: Config, options: Options) -> None:
+    global _worker_checker
+    _worker_checker = _Checker(config, options, worker=True)
+
+
+def _check_in_worker(files: Sequence[str]) -> list[_FileResult] | tuple[str, str]:
+    """A chunk of files; unit ids are not compared across files here (the parent does that)."""
+    assert _worker_checker is not None
+    out = []
+    for file in files:
+        _worker_checker.ctx.first_unit.clear()
+        try:
+            out.append(_worker_checker.check(file))
+        except RuleCrash as crash:  # exceptions with extra fields do not travel well: send the message
+            return (crash.code, str(crash))
+    return out
+
+
+def _parallel(files: Sequence[str], config: Config, options: Options, jobs: int) -> list[_FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(16, len(files) // (jobs * 4)))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("spawn")
+    results: list[_FileResult] = []
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(config, options)) as pool:
+        for part in pool.map(_check_in_worker, chunks):
+            if isinstance(part, tuple):
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise RuleCrash.from_message(*part)
+            results.extend(part)
+    return results
+
+
+def _workers(files: Sequence[str], options: Options, jobs: int) -> int:
+    """How many processes to check with. Asked for (jobs > 0): that many. Otherwise one per core when the
+    run is big enough to pay for their start-up, else one."""
+    if options.keep or len(files) < 2:
+        return 1
+    if jobs > 0:
+        return min(jobs, len(files))
+    cores = os.cpu_count() or 1
+    if cores <= 1 or len(files) < PARALLEL_MIN_FILES:
+        return 1
+    total = 0
+    for file in files:
+        with contextlib.suppress(OSError):
+            total += os.stat(file).st_size
+    return min(cores, len(files)) if total >= PARALLEL_MIN_BYTES else 1
+
+
+def validate(paths: Sequence[str], config: Config, options: Options | None = None, jobs: int = 0) -> Validation:
+    """Check every file; `jobs` processes when the run is large (0: one per core), else this one."""
     options = options or Options()
     if options.select or options.ignore:
         codes = rules.REGISTRY
@@ -284,62 +415,39 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if isinstance(cached, Report):
             return Validation(docs=[], units=[], report=cached)
 
-    from powerctl.cache import FileCache, fingerprint
-    from powerctl.model import build_unit
-    from powerctl.rules._base import RuleContext
-    from powerctl.schema import SchemaChecker
+    checker = _Checker(config, options)
+    workers = _workers(files, options, jobs)
+    if workers > 1:
+        results = _parallel(files, config, options, workers)
+        # A unit id used by an earlier file: check that file again here, where the earlier owner is known.
+        owners: dict[str, str] = {}
+        for i, (file, result) in enumerate(zip(files, results, strict=True)):
+            if result.unit_id is None:
+                continue
+            owner = owners.setdefault(result.unit_id, file)
+            if owner != file:
+                checker.ctx.first_unit.clear()
+                checker.ctx.first_unit.update(owners)
+                results[i] = checker.check(file)
+    else:
+        # One file at a time, start to finish: with keep=False nothing of a file outlives its turn, so memory
+        # stays that of the largest file however many there are.
+        results = []
+        for file in files:
+            results.append(checker.check(file))
 
-    collector = _Collector(config, options)
-    checker = SchemaChecker.for_catalogues(config.categories)
-    cache = FileCache(cache_root(), fingerprint(checker.schema)) if options.cache else None
-    laws = _law_resolver(config, options.today, collector)
-    ctx = RuleContext(config=config, today=options.today, laws=laws, base=options.base)
-    checks = [
-        spec
-        for spec in rules.REGISTRY.values()
-        if spec.check is not None and collector.level(spec.code) != "off" and collector.enabled(spec.code)
-    ]
-    docs: list[Document] = []
-    units: list[Unit] = []
-    findings: list[Finding] = []
-    powers = 0
-    # One file at a time, start to finish: with keep=False nothing of a file outlives its turn, so memory
-    # stays that of the largest file however many there are.
-    for file in files:
-        first = len(collector.findings)
-        doc, problems = _check_file(file, checker, cache)
-        for p in problems:
-            collector.add(doc, p.code, p.span, p.path, p.message, p.hint)
-        # Positions are needed again only for files where a rule finds something.
-        doc.drop_positions()
-        if isinstance(doc.data, dict) and isinstance(doc.data.get("powers"), list):
-            powers += len(doc.data["powers"])
-        unit = build_unit(doc, {p.path for p in problems}) if not doc.problems else None
-        if unit is not None:
-            ctx.first_unit.setdefault(unit.id, unit.file)
-            for spec in checks:
-                assert spec.check is not None
-                try:
-                    violations: list[Violation] = list(spec.check(unit, ctx))
-                except Exception as exc:  # a crashing rule must never pass silently
-                    raise RuleCrash(spec.code, unit.file, exc) from exc
-                for v in violations:
-                    collector.add(doc, spec.code, v.span, v.path, v.message, v.hint)
-        findings.extend(_apply_suppressions(collector, doc, collector.findings[first:]))
-        del collector.findings[first:]
-        if options.keep:
-            docs.append(doc)
-            if unit is not None:
-                units.append(unit)
-
-    findings.extend(collector.findings)  # those of the local law registry
+    findings = [f for r in results for f in r.findings]
+    findings.extend(checker.collector.findings)  # those of the local law registry
     if options.only_files is not None:
         only = options.only_files
         findings = [f for f in findings if str(FsPath(f.file).resolve()) in only]
+    powers = sum(r.powers for r in results)
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
     if run_cache is not None and run_key is not None:
         run_cache.put(run_key, report)
-    return Validation(docs=docs, units=units, report=report, laws=laws)
+    docs = [r.doc for r in results if r.doc is not None]
+    units = [r.unit for r in results if r.unit is not None]
+    return Validation(docs=docs, units=units, report=report, laws=checker.laws)
 
 
 def _run_key(files: Sequence[str], config: Config, options: Options) -> str | None:

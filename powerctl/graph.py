@@ -10,6 +10,7 @@ the graph's structure.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,9 +47,14 @@ NOTE_WIDTH = 30
 TITLE_WIDTH = 70
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def esc(text: object) -> str:
-    """Text made literal inside a Graphviz HTML-like label."""
-    return html.escape(str(text), quote=True)
+    """Text made literal inside a Graphviz HTML-like label. Graphviz expands \\N, \\G … in label text
+    (entities do not stop it), so a backslash is doubled; control characters, which the loader refuses
+    anyway, are dropped (Graphviz would discard the whole label)."""
+    return html.escape(_CONTROL.sub("", str(text)).replace("\\", "\\\\"), quote=True)
 
 
 def _lines(text: str, width: int) -> str:

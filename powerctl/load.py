@@ -113,6 +113,12 @@ class Document:
         return Span(self.file, *pos) if pos is not None else self.span(path)
 
 
+# C0 and C1 control characters other than tab, line feed and carriage return, and the two non-characters
+# XML cannot hold: reachable through escapes in double-quoted scalars ("\x1f"), and they break every
+# output format (SVG, XLSX, DOCX) while showing nothing on screen.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def resolve_plain(text: str) -> Any:
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema; timestamps stay strings."""
     if _NULL.match(text):
@@ -329,6 +335,13 @@ class _Builder:
             value = resolve_plain(ev.value)
         else:
             value = ev.value
+        if isinstance(value, str) and (bad := _CONTROL.search(value)) is not None:
+            self.stop(
+                "E004",
+                _mark_span(self.doc.file, ev.start_mark, ev.end_mark),
+                f"文本含有不可见的控制字符 U+{ord(bad.group()):04X}（多半是从其他软件复制时带进来的）",
+                "删除这个字符；文件中只能有可见文字、空格、制表符和换行",
+            )
         if is_key:
             self.key(ev.value if value is None or not isinstance(value, str) else value, span)
             return

@@ -83,6 +83,9 @@ def command(
     today: Annotated[
         str | None, typer.Option("--today", help="按这一天判断与日期有关的规则（YYYY-MM-DD），默认为今天")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="并行检查的进程数；默认等于 CPU 核数（文件少时只用一个进程）")
+    ] = 0,
 ) -> None:
     from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
@@ -99,7 +102,7 @@ def command(
             options = Options(_codes(select), _codes(ignore), day, cache=not no_cache, keep=False)
             if base is not None:
                 options = _with_base(options, config, base, targets, Path(tmp))
-            result = validate(targets, config, options)
+            result = validate(targets, config, options, jobs=max(0, jobs))
     except UsageError as exc:
         raise fail(str(exc)) from None
     except RuleCrash as exc:
