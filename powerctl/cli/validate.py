@@ -110,13 +110,37 @@ def command(
     name = fmt.value
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    sys.stdout.write(get(name)(result.report, sys.stdout.isatty()))
+    text = get(name)(result.report, sys.stdout.isatty())
+    sys.stdout.write(text)
     for out_name, path in files:
         try:
             path.write_text(get(out_name)(result.report, False), encoding="utf-8")
         except OSError as exc:
             raise fail(f"无法写入 {path}：{exc.strerror}") from None
-    raise typer.Exit(int(result.report.exit_code(fail_on.value)))
+    code = int(result.report.exit_code(fail_on.value))
+    _remember(text, code, targets, config)
+    raise typer.Exit(code)
+
+
+def _remember(text: str, code: int, targets: list[str], config: Config) -> None:
+    """Record this run for `powerctl.quickrun` (when the command line is one it may answer)."""
+    from powerctl import quickrun
+    from powerctl.cache import law_index_path
+    from powerctl.engine import _SKIP_DIRS, discover
+
+    argv = sys.argv[1:]
+    if not quickrun.eligible(argv):
+        return
+    files = discover(targets)
+    if config.file:
+        files.append(str(config.file))
+    folders = quickrun.walked(targets, _SKIP_DIRS)
+    for folder in config.law_paths:
+        law_dir = config.root / folder
+        folders.append(str(law_dir))
+        files.extend(str(p) for p in sorted(law_dir.glob("*.y*ml")))
+    files.append(str(law_index_path()))
+    quickrun.record(argv, text, code, files, folders)
 
 
 def _outputs(specs: list[str]) -> list[tuple[str, Path]]:
