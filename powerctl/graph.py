@@ -47,22 +47,29 @@ NOTE_WIDTH = 30
 TITLE_WIDTH = 70
 
 
+_EMPTY = "&#160;"  # Graphviz rejects an empty <FONT></FONT>: a blank field becomes one space
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def esc(text: object) -> str:
     """Text made literal inside a Graphviz HTML-like label. Graphviz expands \\N, \\G … in label text
-    (entities do not stop it), so a backslash is doubled; control characters, which the loader refuses
-    anyway, are dropped (Graphviz would discard the whole label)."""
-    return html.escape(_CONTROL.sub("", str(text)).replace("\\", "\\\\"), quote=True)
+    (entities do not stop it), so a backslash is doubled; its HTML lexer fails on text that starts with
+    `]`, so brackets become entities; white space (line breaks included) is collapsed to single spaces,
+    and blank text becomes one no-break space (an empty element is a syntax error too); control
+    characters, which the loader refuses anyway, are dropped (Graphviz would discard the whole label)."""
+    text = " ".join(_CONTROL.sub("", str(text)).split()).replace("\\", "\\\\")
+    if not text:
+        return _EMPTY
+    return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _lines(text: str, width: int) -> str:
-    return "<BR/>".join(esc(line) for line in wrap(text, width))
+    return "<BR/>".join(esc(line) for line in wrap(text, width)) or _EMPTY
 
 
 def _row(content: str, size: int, colour: str = INK, bold: bool = False, bg: str | None = None) -> str:
     """One table row of an HTML-like label; ``content`` is already escaped."""
+    content = content or _EMPTY
     if bold:
         content = f"<B>{content}</B>"
     cell = f'<TD BGCOLOR="{bg}">' if bg else "<TD>"
@@ -82,7 +89,7 @@ def _days(step: Step, unit: str) -> str:
 
 
 def _step_label(power: Power, step: Step, unit: Unit, opts: DrawOptions) -> str:
-    rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{esc(step.name)}</FONT></B></TD></TR>']
+    rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{esc(step.name) or _EMPTY}</FONT></B></TD></TR>']
     if step.kind == "collective":
         rows.append(
             f'<TR><TD><FONT POINT-SIZE="10" COLOR="{KIND_STYLE["collective"][1]}">【集体讨论决定】</FONT></TD></TR>'

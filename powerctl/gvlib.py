@@ -157,7 +157,8 @@ class Graphviz:
         if not graph:
             raise GraphvizError(self._problems() or "could not read the graph")
         try:
-            if self._gvc.gvLayout(self._context, graph, b"dot") != 0:
+            if self._gvc.gvLayout(self._context, graph, b"dot") != 0 or self._problems():
+                # An error in a label is not fatal to Graphviz: it draws the node's name instead.
                 raise GraphvizError(self._problems() or "layout failed")
             out: dict[str, bytes] = {}
             try:
@@ -180,4 +181,14 @@ class Graphviz:
             self._buffers.clear()
 
     def _problems(self) -> str:
-        return " ".join(m.strip() for m in self._messages if not m.startswith("Warning")).strip()
+        """Graphviz's messages other than warnings, as one line (it reports in several pieces)."""
+        lines = "".join(self._messages).splitlines()
+        kept, skipping = [], False
+        for line in lines:
+            if line.startswith("Warning"):
+                skipping = True
+            elif line.startswith("Error"):
+                skipping = False
+            if not skipping and line.strip():
+                kept.append(line.strip())
+        return " ".join(kept)
