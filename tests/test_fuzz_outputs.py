@@ -8,14 +8,12 @@ markup injected into its HTML pages.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -23,12 +21,13 @@ from hypothesis import strategies as st
 from powerctl.config import Config
 from powerctl.engine import Options, validate
 from powerctl.graph import DrawOptions, flow_dot
+from tests.conftest import needs_libgvc
 
 SLOTS = 12
 HOSTILE = ['"]; x [label="', "<b>粗体</b>", "C:\\new", "{{ 7*7 }}", "a & b", "]]>", "<script>x()</script>", "\\N"]
 _text = st.one_of(
     st.sampled_from(HOSTILE),
-    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=24),
+    st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=24),
     st.text(st.sampled_from("<>&\"'\\{}[]|;:#%$@!`~\n\t 审批权"), min_size=1, max_size=16),
 )
 
@@ -100,22 +99,7 @@ def _squash(text: str) -> str:
     return "".join(c for c in text if c.isprintable() and not c.isspace())
 
 
-def _loads(soname: str) -> bool:
-    import ctypes
-
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
-
-
-needs_graphviz = pytest.mark.skipif(
-    shutil.which("dot") is None or not _loads("libgvc.so.6"), reason="Graphviz (dot, libgvc.so.6) is not installed"
-)
-
-
-@needs_graphviz
+@needs_libgvc
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(_text, min_size=SLOTS, max_size=SLOTS))
 def test_any_accepted_catalogue_draws_with_every_string_literal(texts: list[str]) -> None:
@@ -151,7 +135,7 @@ class _Tags(HTMLParser):
         self.tags.add(tag)
 
 
-@needs_graphviz
+@needs_libgvc
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(_text, min_size=SLOTS, max_size=SLOTS))
 def test_any_accepted_catalogue_bundles_without_injected_markup(texts: list[str]) -> None:

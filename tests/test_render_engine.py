@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import re
 import shutil
@@ -17,21 +16,7 @@ from powerctl.config import Config
 from powerctl.engine import validate
 from powerctl.graph import DrawOptions, flow_dot
 from powerctl.render import Job, Renderer, RenderError, _draw_process
-from tests.conftest import CATALOGUES, ROOT
-
-
-def _loads(soname: str) -> bool:
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
-
-
-needs_libgvc = pytest.mark.skipif(
-    shutil.which("dot") is None or not _loads("libgvc.so.6"), reason="Graphviz's libgvc.so.6 is not installed"
-)
-needs_librsvg = pytest.mark.skipif(not _loads("librsvg-2.so.2"), reason="librsvg-2.so.2 is not installed")
+from tests.conftest import CATALOGUES, ROOT, needs_libgvc, needs_librsvg
 
 
 def _dots() -> list[str]:
