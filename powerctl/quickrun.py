@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -111,6 +110,8 @@ def record(argv: Sequence[str], stdout: str, code: int, files: Iterable[str], fo
     context = [*_ancestors(os.getcwd()), *_code_paths()]  # where a config could appear; the code itself
     stamps = [*inputs, *((os.path.abspath(p), _stamp(p)) for p in dict.fromkeys(context))]
     data = json.dumps({"argv": list(argv), "stamps": stamps, "stdout": stdout, "code": code}, ensure_ascii=False)
+    import tempfile  # here, not at the top: the replay path does not write
+
     folder = _folder()
     try:
         os.makedirs(folder, exist_ok=True)
