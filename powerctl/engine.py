@@ -365,7 +365,8 @@ def _check_in_worker(files: Sequence[str]) -> list[_FileResult] | tuple[str, str
     return out
 
 
-def _parallel(files: Sequence[str], config: Config, options: Options, jobs: int) -> list[_FileResult]:
+def _parallel(files: Sequence[str], config: Config, options: Options, jobs: int) -> tuple[_Checker, list[_FileResult]]:
+    """The files checked in `jobs` worker processes; and this process's checker, built while they start."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -374,12 +375,14 @@ def _parallel(files: Sequence[str], config: Config, options: Options, jobs: int)
     context = multiprocessing.get_context("spawn")
     results: list[_FileResult] = []
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(config, options)) as pool:
-        for part in pool.map(_check_in_worker, chunks):
+        parts = pool.map(_check_in_worker, chunks)  # submitted now; the workers start up meanwhile
+        checker = _Checker(config, options)
+        for part in parts:
             if isinstance(part, tuple):
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise RuleCrash.from_message(*part)
             results.extend(part)
-    return results
+    return checker, results
 
 
 def _workers(files: Sequence[str], options: Options, jobs: int) -> int:
@@ -415,10 +418,9 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if isinstance(cached, Report):
             return Validation(docs=[], units=[], report=cached)
 
-    checker = _Checker(config, options)
     workers = _workers(files, options, jobs)
     if workers > 1:
-        results = _parallel(files, config, options, workers)
+        checker, results = _parallel(files, config, options, workers)
         # A unit id used by an earlier file: check that file again here, where the earlier owner is known.
         owners: dict[str, str] = {}
         for i, (file, result) in enumerate(zip(files, results, strict=True)):
@@ -432,6 +434,7 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     else:
         # One file at a time, start to finish: with keep=False nothing of a file outlives its turn, so memory
         # stays that of the largest file however many there are.
+        checker = _Checker(config, options)
         results = []
         for file in files:
             results.append(checker.check(file))

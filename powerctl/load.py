@@ -41,6 +41,8 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+# Every null, bool, int and float form of the core schema starts with one of these.
+_NOT_TEXT_START = frozenset("~nNtTfF-+.0123456789")
 _STR_TAGS = {"tag:yaml.org,2002:str", "!!str", "!"}
 
 
@@ -121,6 +123,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 def resolve_plain(text: str) -> Any:
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema; timestamps stay strings."""
+    if text and text[0] not in _NOT_TEXT_START:
+        return text  # most scalars (Chinese text, ids): nothing below can match
     if _NULL.match(text):
         return None
     b = _BOOL.get(text)
