@@ -173,20 +173,21 @@ def _build(
         ids = {p.id for p in powers}
         docs = UnitDocs(unit, powers, audience, laws, {p: f"一图/{p}.svg" for p in ids})
 
-        stage_name = "一图"
-        step(stage_name)
         (stage / "一图").mkdir()
         (stage / "一表").mkdir()
         (stage / "一件").mkdir()
-        # The pool draws the flowcharts and makes the table PDF while this process writes the rest.
-        svgs, drawing = _flowcharts(docs, stage / "一图", font, audience == "internal", pool)
-        started.append(drawing)
-
+        # The pool makes the table PDF (one long task, so it goes first) and draws the flowcharts while
+        # this process writes the rest.
         stage_name = "一表"
         step(stage_name)
         page = table.html(docs)
         table_pdf = pool.submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
         started.append(table_pdf)
+        stage_name = "一图"
+        svgs, drawing = _flowcharts(docs, stage / "一图", font, audience == "internal", pool)
+        started.append(drawing)
+
+        stage_name = "一表"
         table.write_xlsx(docs, stage / "一表" / "权力清单.xlsx")
         (stage / "一表" / "权力清单.html").write_text(page, encoding="utf-8")
 
