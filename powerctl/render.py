@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -163,6 +164,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_INLINE = threading.Lock()
 
 
 def _here() -> _Worker:
@@ -247,7 +249,8 @@ class Renderer:
 
     def _run(self, inline: bool, function: Callable[..., list[str]], *args: Any) -> Future[list[str]] | list[str]:
         if inline or self.workers == 1:
-            return function(*args)
+            with _INLINE:  # Graphviz keeps global state: one drawing at a time in this process
+                return function(*args)
         return self._executor().submit(function, *args)
 
     def start(self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",)) -> Pending:

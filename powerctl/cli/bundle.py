@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from contextlib import ExitStack
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from powerctl.cli._common import fail
+
+if TYPE_CHECKING:
+    from powerctl.model import Unit
 
 
 class Audience(StrEnum):
@@ -39,7 +43,7 @@ def command(
 ) -> None:
     from rich.console import Console
 
-    from powerctl.bundle import BundleError, build_unit_bundle, public_source
+    from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -61,7 +65,7 @@ def command(
         raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
     assert result.laws is not None
     base: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+    with tempfile.TemporaryDirectory() as tmp:
         if previous is not None:
             if not is_ref(config.root, previous):
                 raise fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
@@ -70,39 +74,64 @@ def command(
             except GitError as exc:
                 raise fail(str(exc)) from None
             base = unit_data(Path(tmp) / "catalogues")
-    commit = head_commit(config.root)
+        commit = head_commit(config.root)
+        targets = [(audience, out)] if audience is not None else [(a, out / a.value) for a in Audience]
+        work = []
+        for (kind, folder), unit in ((t, u) for t in targets for u in result.units):
+            notes = None
+            if previous is not None:
+                data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
+                old = base.get(unit.id)
+                if kind is Audience.public:
+                    keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
+                    data = public_source(data, keep)
+                    old = public_source(old, keep) if isinstance(old, dict) else old
+                diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
+                notes = as_markdown(diffs, {unit.id: unit.name}, previous, commit[:12] if commit else None)
+            work.append((kind, folder, unit, notes))
+
     console = Console(stderr=True)
-    targets = [(audience, out)] if audience is not None else [(a, out / a.value) for a in Audience]
-    renderer = stack.enter_context(Renderer())
-    for (kind, folder), unit in ((t, u) for t in targets for u in result.units):
-        notes = None
-        if previous is not None:
-            data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
-            old = base.get(unit.id)
-            if kind is Audience.public:
-                keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
-                data = public_source(data, keep)
-                old = public_source(old, keep) if isinstance(old, dict) else old
-            diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
-            notes = as_markdown(diffs, {unit.id: unit.name}, previous, commit[:12] if commit else None)
-        try:
-            with console.status(f"{unit.name}：生成成果包", spinner="dots") as status:
+    active: dict[str, str] = {}
+    lock = threading.Lock()
+    with (
+        Renderer() as renderer,
+        # Two units at a time: one writes its documents while the pool draws the other's flowcharts.
+        ThreadPoolExecutor(max_workers=min(2, renderer.workers)) as threads,
+        console.status("生成成果包", spinner="dots") as status,
+    ):
 
-                def progress(stage: str, name: str = unit.name) -> None:
-                    status.update(f"{name}：{stage}")
+        def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
+            label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"
 
-                built = build_unit_bundle(
+            def progress(stage: str) -> None:
+                with lock:
+                    active[label] = stage
+                    status.update("；".join(f"{name}：{step}" for name, step in active.items()))
+
+            try:
+                return build_unit_bundle(
                     unit,
                     folder,
                     kind.value,
-                    result.laws,
+                    laws,
                     font=config.font_family,
                     source_commit=commit,
                     changes_markdown=notes,
                     progress=progress,
                     renderer=renderer,
                 )
-        except BundleError as exc:
-            raise fail(str(exc)) from None
-        label = "社会公开版" if kind is Audience.public else "内部版"
-        sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")
+            finally:
+                with lock:
+                    active.pop(label, None)
+
+        laws = result.laws
+        futures = [threads.submit(build, *item) for item in work]
+        for (kind, _folder, unit, _notes), future in zip(work, futures, strict=True):
+            try:
+                built = future.result()
+            except BundleError as exc:
+                for pending in futures:
+                    pending.cancel()
+                raise fail(str(exc)) from None
+            label = "社会公开版" if kind is Audience.public else "内部版"
+            sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")

@@ -9,12 +9,14 @@ import os
 import re
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from powerctl.laws.numerals import cn_to_int
 from powerctl.laws.registry import name_key as normalise_name
@@ -580,11 +582,38 @@ def _snippet(text: str, words: Sequence[str], width: int = 60) -> str:
     return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
 
 
+class _Rows(list[Any]):
+    """A query's rows, fetched while the connection was held."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+class _SharedConnection:
+    """A read-only connection several threads may use (a bundle builds two units at a time): each query
+    runs and fetches all its rows under a lock."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        with self._lock:
+            return _Rows(self._conn.execute(sql, params).fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
 class LawIndex:
     """Read access to an index written by build_index."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
-        self._conn = conn
+        self._conn = _SharedConnection(conn)
         self.path = path
         self.meta = meta
 
@@ -595,7 +624,7 @@ class LawIndex:
         if not path.is_file():
             return None
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         except sqlite3.Error as exc:
             raise LawIndexError(f"无法打开法规索引 {path}：{exc}") from exc
         try:
