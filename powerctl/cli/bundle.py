@@ -90,6 +90,7 @@ def command(
                 notes = as_markdown(diffs, {unit.id: unit.name}, previous, commit[:12] if commit else None)
             work.append((kind, folder, unit, notes))
 
+    laws = result.laws
     console = Console(stderr=True)
     active: dict[str, str] = {}
     lock = threading.Lock()
@@ -124,7 +125,6 @@ def command(
                 with lock:
                     active.pop(label, None)
 
-        laws = result.laws
         futures = [threads.submit(build, *item) for item in work]
         for (kind, _folder, unit, _notes), future in zip(work, futures, strict=True):
             try:
