@@ -42,7 +42,8 @@ class Job:
     target: Path  # without suffix: target.with_suffix(".svg") etc.
 
 
-def _loads(soname: str) -> bool:
+def loadable(soname: str) -> bool:
+    """Whether a shared library can be loaded in this process (libgvc.so.6, librsvg-2.so.2)."""
     try:
         ctypes.CDLL(soname)
     except OSError:
@@ -61,7 +62,7 @@ def _fc_list(*args: str) -> str:
 def check_tools(font: str, merge_pdf: bool = False) -> None:
     """Graphviz and a CJK font are there, and the chosen font is one of them (and librsvg, when PDFs are
     to be merged into one); else RenderError."""
-    if merge_pdf and not _loads("librsvg-2.so.2") and shutil.which("rsvg-convert") is None:
+    if merge_pdf and not loadable("librsvg-2.so.2") and shutil.which("rsvg-convert") is None:
         raise RenderError(
             "未找到 rsvg-convert，无法把流程图合并为一个 PDF。\n"
             "安装方法：Debian/Ubuntu 运行 sudo apt-get install librsvg2-bin（或运行 bash scripts/bootstrap）"

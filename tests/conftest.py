@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from powerctl.render import loadable
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "catalogues"
@@ -51,19 +52,11 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
-def _loads(soname: str) -> bool:
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
-
-
 # Graphviz loaded in-process (powerctl.gvlib) and librsvg (powerctl.raster)
 needs_libgvc = pytest.mark.skipif(
-    shutil.which("dot") is None or not _loads("libgvc.so.6"), reason="Graphviz (dot, libgvc.so.6) is not installed"
+    shutil.which("dot") is None or not loadable("libgvc.so.6"), reason="Graphviz (dot, libgvc.so.6) is not installed"
 )
-needs_librsvg = pytest.mark.skipif(not _loads("librsvg-2.so.2"), reason="librsvg-2.so.2 is not installed")
+needs_librsvg = pytest.mark.skipif(not loadable("librsvg-2.so.2"), reason="librsvg-2.so.2 is not installed")
 
 LAW_CORPUS = ROOT.parent / "shared" / "laws" / "lawrefbook"
 needs_corpus = pytest.mark.skipif(
