@@ -10,11 +10,11 @@ the graph's structure.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from powerctl.flowgraph import depth_first
+from powerctl.load import CONTROL_CHARS
 from powerctl.model import Flow, Power, Step, Unit
 from powerctl.textwrap_cjk import wrap
 
@@ -48,7 +48,6 @@ TITLE_WIDTH = 70
 
 
 _EMPTY = "&#160;"  # Graphviz rejects an empty <FONT></FONT>: a blank field becomes one space
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def esc(text: object) -> str:
@@ -57,7 +56,7 @@ def esc(text: object) -> str:
     `]`, so brackets become entities; white space (line breaks included) is collapsed to single spaces,
     and blank text becomes one no-break space (an empty element is a syntax error too); control
     characters, which the loader refuses anyway, are dropped (Graphviz would discard the whole label)."""
-    text = " ".join(_CONTROL.sub("", str(text)).split()).replace("\\", "\\\\")
+    text = " ".join(CONTROL_CHARS.sub("", str(text)).split()).replace("\\", "\\\\")
     if not text:
         return _EMPTY
     return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")

@@ -118,7 +118,7 @@ class Document:
 # C0 and C1 control characters other than tab, line feed and carriage return, and the two non-characters
 # XML cannot hold: reachable through escapes in double-quoted scalars ("\x1f"), and they break every
 # output format (SVG, XLSX, DOCX) while showing nothing on screen.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def resolve_plain(text: str) -> Any:
@@ -339,7 +339,7 @@ class _Builder:
             value = resolve_plain(ev.value)
         else:
             value = ev.value
-        if isinstance(value, str) and (bad := _CONTROL.search(value)) is not None:
+        if isinstance(value, str) and (bad := CONTROL_CHARS.search(value)) is not None:
             self.stop(
                 "E004",
                 _mark_span(self.doc.file, ev.start_mark, ev.end_mark),

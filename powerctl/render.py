@@ -89,9 +89,9 @@ def check_tools(font: str, merge_pdf: bool = False) -> None:
 
 
 def _write(target: Path, fmt: str, data: bytes) -> None:
-    # The folder was made by the parent: a worker never recreates one that its (killed) parent's
-    # successor has since removed.
-    target.with_suffix(f".{fmt}").write_bytes(data)
+    """One drawing to its file, PDF dates fixed. The folder was made by the parent: a worker never
+    recreates one that its (killed) parent's successor has since removed."""
+    target.with_suffix(f".{fmt}").write_bytes(fix_pdf_dates(data) if fmt == "pdf" else data)
 
 
 def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
@@ -111,7 +111,7 @@ def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
                 problems.append(f"{fmt} 没有生成")
                 continue
             data = produced.read_bytes()
-            _write(job.target, fmt, fix_pdf_dates(data) if fmt == "pdf" else data)
+            _write(job.target, fmt, data)
     return problems
 
 
@@ -143,7 +143,7 @@ class _Worker:
             return [str(exc)]
         for fmt in formats:
             data = out[fmt]
-            _write(job.target, fmt, fix_pdf_dates(data) if fmt == "pdf" else data)
+            _write(job.target, fmt, data)
         return []
 
     def merge(self, svgs: Sequence[Path], target: Path) -> list[str]:
