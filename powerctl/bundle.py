@@ -33,6 +33,7 @@ from powerctl.model import Unit
 from powerctl.render import Job, Pending, Renderer
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: twenty times faster
 FLOW_FORMATS = ("svg", "png", "pdf")
 
 
@@ -211,7 +212,7 @@ def _build(
         (stage / "源数据").mkdir()
         data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
         source = data if audience == "internal" else public_source(data, ids)
-        text = yaml.safe_dump(source, allow_unicode=True, sort_keys=False, width=120)
+        text = yaml.dump(source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120)
         (stage / "源数据" / f"{unit.id}.yaml").write_text(text, encoding="utf-8")
         if changes_markdown is not None:
             (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")

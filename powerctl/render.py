@@ -1,8 +1,9 @@
 """Drawing flowcharts: DOT → SVG, PNG and PDF, in a pool of worker processes, one per core.
 
 Each worker keeps Graphviz loaded in-process (`gvlib`, ids independent of the heap, so a graph's output
-depends on its text alone) and draws PNG from the SVG with librsvg (`raster`); PDF comes from Graphviz's
-cairo renderer in the same layout, its dates fixed. Where those libraries cannot be loaded, a worker falls
+depends on its text alone) and paints PNG and the merged PDF from the SVG with cairo (`paint`; librsvg,
+`raster`, for a picture the painter cannot draw); a flowchart's own PDF comes from Graphviz's cairo renderer
+in the same layout, its dates fixed. Where those libraries cannot be loaded, a worker falls
 back to one `dot` process per flowchart, which is slower but gives stable output too. Without a CJK font
 Graphviz still draws (boxes), so fonts are checked with fontconfig first.
 """
@@ -116,7 +117,8 @@ def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
 
 
 class _Worker:
-    """What a worker process keeps between tasks: Graphviz and librsvg, loaded once (or None: fall back)."""
+    """What a worker process keeps between tasks: Graphviz, the painter and librsvg, loaded once (or None:
+    fall back to `dot` processes)."""
 
     def __init__(self) -> None:
         try:
@@ -126,20 +128,49 @@ class _Worker:
             self.engines: tuple[Any, Any] | None = (Graphviz(), Rasterizer())
         except (OSError, AttributeError, ImportError):
             self.engines = None
+        try:
+            from powerctl.paint import Painter
+
+            self.painter: Any = Painter()
+        except (OSError, AttributeError, ImportError):
+            self.painter = None
+
+    def _png(self, svg: bytes) -> bytes:
+        from powerctl.paint import Unsupported
+
+        assert self.engines is not None
+        if self.painter is not None:
+            try:
+                return bytes(self.painter.png(svg))
+            except Unsupported:
+                pass  # drawn by librsvg below, which falls back to other fonts
+        return bytes(self.engines[1].png(svg))
+
+    def _pdf(self, svgs: Sequence[bytes]) -> bytes:
+        from powerctl.paint import Unsupported
+
+        assert self.engines is not None
+        if self.painter is not None:
+            try:
+                return bytes(self.painter.pdf(svgs))
+            except Unsupported:
+                pass
+        return bytes(self.engines[1].pdf(svgs))
 
     def draw(self, job: Job, formats: Sequence[str]) -> list[str]:
         if self.engines is None:
             return _draw_process(job, formats)
         from powerctl.gvlib import GraphvizError
+        from powerctl.paint import PaintError
         from powerctl.raster import RasterError
 
-        graphviz, raster = self.engines
+        graphviz = self.engines[0]
         wanted = tuple(f for f in ("svg", "pdf") if f in formats or (f == "svg" and "png" in formats))
         try:
             out = graphviz.draw(job.dot, wanted)
             if "png" in formats:
-                out["png"] = raster.png(out["svg"])
-        except (GraphvizError, RasterError) as exc:
+                out["png"] = self._png(out["svg"])
+        except (GraphvizError, RasterError, PaintError) as exc:
             return [str(exc)]
         for fmt in formats:
             data = out[fmt]
@@ -148,11 +179,12 @@ class _Worker:
 
     def merge(self, svgs: Sequence[Path], target: Path) -> list[str]:
         if self.engines is not None:
+            from powerctl.paint import PaintError
             from powerctl.raster import RasterError
 
             try:
-                data = self.engines[1].pdf([path.read_bytes() for path in svgs])
-            except RasterError as exc:
+                data = self._pdf([path.read_bytes() for path in svgs])
+            except (RasterError, PaintError) as exc:
                 return [str(exc)]
             target.write_bytes(data)
             return []

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -251,15 +253,23 @@ def _write_table(ws: Worksheet, table: Table, label: str) -> None:
     aligns = [centre if a == "c" else left for a in table.aligns]
     first = 2 + depth
     body = table.body or (("无", *([""] * (ncols - 1))),)
+    # Setting font, alignment and border on each cell hashes every style object again (most of the time
+    # spent on a large table): style one cell per column, and give the column's other cells its style.
+    styled: dict[int, Any] = {}
     for r, values in enumerate(body, start=first):
         lines = 1
         for c, text in enumerate(values, start=1):
             value: str | int = int(text) if table.columns[c - 1] == "序号" and text.isdigit() else text
             cell = ws.cell(row=r, column=c, value=value)
             literal(cell)
-            cell.font = body_font
-            cell.alignment = aligns[c - 1]
-            cell.border = _BORDER
+            target: Any = cell  # openpyxl's stubs do not declare _style
+            if c in styled:
+                target._style = copy(styled[c])
+            else:
+                cell.font = body_font
+                cell.alignment = aligns[c - 1]
+                cell.border = _BORDER
+                styled[c] = target._style
             lines = max(lines, _lines(text, table.widths[c - 1]))
         # openpyxl does not size rows to their wrapped text: estimate the lines from the column widths.
         ws.row_dimensions[r].height = _height(lines)

@@ -1,0 +1,520 @@
+"""Painting Graphviz's SVG with cairo: a flowchart's PNG and PDF pages drawn from the one picture.
+
+Graphviz writes SVG with a handful of elements — polygons, polylines, paths of Bézier segments, ellipses and
+lines of text that it has already laid out — so they are replayed onto a cairo surface here directly. Text is
+drawn as glyphs of the font fontconfig picks for the family (cairo's font API, glyphs cached per process),
+not through a text-layout engine per line: that took four fifths of the time librsvg spent on a flowchart,
+and the labels need no shaping (Chinese and Latin text in one CJK font, lines broken by Graphviz). Anything
+outside that vocabulary, and any character the font has no glyph for, raises `Unsupported`, and the caller
+draws that picture with librsvg instead (`raster`), which falls back to other fonts.
+
+One `Painter` per process or thread; it is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from powerctl.png import encode_rgba
+from powerctl.raster import fix_pdf_dates
+
+PNG_DPI = 96.0
+_SVG = "{http://www.w3.org/2000/svg}"
+_ARGB32 = 0
+_WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TOKEN = re.compile(r"[MCLZmclz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_TRANSFORM = re.compile(r"(scale|rotate|translate)\(([^)]*)\)")
+_NAMED = {
+    "black": (0.0, 0.0, 0.0),
+    "white": (1.0, 1.0, 1.0),
+    "red": (1.0, 0.0, 0.0),
+    "green": (0.0, 128 / 255, 0.0),
+    "blue": (0.0, 0.0, 1.0),
+    "gray": (128 / 255, 128 / 255, 128 / 255),
+    "grey": (128 / 255, 128 / 255, 128 / 255),
+    "lightgrey": (211 / 255, 211 / 255, 211 / 255),
+    "lightgray": (211 / 255, 211 / 255, 211 / 255),
+}
+_SKIPPED = frozenset({"title", "desc", "metadata"})
+_HINT_STYLE_SLIGHT = 2
+_HINT_METRICS_OFF = 1
+
+Rgba = tuple[float, float, float, float]
+
+
+class Unsupported(Exception):
+    """The SVG uses something this painter does not draw (or a character the font lacks): use librsvg."""
+
+
+class PaintError(Exception):
+    """cairo could not draw or write the picture."""
+
+
+class _Glyph(ctypes.Structure):
+    _fields_ = [("index", ctypes.c_ulong), ("x", ctypes.c_double), ("y", ctypes.c_double)]
+
+
+class _Cluster(ctypes.Structure):
+    _fields_ = [("num_bytes", ctypes.c_int), ("num_glyphs", ctypes.c_int)]
+
+
+class _TextExtents(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_double) for name in ("x_bearing", "y_bearing", "width", "height", "dx", "dy")]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    path: tuple[tuple[str, tuple[float, ...]], ...]  # ("M"|"L"|"C"|"Z"|"E", numbers); E: ellipse cx cy rx ry
+    fill: Rgba | None
+    stroke: Rgba | None
+    width: float
+    dash: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class _Text:
+    x: float
+    y: float
+    anchor: str
+    font: tuple[str, bool, bool]  # family, bold, italic
+    size: float
+    fill: Rgba
+    text: bytes  # UTF-8
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: float  # points
+    height: float
+    view: tuple[float, float]  # viewBox width and height
+    transform: tuple[tuple[str, tuple[float, ...]], ...]
+    items: tuple[_Shape | _Text, ...]
+
+
+def _colour(value: str | None, opacity: str | None) -> Rgba | None:
+    if value is None or value in ("none", "transparent"):
+        return None
+    value = value.strip().lower()
+    if value.startswith("#") and len(value) in (4, 7):
+        digits = value[1:] if len(value) == 7 else "".join(ch * 2 for ch in value[1:])
+        try:
+            rgb = tuple(int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        except ValueError:
+            raise Unsupported(f"colour {value}") from None
+    elif value in _NAMED:
+        rgb = _NAMED[value]
+    else:
+        raise Unsupported(f"colour {value}")
+    alpha = float(opacity) if opacity is not None else 1.0
+    return (rgb[0], rgb[1], rgb[2], alpha)
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text)]
+
+
+def _points(text: str, close: bool) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    values = _numbers(text)
+    if len(values) < 4 or len(values) % 2:
+        raise Unsupported("points")
+    ops: list[tuple[str, tuple[float, ...]]] = [("M", (values[0], values[1]))]
+    ops.extend(("L", (values[i], values[i + 1])) for i in range(2, len(values), 2))
+    if close:
+        ops.append(("Z", ()))
+    return tuple(ops)
+
+
+def _path(text: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Absolute M, L, C and Z, with implicit repetition — what Graphviz writes."""
+    ops: list[tuple[str, tuple[float, ...]]] = []
+    command = ""
+    numbers: list[float] = []
+    arity = {"M": 2, "L": 2, "C": 6, "Z": 0}
+
+    def flush() -> None:
+        nonlocal command
+        if not command:
+            if numbers:
+                raise Unsupported("path")
+            return
+        size = arity[command]
+        if size == 0:
+            if numbers:
+                raise Unsupported("path")
+            ops.append(("Z", ()))
+            return
+        if not numbers or len(numbers) % size:
+            raise Unsupported("path")
+        for i in range(0, len(numbers), size):
+            # After a moveto, further pairs are linetos (SVG's rule).
+            op = command if not (command == "M" and i) else "L"
+            ops.append((op, tuple(numbers[i : i + size])))
+
+    for token in _PATH_TOKEN.findall(text):
+        if token.isalpha():
+            if token.islower():
+                raise Unsupported("relative path")
+            flush()
+            command, numbers = token, []
+        else:
+            numbers.append(float(token))
+    flush()
+    if not ops or ops[0][0] != "M":
+        raise Unsupported("path")
+    return tuple(ops)
+
+
+def _collapse(text: str) -> str:
+    """SVG's default white-space handling, as librsvg does it."""
+    text = text.replace("\n", "").replace("\r", "").replace("\t", " ").strip(" ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def _shape(element: ET.Element, tag: str) -> _Shape:
+    get = element.get
+    if get("style") is not None or get("transform") is not None:
+        raise Unsupported(f"{tag} with style or transform")
+    if tag == "polygon":
+        path = _points(get("points", ""), True)
+    elif tag == "polyline":
+        path = _points(get("points", ""), False)
+    elif tag == "path":
+        path = _path(get("d", ""))
+    else:  # ellipse
+        values = [float(get(name, "0")) for name in ("cx", "cy", "rx", "ry")]
+        path = (("E", tuple(values)),)
+    dash = tuple(_numbers(get("stroke-dasharray", ""))) if get("stroke-dasharray") not in (None, "none") else ()
+    if any(d < 0 for d in dash) or (dash and not any(dash)):
+        raise Unsupported("dash")
+    return _Shape(
+        path,
+        _colour(get("fill", "black"), get("fill-opacity")),
+        _colour(get("stroke"), get("stroke-opacity")),
+        float(get("stroke-width", "1")),
+        dash,
+    )
+
+
+def _text(element: ET.Element) -> _Text | None:
+    get = element.get
+    if len(element) or any(
+        get(name) is not None for name in ("style", "transform", "text-decoration", "baseline-shift", "dx", "dy")
+    ):
+        raise Unsupported("text with children or decoration")
+    content = _collapse(element.text or "")
+    if not content:
+        return None
+    weight = get("font-weight", "normal")
+    bold = weight == "bold" or weight == "bolder" or (weight.isdigit() and int(weight) >= 600)
+    italic = get("font-style", "normal") in ("italic", "oblique")
+    anchor = get("text-anchor", "start")
+    if anchor not in ("start", "middle", "end"):
+        raise Unsupported("text-anchor")
+    family = (get("font-family") or "sans-serif").split(",")[0].strip().strip("'\"")
+    fill = _colour(get("fill", "black"), get("fill-opacity"))
+    if fill is None:
+        return None
+    return _Text(
+        float(get("x", "0")),
+        float(get("y", "0")),
+        anchor,
+        (family, bold, italic),
+        float(get("font-size", "14")),
+        fill,
+        content.encode("utf-8"),
+    )
+
+
+def _length(value: str | None) -> float:
+    if value is None:
+        raise Unsupported("size")
+    match = re.fullmatch(r"\s*([0-9.]+)\s*(pt|px)?\s*", value)
+    if match is None:
+        raise Unsupported("size unit")
+    number = float(match.group(1))
+    return number if match.group(2) in (None, "pt") else number * 0.75
+
+
+def parse(svg: bytes) -> Picture:
+    """The drawing operations of a Graphviz SVG; Unsupported if it holds anything else."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise Unsupported(f"XML: {exc}") from None
+    if root.tag != f"{_SVG}svg":
+        raise Unsupported("not svg")
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    view = _numbers(root.get("viewBox", ""))
+    if len(view) != 4 or view[0] or view[1] or view[2] <= 0 or view[3] <= 0 or width <= 0 or height <= 0:
+        raise Unsupported("viewBox")
+    transform: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    items: list[_Shape | _Text] = []
+    for element in root.iter():
+        if element is root:
+            continue
+        tag = element.tag[len(_SVG) :] if element.tag.startswith(_SVG) else element.tag
+        if tag in _SKIPPED:
+            continue
+        if tag == "g" or tag == "a":
+            if element.get("transform") is not None:
+                if transform or tag != "g":
+                    raise Unsupported("nested transforms")
+                transform = tuple(
+                    (name, tuple(_numbers(args))) for name, args in _TRANSFORM.findall(element.get("transform", ""))
+                )
+            continue
+        if tag in ("polygon", "polyline", "path", "ellipse"):
+            items.append(_shape(element, tag))
+        elif tag == "text":
+            text = _text(element)
+            if text is not None:
+                items.append(text)
+        else:
+            raise Unsupported(f"element {tag}")
+    return Picture(width, height, (view[2], view[3]), transform, tuple(items))
+
+
+class Painter:
+    """`png(svg)` and `pdf([svg, …])` (one page per SVG), drawn with cairo."""
+
+    def __init__(self) -> None:
+        if sys.byteorder != "little":
+            raise OSError("the PNG path relies on cairo's little-endian pixel layout")
+        self._c = c = ctypes.CDLL("libcairo.so.2")
+        p, d, i = ctypes.c_void_p, ctypes.c_double, ctypes.c_int
+        signatures: dict[str, tuple[Any, list[Any]]] = {
+            "cairo_image_surface_create": (p, [i, i, i]),
+            "cairo_image_surface_get_data": (p, [p]),
+            "cairo_image_surface_get_stride": (i, [p]),
+            "cairo_pdf_surface_create_for_stream": (p, [_WRITE, p, d, d]),
+            "cairo_pdf_surface_set_size": (None, [p, d, d]),
+            "cairo_create": (p, [p]),
+            "cairo_destroy": (None, [p]),
+            "cairo_status": (i, [p]),
+            "cairo_surface_status": (i, [p]),
+            "cairo_surface_flush": (None, [p]),
+            "cairo_surface_finish": (None, [p]),
+            "cairo_surface_destroy": (None, [p]),
+            "cairo_show_page": (None, [p]),
+            "cairo_save": (None, [p]),
+            "cairo_restore": (None, [p]),
+            "cairo_scale": (None, [p, d, d]),
+            "cairo_translate": (None, [p, d, d]),
+            "cairo_rotate": (None, [p, d]),
+            "cairo_set_source_rgba": (None, [p, d, d, d, d]),
+            "cairo_paint": (None, [p]),
+            "cairo_new_path": (None, [p]),
+            "cairo_move_to": (None, [p, d, d]),
+            "cairo_line_to": (None, [p, d, d]),
+            "cairo_curve_to": (None, [p, d, d, d, d, d, d]),
+            "cairo_close_path": (None, [p]),
+            "cairo_arc": (None, [p, d, d, d, d, d]),
+            "cairo_fill_preserve": (None, [p]),
+            "cairo_stroke": (None, [p]),
+            "cairo_set_line_width": (None, [p, d]),
+            "cairo_set_miter_limit": (None, [p, d]),
+            "cairo_set_dash": (None, [p, ctypes.POINTER(d), i, d]),
+            "cairo_toy_font_face_create": (p, [ctypes.c_char_p, i, i]),
+            "cairo_font_face_destroy": (None, [p]),
+            "cairo_set_font_face": (None, [p, p]),
+            "cairo_set_font_size": (None, [p, d]),
+            "cairo_font_options_create": (p, []),
+            "cairo_font_options_set_hint_style": (None, [p, i]),
+            "cairo_font_options_set_hint_metrics": (None, [p, i]),
+            "cairo_set_font_options": (None, [p, p]),
+            "cairo_get_scaled_font": (p, [p]),
+            "cairo_scaled_font_text_to_glyphs": (
+                i,
+                [
+                    p,
+                    d,
+                    d,
+                    ctypes.c_char_p,
+                    i,
+                    ctypes.POINTER(ctypes.POINTER(_Glyph)),
+                    ctypes.POINTER(i),
+                    ctypes.POINTER(ctypes.POINTER(_Cluster)),
+                    ctypes.POINTER(i),
+                    ctypes.POINTER(i),
+                ],
+            ),
+            "cairo_show_text_glyphs": (
+                None,
+                [p, ctypes.c_char_p, i, ctypes.POINTER(_Glyph), i, ctypes.POINTER(_Cluster), i, i],
+            ),
+            "cairo_text_cluster_free": (None, [ctypes.POINTER(_Cluster)]),
+            "cairo_scaled_font_glyph_extents": (None, [p, ctypes.POINTER(_Glyph), i, ctypes.POINTER(_TextExtents)]),
+            "cairo_show_glyphs": (None, [p, ctypes.POINTER(_Glyph), i]),
+            "cairo_glyph_free": (None, [ctypes.POINTER(_Glyph)]),
+        }
+        for name, (restype, argtypes) in signatures.items():
+            function = getattr(c, name)
+            function.restype = restype
+            function.argtypes = argtypes
+        self._faces: dict[tuple[str, bool, bool], int] = {}
+        self._options = c.cairo_font_options_create()
+        c.cairo_font_options_set_hint_metrics(self._options, _HINT_METRICS_OFF)
+        c.cairo_font_options_set_hint_style(self._options, _HINT_STYLE_SLIGHT)
+
+    def _face(self, font: tuple[str, bool, bool]) -> int:
+        face = self._faces.get(font)
+        if face is None:
+            family, bold, italic = font
+            face = self._c.cairo_toy_font_face_create(family.encode("utf-8"), 1 if italic else 0, 1 if bold else 0)
+            self._faces[font] = face
+        return face
+
+    def _draw(self, cr: int, picture: Picture, scale: float, swap: bool) -> None:
+        """Replay a picture; `swap` exchanges red and blue (PNG byte order from cairo's ARGB words)."""
+        c = self._c
+        c.cairo_save(cr)
+        c.cairo_scale(cr, scale * picture.width / picture.view[0], scale * picture.height / picture.view[1])
+        for name, args in picture.transform:
+            if name == "translate" and args:
+                c.cairo_translate(cr, args[0], args[1] if len(args) > 1 else 0.0)
+            elif name == "scale" and args:
+                c.cairo_scale(cr, args[0], args[1] if len(args) > 1 else args[0])
+            elif name == "rotate" and args:
+                c.cairo_rotate(cr, math.radians(args[0]))
+        c.cairo_set_miter_limit(cr, 4.0)  # SVG's default
+        c.cairo_set_font_options(cr, self._options)
+
+        def source(rgba: Rgba) -> None:
+            r, g, b, a = rgba
+            c.cairo_set_source_rgba(cr, *((b, g, r, a) if swap else (r, g, b, a)))
+
+        for item in picture.items:
+            if isinstance(item, _Text):
+                source(item.fill)
+                self._show(cr, item)
+                continue
+            c.cairo_new_path(cr)
+            for op, v in item.path:
+                if op == "M":
+                    c.cairo_move_to(cr, v[0], v[1])
+                elif op == "L":
+                    c.cairo_line_to(cr, v[0], v[1])
+                elif op == "C":
+                    c.cairo_curve_to(cr, *v)
+                elif op == "Z":
+                    c.cairo_close_path(cr)
+                else:  # ellipse: a unit circle, scaled
+                    c.cairo_save(cr)
+                    c.cairo_translate(cr, v[0], v[1])
+                    c.cairo_scale(cr, v[2] or 1e-9, v[3] or 1e-9)
+                    c.cairo_arc(cr, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
+                    c.cairo_restore(cr)
+            if item.fill is not None:
+                source(item.fill)
+                c.cairo_fill_preserve(cr)
+            if item.stroke is not None and item.width > 0:
+                source(item.stroke)
+                c.cairo_set_line_width(cr, item.width)
+                dashes = (ctypes.c_double * len(item.dash))(*item.dash)
+                c.cairo_set_dash(cr, dashes, len(item.dash), 0.0)
+                c.cairo_stroke(cr)
+            c.cairo_new_path(cr)
+        c.cairo_restore(cr)
+        if c.cairo_status(cr) != 0:
+            raise PaintError("cairo 绘制失败")
+
+    def _show(self, cr: int, item: _Text) -> None:
+        """One line of text as glyphs, with the text itself alongside (the PDF's ToUnicode comes from it: a
+        reverse lookup would turn 行 into the Kangxi radical ⾏, which shares its glyph)."""
+        c = self._c
+        c.cairo_set_font_face(cr, self._face(item.font))
+        c.cairo_set_font_size(cr, item.size)
+        font = c.cairo_get_scaled_font(cr)
+        glyphs = ctypes.POINTER(_Glyph)()
+        count = ctypes.c_int()
+        clusters = ctypes.POINTER(_Cluster)()
+        n_clusters = ctypes.c_int()
+        flags = ctypes.c_int()
+        status = c.cairo_scaled_font_text_to_glyphs(
+            font,
+            0.0,
+            0.0,
+            item.text,
+            len(item.text),
+            ctypes.byref(glyphs),
+            ctypes.byref(count),
+            ctypes.byref(clusters),
+            ctypes.byref(n_clusters),
+            ctypes.byref(flags),
+        )
+        if status != 0:
+            raise Unsupported("text")
+        try:
+            n = count.value
+            if any(glyphs[k].index == 0 for k in range(n)):
+                raise Unsupported("a character the font has no glyph for")
+            dx = 0.0
+            if item.anchor != "start":
+                extents = _TextExtents()
+                c.cairo_scaled_font_glyph_extents(font, glyphs, n, ctypes.byref(extents))
+                dx = -extents.dx / 2 if item.anchor == "middle" else -extents.dx
+            c.cairo_save(cr)
+            c.cairo_translate(cr, item.x + dx, item.y)
+            c.cairo_show_text_glyphs(cr, item.text, len(item.text), glyphs, n, clusters, n_clusters.value, flags.value)
+            c.cairo_restore(cr)
+        finally:
+            c.cairo_glyph_free(glyphs)
+            c.cairo_text_cluster_free(clusters)
+
+    def png(self, svg: bytes, dpi: float = PNG_DPI) -> bytes:
+        picture = parse(svg)
+        c = self._c
+        scale = dpi / 72.0
+        width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
+        surface = c.cairo_image_surface_create(_ARGB32, width, height)
+        cr = c.cairo_create(surface)
+        try:
+            c.cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 1.0)
+            c.cairo_paint(cr)
+            self._draw(cr, picture, scale, swap=True)
+            c.cairo_surface_flush(surface)
+            if c.cairo_surface_status(surface) != 0:
+                raise PaintError("cairo 绘制失败")
+            stride = c.cairo_image_surface_get_stride(surface)
+            buffer = (ctypes.c_ubyte * (stride * height)).from_address(c.cairo_image_surface_get_data(surface))
+            return encode_rgba(memoryview(buffer).cast("B"), width, height, stride, dpi)
+        finally:
+            c.cairo_destroy(cr)
+            c.cairo_surface_destroy(surface)
+
+    def pdf(self, svgs: Sequence[bytes]) -> bytes:
+        """One page per SVG, at the SVG's own size (points). Every SVG is parsed before anything is drawn."""
+        pictures = [parse(svg) for svg in svgs]
+        c = self._c
+        chunks: list[bytes] = []
+
+        def write(closure: Any, data: Any, length: int) -> int:
+            chunks.append(ctypes.string_at(data, length))
+            return 0
+
+        writer = _WRITE(write)
+        surface = c.cairo_pdf_surface_create_for_stream(writer, None, 1.0, 1.0)
+        cr = c.cairo_create(surface)
+        try:
+            for picture in pictures:
+                c.cairo_pdf_surface_set_size(surface, picture.width, picture.height)
+                self._draw(cr, picture, 1.0, swap=False)
+                c.cairo_show_page(cr)
+        finally:
+            c.cairo_destroy(cr)
+            c.cairo_surface_finish(surface)
+            status = c.cairo_surface_status(surface)
+            c.cairo_surface_destroy(surface)
+        if status != 0:
+            raise PaintError("cairo 生成 PDF 失败")
+        return fix_pdf_dates(b"".join(chunks))

@@ -1,0 +1,148 @@
+"""The cairo painter of Graphviz's SVG (powerctl.paint) and its PNG encoder (powerctl.png)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from powerctl.paint import Painter, Unsupported, parse
+from powerctl.png import encode_rgba
+from powerctl.render import Job, Renderer, loadable
+from tests.test_render_engine import _dots
+
+needs_cairo = pytest.mark.skipif(not loadable("libcairo.so.2"), reason="libcairo.so.2 is not installed")
+
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+    '<svg width="200pt" height="100pt" viewBox="0.00 0.00 200.00 100.00" xmlns="http://www.w3.org/2000/svg">\n'
+    '<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(0 100)">\n'
+)
+
+
+def _svg(body: str) -> bytes:
+    return (HEADER + body + "\n</g>\n</svg>\n").encode("utf-8")
+
+
+def _svg_of(dot: str) -> bytes:
+    return subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout
+
+
+def test_png_encoder_round_trips_through_pillow() -> None:
+    width, height, stride = 3, 2, 16  # stride wider than a row, as cairo may make it
+    rows = [bytes([10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255]), bytes([255, 0, 0, 255] * 3)]
+    pixels = b"".join(row + b"\xee" * (stride - len(row)) for row in rows)
+    png = encode_rgba(memoryview(pixels), width, height, stride, 96.0)
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (3, 2) and image.mode == "RGBA"
+    assert image.getpixel((1, 0)) == (40, 50, 60, 255) and image.getpixel((2, 1)) == (255, 0, 0, 255)
+    assert round(image.info["dpi"][0]) == 96
+    zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])  # a valid zlib stream
+
+
+def test_parse_reads_graphviz_vocabulary() -> None:
+    picture = parse(
+        _svg(
+            '<title>g</title><polygon fill="#ff0000" stroke="transparent" points="0,0 10,0 10,-10 0,0"/>'
+            '<path fill="none" stroke="black" stroke-width="2" stroke-dasharray="5,2" '
+            'd="M1,-1C2,-2 3,-3 4,-4 5,-5 6,-6 7,-7"/>'
+            '<ellipse fill="white" stroke="black" cx="50" cy="-50" rx="10" ry="5"/>'
+            '<text text-anchor="middle" x="100" y="-50" font-family="Noto Sans CJK SC" font-weight="bold" '
+            'font-size="13.00" fill="#1f2937">  行政&#45;许可 &amp; 审批 </text>'
+        )
+    )
+    assert picture.width == 200 and picture.view == (200, 100)
+    polygon, path, ellipse, text = picture.items
+    assert polygon.fill == (1.0, 0.0, 0.0, 1.0) and polygon.stroke is None  # type: ignore[union-attr]
+    assert [op for op, _ in path.path] == ["M", "C", "C"] and path.dash == (5.0, 2.0)  # type: ignore[union-attr]
+    assert ellipse.path == (("E", (50.0, -50.0, 10.0, 5.0)),)  # type: ignore[union-attr]
+    assert text.text.decode() == "行政-许可 & 审批" and text.font == ("Noto Sans CJK SC", True, False)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<image href="x.png" width="10" height="10"/>',
+        '<polygon fill="url(#g)" stroke="black" points="0,0 1,1 2,0"/>',
+        '<path fill="none" stroke="black" d="m1,1 c1,1 2,2 3,3"/>',
+        '<text x="0" y="0" font-size="10">a<tspan>b</tspan></text>',
+        '<text x="0" y="0" font-size="10" text-decoration="underline">a</text>',
+        '<polygon fill="chartreuse" stroke="black" points="0,0 1,1 2,0"/>',
+    ],
+)
+def test_parse_refuses_what_it_cannot_draw(body: str) -> None:
+    with pytest.raises(Unsupported):
+        parse(_svg(body))
+
+
+def test_parse_refuses_broken_xml() -> None:
+    with pytest.raises(Unsupported):
+        parse(b"<svg")
+
+
+@needs_cairo
+def test_png_colours_are_in_png_order() -> None:
+    """The painter swaps red and blue so cairo's ARGB words are PNG's RGBA bytes."""
+    svg = _svg('<polygon fill="#ff8000" stroke="transparent" points="0,0 200,0 200,-100 0,-100 0,0"/>')
+    image = Image.open(io.BytesIO(Painter().png(svg)))
+    assert image.size == (267, 133)
+    assert image.getpixel((100, 60)) == (255, 128, 0, 255)
+
+
+@needs_cairo
+def test_a_character_the_font_lacks_is_left_to_librsvg() -> None:
+    smile = '<text text-anchor="start" x="10" y="-50" font-family="Noto Sans CJK SC" font-size="12">\U0001f600</text>'
+    svg = _svg(smile)
+    with pytest.raises(Unsupported):
+        Painter().png(svg)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None or not loadable("libcairo.so.2"), reason="Graphviz or cairo missing")
+def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
+    """Same size as the SVG at 96 dpi, text present in the PDF, same bytes every time, and close to
+    Graphviz's own cairo drawing of the same layout."""
+    dot = _dots()[1]
+    svg = _svg_of(dot)
+    painter = Painter()
+    png = painter.png(svg)
+    assert png == Painter().png(svg)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    points = float(svg.split(b'<svg width="', 1)[1].split(b"pt", 1)[0])
+    assert image.size[0] == round(points * 96 / 72)
+    reference = Image.open(
+        io.BytesIO(subprocess.run(["dot", "-Tpng"], input=dot.encode(), capture_output=True, check=True).stdout)
+    ).convert("RGB")
+    # Graphviz rounds its canvas a pixel differently; compare the common area, scaled down to forgive
+    # anti-aliasing and hinting: the pictures must agree almost everywhere.
+    box = (0, 0, min(image.size[0], reference.size[0]), min(image.size[1], reference.size[1]))
+    small = (box[2] // 8, box[3] // 8)
+    a = image.crop(box).resize(small).convert("L")
+    b = reference.crop(box).resize(small).convert("L")
+    differing = sum(1 for x, y in zip(a.tobytes(), b.tobytes(), strict=True) if abs(x - y) > 40)
+    assert differing < 0.02 * small[0] * small[1], differing
+
+    pdf = painter.pdf([svg, svg])
+    assert pdf.startswith(b"%PDF") and b"CreationDate (D:2000" in pdf
+    assert pdf == painter.pdf([svg, svg])
+    if shutil.which("pdftotext"):
+        (tmp_path / "a.pdf").write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
+        title = svg.split(b'font-size="20.00"', 1)[1].split(b">", 1)[1].split(b"<", 1)[0].decode()
+        assert title[:6] in text.replace("\n", "")
+        assert text.count("\f") == 2
+
+
+@pytest.mark.skipif(not (loadable("libgvc.so.6") and loadable("librsvg-2.so.2")), reason="libgvc or librsvg missing")
+def test_pool_falls_back_to_librsvg_for_what_the_painter_refuses(tmp_path: Path) -> None:
+    dot = 'digraph { a [label="\U0001f600 笑脸", fontname="Noto Sans CJK SC"] }'
+    with Renderer(workers=1) as renderer:
+        renderer.draw([Job(dot, tmp_path / "smile")], ["svg", "png", "pdf"])
+        renderer.merge_pdf([tmp_path / "smile.svg"], tmp_path / "all.pdf").wait()
+    with Image.open(tmp_path / "smile.png") as image:
+        assert image.format == "PNG" and image.size[0] > 20
+    assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
