@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from powerctl import chromium
 from powerctl.documents import basis as basis
 from powerctl.documents import site as site
 from powerctl.documents import table as table
@@ -182,7 +183,9 @@ def _build(
         stage_name = "一表"
         step(stage_name)
         page = table.html(docs)
-        table_pdf = pool.submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
+        # Chromium prints in its own processes: a thread here waits for it. WeasyPrint computes: a worker.
+        submit = pool.submit_waiting if chromium.find() is not None else pool.submit
+        table_pdf = submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
         started.append(table_pdf)
         stage_name = "一图"
         svgs, drawing = _flowcharts(docs, stage / "一图", font, audience == "internal", pool)

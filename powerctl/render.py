@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -262,11 +262,15 @@ class Renderer:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
+        self._thread: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -307,6 +311,13 @@ class Renderer:
     def submit(self, function: Callable[..., None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments)."""
         return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
+
+    def submit_waiting(self, function: Callable[..., None], *args: Any) -> Pending:
+        """Work that mostly waits for another program (Chromium printing a page): one thread of this process,
+        in order, so that the workers keep drawing meanwhile."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerctl-print")
+        return Pending([(self._thread.submit(_call, function, *args), 1)], "后台任务失败")
 
 
 def render(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Citation, Power, Unit
@@ -42,10 +43,19 @@ def citation_text(c: Citation) -> str:
     return f"《{c.law}》{article}"
 
 
+def css_string(value: object) -> Markup:
+    """A quoted CSS string for a <style> element, where HTML escapes are not decoded: quotes, backslashes,
+    line breaks, control characters and < (no </style> can be spelt) become CSS escapes."""
+    out = []
+    for ch in str(value):
+        out.append(f"\\{ord(ch):X} " if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
+    return Markup('"' + "".join(out) + '"')
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment: templates/ folder, autoescape, undefined names are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -53,6 +63,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["css_string"] = css_string
+    return env
 
 
 def literal(cell: Any) -> None:
