@@ -32,6 +32,11 @@ def cache_root() -> Path:
     return _base() / "files"
 
 
+def fonts_dir() -> Path:
+    """Where working fonts are kept (powerctl.fonts): $XDG_CACHE_HOME/powerctl/fonts/."""
+    return _base() / "fonts"
+
+
 def law_index_path() -> Path:
     """Where the law index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
     return _base() / "laws.sqlite3"

@@ -2,11 +2,13 @@
 
 Graphviz writes SVG with a handful of elements — polygons, polylines, paths of Bézier segments, ellipses and
 lines of text that it has already laid out — so they are replayed onto a cairo surface here directly. Text is
-drawn as glyphs of the font fontconfig picks for the family (cairo's font API, glyphs cached per process),
-not through a text-layout engine per line: that took four fifths of the time librsvg spent on a flowchart,
-and the labels need no shaping (Chinese and Latin text in one CJK font, lines broken by Graphviz). Anything
-outside that vocabulary, and any character the font has no glyph for, raises `Unsupported`, and the caller
-draws that picture with librsvg instead (`raster`), which falls back to other fonts.
+drawn as glyphs (cairo's font API, glyphs cached per process), not through a text-layout engine per line:
+that took four fifths of the time librsvg spent on a flowchart, and the labels need no shaping (Chinese and
+Latin text in one CJK font, lines broken by Graphviz). The font is the working font of the one fontconfig
+picks for the family (`fonts`: same outlines, a fixed character set, so PDF subsets are made five times
+faster), or that font itself for a picture with a character outside the set. Anything outside the SVG
+vocabulary, and any character the font has no glyph for, raises `Unsupported`, and the caller draws that
+picture another way (librsvg, `raster`, or Graphviz's cairo renderer), which falls back to other fonts.
 
 One `Painter` per process or thread; it is not thread-safe.
 """
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from powerctl.fonts import covers, locate, working
 from powerctl.png import encode_rgba
 from powerctl.raster import fix_pdf_dates
 
@@ -97,6 +100,7 @@ class Picture:
     view: tuple[float, float]  # viewBox width and height
     transform: tuple[tuple[str, tuple[float, ...]], ...]
     items: tuple[_Shape | _Text, ...]
+    common: bool  # every character is in the working fonts' set (powerctl.fonts)
 
 
 def _colour(value: str | None, opacity: str | None) -> Rgba | None:
@@ -281,7 +285,8 @@ def parse(svg: bytes) -> Picture:
                 items.append(text)
         else:
             raise Unsupported(f"element {tag}")
-    return Picture(width, height, (view[2], view[3]), transform, tuple(items))
+    common = all(covers(item.text.decode("utf-8")) for item in items if isinstance(item, _Text))
+    return Picture(width, height, (view[2], view[3]), transform, tuple(items), common)
 
 
 class Painter:
@@ -353,6 +358,7 @@ class Painter:
                 [p, ctypes.c_char_p, i, ctypes.POINTER(_Glyph), i, ctypes.POINTER(_Cluster), i, i],
             ),
             "cairo_text_cluster_free": (None, [ctypes.POINTER(_Cluster)]),
+            "cairo_ft_font_face_create_for_ft_face": (p, [p, i]),
             "cairo_scaled_font_glyph_extents": (None, [p, ctypes.POINTER(_Glyph), i, ctypes.POINTER(_TextExtents)]),
             "cairo_show_glyphs": (None, [p, ctypes.POINTER(_Glyph), i]),
             "cairo_glyph_free": (None, [ctypes.POINTER(_Glyph)]),
@@ -361,18 +367,57 @@ class Painter:
             function = getattr(c, name)
             function.restype = restype
             function.argtypes = argtypes
-        self._faces: dict[tuple[str, bool, bool], int] = {}
+        self._faces: dict[tuple[str, bool, bool, bool], int] = {}
+        self._ft: tuple[ctypes.c_void_p, ctypes.CDLL] | None = None
+        self._ft_faces: list[ctypes.c_void_p] = []
+        self._clusters = False  # text clusters are passed to cairo for PDF (its ToUnicode), not for pixels
+        self._current: tuple[int, float] | None = None  # the font face and size last set on the context
         self._options = c.cairo_font_options_create()
         c.cairo_font_options_set_hint_metrics(self._options, _HINT_METRICS_OFF)
         c.cairo_font_options_set_hint_style(self._options, _HINT_STYLE_SLIGHT)
 
-    def _face(self, font: tuple[str, bool, bool]) -> int:
-        face = self._faces.get(font)
+    def _face(self, font: tuple[str, bool, bool], common: bool) -> int:
+        """cairo's face for a family and style: the working font when the picture's characters are all in its
+        set (smaller PDF subsets, made faster), else the installed font as fontconfig picks it."""
+        key = (*font, common)
+        face = self._faces.get(key)
         if face is None:
             family, bold, italic = font
-            face = self._c.cairo_toy_font_face_create(family.encode("utf-8"), 1 if italic else 0, 1 if bold else 0)
-            self._faces[font] = face
+            face = self._working_face(family, bold) if common and not italic else None
+            if face is None:
+                face = self._c.cairo_toy_font_face_create(family.encode("utf-8"), 1 if italic else 0, int(bold))
+            self._faces[key] = face
         return face
+
+    def _working_face(self, family: str, bold: bool) -> int | None:
+        found = locate(family, bold)
+        path = working(*found) if found is not None else None
+        if path is None:
+            return None
+        ft = self._freetype()
+        if ft is None:
+            return None
+        library, load = ft
+        face = ctypes.c_void_p()
+        if load.FT_New_Face(library, str(path).encode(), 0, ctypes.byref(face)) != 0:
+            return None
+        self._ft_faces.append(face)  # FreeType faces live as long as the painter (cairo refers to them)
+        created: int = self._c.cairo_ft_font_face_create_for_ft_face(face, 0)
+        return created
+
+    def _freetype(self) -> tuple[ctypes.c_void_p, ctypes.CDLL] | None:
+        if self._ft is None:
+            try:
+                lib = ctypes.CDLL("libfreetype.so.6")
+            except OSError:
+                return None
+            lib.FT_Init_FreeType.argtypes = [ctypes.c_void_p]
+            lib.FT_New_Face.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_long, ctypes.c_void_p]
+            library = ctypes.c_void_p()
+            if lib.FT_Init_FreeType(ctypes.byref(library)) != 0:
+                return None
+            self._ft = (library, lib)
+        return self._ft
 
     def _draw(self, cr: int, picture: Picture, scale: float, swap: bool) -> None:
         """Replay a picture; `swap` exchanges red and blue (PNG byte order from cairo's ARGB words)."""
@@ -388,6 +433,7 @@ class Painter:
                 c.cairo_rotate(cr, math.radians(args[0]))
         c.cairo_set_miter_limit(cr, 4.0)  # SVG's default
         c.cairo_set_font_options(cr, self._options)
+        self._current = None
 
         def source(rgba: Rgba) -> None:
             r, g, b, a = rgba
@@ -396,7 +442,7 @@ class Painter:
         for item in picture.items:
             if isinstance(item, _Text):
                 source(item.fill)
-                self._show(cr, item)
+                self._show(cr, item, picture.common)
                 continue
             c.cairo_new_path(cr)
             for op, v in item.path:
@@ -428,29 +474,33 @@ class Painter:
         if c.cairo_status(cr) != 0:
             raise PaintError("cairo 绘制失败")
 
-    def _show(self, cr: int, item: _Text) -> None:
-        """One line of text as glyphs, with the text itself alongside (the PDF's ToUnicode comes from it: a
-        reverse lookup would turn 行 into the Kangxi radical ⾏, which shares its glyph)."""
+    def _show(self, cr: int, item: _Text, common: bool) -> None:
+        """One line of text as glyphs. For PDF the text goes alongside (its ToUnicode comes from it: a reverse
+        lookup would turn 行 into the Kangxi radical ⾏, which shares its glyph)."""
         c = self._c
-        c.cairo_set_font_face(cr, self._face(item.font))
-        c.cairo_set_font_size(cr, item.size)
+        face = self._face(item.font, common)
+        if self._current != (face, item.size):
+            c.cairo_set_font_face(cr, face)
+            c.cairo_set_font_size(cr, item.size)
+            self._current = (face, item.size)
         font = c.cairo_get_scaled_font(cr)
         glyphs = ctypes.POINTER(_Glyph)()
         count = ctypes.c_int()
         clusters = ctypes.POINTER(_Cluster)()
         n_clusters = ctypes.c_int()
         flags = ctypes.c_int()
+        start = item.anchor == "start"
         status = c.cairo_scaled_font_text_to_glyphs(
             font,
-            0.0,
-            0.0,
+            item.x if start else 0.0,
+            item.y if start else 0.0,
             item.text,
             len(item.text),
             ctypes.byref(glyphs),
             ctypes.byref(count),
-            ctypes.byref(clusters),
-            ctypes.byref(n_clusters),
-            ctypes.byref(flags),
+            ctypes.byref(clusters) if self._clusters else None,
+            ctypes.byref(n_clusters) if self._clusters else None,
+            ctypes.byref(flags) if self._clusters else None,
         )
         if status != 0:
             raise Unsupported("text")
@@ -458,18 +508,23 @@ class Painter:
             n = count.value
             if any(glyphs[k].index == 0 for k in range(n)):
                 raise Unsupported("a character the font has no glyph for")
-            dx = 0.0
-            if item.anchor != "start":
+            if not start:
                 extents = _TextExtents()
                 c.cairo_scaled_font_glyph_extents(font, glyphs, n, ctypes.byref(extents))
-                dx = -extents.dx / 2 if item.anchor == "middle" else -extents.dx
-            c.cairo_save(cr)
-            c.cairo_translate(cr, item.x + dx, item.y)
-            c.cairo_show_text_glyphs(cr, item.text, len(item.text), glyphs, n, clusters, n_clusters.value, flags.value)
-            c.cairo_restore(cr)
+                c.cairo_save(cr)
+                c.cairo_translate(cr, item.x - (extents.dx / 2 if item.anchor == "middle" else extents.dx), item.y)
+            if self._clusters:
+                c.cairo_show_text_glyphs(
+                    cr, item.text, len(item.text), glyphs, n, clusters, n_clusters.value, flags.value
+                )
+            else:
+                c.cairo_show_glyphs(cr, glyphs, n)
+            if not start:
+                c.cairo_restore(cr)
         finally:
             c.cairo_glyph_free(glyphs)
-            c.cairo_text_cluster_free(clusters)
+            if self._clusters:
+                c.cairo_text_cluster_free(clusters)
 
     def png(self, svg: bytes, dpi: float = PNG_DPI) -> bytes:
         picture = parse(svg)
@@ -481,6 +536,7 @@ class Painter:
         try:
             c.cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 1.0)
             c.cairo_paint(cr)
+            self._clusters = False
             self._draw(cr, picture, scale, swap=True)
             c.cairo_surface_flush(surface)
             if c.cairo_surface_status(surface) != 0:
@@ -506,6 +562,7 @@ class Painter:
         surface = c.cairo_pdf_surface_create_for_stream(writer, None, 1.0, 1.0)
         cr = c.cairo_create(surface)
         try:
+            self._clusters = True
             for picture in pictures:
                 c.cairo_pdf_surface_set_size(surface, picture.width, picture.height)
                 self._draw(cr, picture, 1.0, swap=False)

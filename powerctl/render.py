@@ -1,9 +1,9 @@
 """Drawing flowcharts: DOT → SVG, PNG and PDF, in a pool of worker processes, one per core.
 
 Each worker keeps Graphviz loaded in-process (`gvlib`, ids independent of the heap, so a graph's output
-depends on its text alone) and paints PNG and the merged PDF from the SVG with cairo (`paint`; librsvg,
-`raster`, for a picture the painter cannot draw); a flowchart's own PDF comes from Graphviz's cairo renderer
-in the same layout, its dates fixed. Where those libraries cannot be loaded, a worker falls
+depends on its text alone) and paints the PNG, the PDF and the merged PDF from the SVG with cairo (`paint`;
+for a picture the painter cannot draw, librsvg (`raster`) and Graphviz's own cairo PDF). PDF dates are
+fixed. Where those libraries cannot be loaded, a worker falls
 back to one `dot` process per flowchart, which is slower but gives stable output too. Without a CJK font
 Graphviz still draws (boxes), so fonts are checked with fontconfig first.
 """
@@ -146,7 +146,9 @@ class _Worker:
                 pass  # drawn by librsvg below, which falls back to other fonts
         return bytes(self.engines[1].png(svg))
 
-    def _pdf(self, svgs: Sequence[bytes]) -> bytes:
+    def _pdf(self, svgs: Sequence[bytes], dot: str | None = None) -> bytes:
+        """PDF pages painted from the SVGs; else, for one flowchart, Graphviz's own cairo PDF of its DOT, and
+        for several, librsvg's pages."""
         from powerctl.paint import Unsupported
 
         assert self.engines is not None
@@ -155,6 +157,8 @@ class _Worker:
                 return bytes(self.painter.pdf(svgs))
             except Unsupported:
                 pass
+        if dot is not None:
+            return bytes(self.engines[0].draw(dot, ("pdf",))["pdf"])
         return bytes(self.engines[1].pdf(svgs))
 
     def draw(self, job: Job, formats: Sequence[str]) -> list[str]:
@@ -164,17 +168,16 @@ class _Worker:
         from powerctl.paint import PaintError
         from powerctl.raster import RasterError
 
-        graphviz = self.engines[0]
-        wanted = tuple(f for f in ("svg", "pdf") if f in formats or (f == "svg" and "png" in formats))
         try:
-            out = graphviz.draw(job.dot, wanted)
+            out = self.engines[0].draw(job.dot, ("svg",))
             if "png" in formats:
                 out["png"] = self._png(out["svg"])
+            if "pdf" in formats:
+                out["pdf"] = self._pdf([out["svg"]], job.dot)
         except (GraphvizError, RasterError, PaintError) as exc:
             return [str(exc)]
         for fmt in formats:
-            data = out[fmt]
-            _write(job.target, fmt, data)
+            _write(job.target, fmt, out[fmt])
         return []
 
     def merge(self, svgs: Sequence[Path], target: Path) -> list[str]:

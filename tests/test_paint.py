@@ -146,3 +146,43 @@ def test_pool_falls_back_to_librsvg_for_what_the_painter_refuses(tmp_path: Path)
     with Image.open(tmp_path / "smile.png") as image:
         assert image.format == "PNG" and image.size[0] > 20
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_working_font_charset_is_gb2312_and_more() -> None:
+    from powerctl.fonts import charset, covers
+
+    assert len(charset()) > 7000
+    assert covers("行政许可：第5项（事项编码 431381-XK-0001）《中华人民共和国行政许可法》①→")
+    assert not covers("喆") and not covers("\U0001f600")
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None or not loadable("libcairo.so.2"), reason="fontconfig or cairo")
+def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -> None:
+    """A PDF painted with the working font is the same whatever else the painter drew before it; a picture
+    with a character outside the set is painted with the installed font; both keep their text."""
+    from powerctl.fonts import locate, working
+
+    found = locate("Noto Sans CJK SC", False)
+    assert found is not None
+    first = working(*found)
+    assert first is not None and first.stat().st_size > 100_000
+    assert working(*found) == first
+
+    common = _svg(
+        '<text text-anchor="start" x="10" y="-50" font-family="Noto Sans CJK SC" font-size="12">行政许可</text>'
+    )
+    rare = _svg(
+        '<text text-anchor="middle" x="100" y="-50" font-family="Noto Sans CJK SC" font-size="12">张喆审批</text>'
+    )
+    painter = Painter()
+    alone = painter.pdf([common])
+    painter.pdf([rare])
+    assert Painter().pdf([common]) == alone == painter.pdf([common])
+    if shutil.which("pdftotext"):
+        for name, pdf in (("common", alone), ("rare", painter.pdf([rare]))):
+            (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        read = {
+            n: subprocess.run(["pdftotext", str(tmp_path / f"{n}.pdf"), "-"], capture_output=True, text=True).stdout
+            for n in ("common", "rare")
+        }
+        assert "行政许可" in read["common"] and "张喆审批" in read["rare"]
