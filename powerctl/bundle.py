@@ -103,30 +103,41 @@ def _settle(started: list[Pending]) -> None:
 _STORED = frozenset({".png", ".pdf", ".docx", ".xlsx", ".zip"})
 
 
-def _zip(stage: Path, target: Path) -> None:
-    """A reproducible zip: sorted entries, fixed times and permissions."""
+def _zip(stage: Path, target: Path) -> dict[str, tuple[int, str]]:
+    """A reproducible zip: sorted entries, fixed times and permissions. Returns each entry's size and sha256
+    (the manifest's, from the bytes already read)."""
     files = sorted(p for p in stage.rglob("*") if p.is_file() and p != target)
+    sums: dict[str, tuple[int, str]] = {}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in files:
-            info = zipfile.ZipInfo(path.relative_to(stage).as_posix(), ZIP_TIME)
+            rel = path.relative_to(stage).as_posix()
+            data = path.read_bytes()
+            sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
+            info = zipfile.ZipInfo(rel, ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if path.suffix in _STORED else zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes())
+            zf.writestr(info, data)
+    return sums
 
 
-def _manifest(stage: Path, unit: Unit, audience: str, source_commit: str | None, ids: set[str]) -> None:
+def _manifest(
+    stage: Path, unit: Unit, audience: str, source_commit: str | None, ids: set[str], sums: dict[str, tuple[int, str]]
+) -> None:
     files = []
     for path in sorted(p for p in stage.rglob("*") if p.is_file()):
         rel = path.relative_to(stage).as_posix()
-        data = path.read_bytes()
+        if rel not in sums:  # the archive itself
+            data = path.read_bytes()
+            sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        size, digest = sums[rel]
         kind = "archive" if rel.endswith(".zip") and "/" not in rel else _kind(rel)
         files.append(
             {
                 "path": rel,
                 "kind": kind,
                 "power": _power_of(rel, ids) if kind in ("flowchart", "site") else None,
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": size,
+                "sha256": digest,
             }
         )
     manifest = {"version": 1, "unit": unit.id, "audience": audience, "source_commit": source_commit, "files": files}
@@ -228,8 +239,8 @@ def _build(
 
         stage_name = "一盘"
         step(stage_name)
-        _zip(stage, stage / f"{unit.id}-{audience}.zip")
-        _manifest(stage, unit, audience, source_commit, ids)
+        sums = _zip(stage, stage / f"{unit.id}-{audience}.zip")
+        _manifest(stage, unit, audience, source_commit, ids, sums)
 
         files = sum(1 for p in stage.rglob("*") if p.is_file())
         target = out / unit.id

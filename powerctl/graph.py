@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from powerctl.flowgraph import depth_first
 from powerctl.load import CONTROL_CHARS
@@ -62,6 +63,7 @@ def esc(text: object) -> str:
     return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
 
 
+@lru_cache(maxsize=4096)  # notes, channels and post names recur on every flowchart of a unit
 def _lines(text: str, width: int) -> str:
     return "<BR/>".join(esc(line) for line in wrap(text, width)) or _EMPTY
 

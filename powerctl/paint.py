@@ -370,6 +370,7 @@ class Painter:
         self._faces: dict[tuple[str, bool, bool, bool], int] = {}
         self._ft: tuple[ctypes.c_void_p, ctypes.CDLL] | None = None
         self._ft_faces: list[ctypes.c_void_p] = []
+        self._parsed: dict[bytes, Picture] = {}  # the last few SVGs: a flowchart's PNG and PDF come from one
         self._clusters = False  # text clusters are passed to cairo for PDF (its ToUnicode), not for pixels
         self._current: tuple[int, float] | None = None  # the font face and size last set on the context
         self._options = c.cairo_font_options_create()
@@ -526,8 +527,17 @@ class Painter:
             if self._clusters:
                 c.cairo_text_cluster_free(clusters)
 
+    def _picture(self, svg: bytes) -> Picture:
+        picture = self._parsed.get(svg)
+        if picture is None:
+            picture = parse(svg)
+            if len(self._parsed) >= 8:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[svg] = picture
+        return picture
+
     def png(self, svg: bytes, dpi: float = PNG_DPI) -> bytes:
-        picture = parse(svg)
+        picture = self._picture(svg)
         c = self._c
         scale = dpi / 72.0
         width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
@@ -550,7 +560,7 @@ class Painter:
 
     def pdf(self, svgs: Sequence[bytes]) -> bytes:
         """One page per SVG, at the SVG's own size (points). Every SVG is parsed before anything is drawn."""
-        pictures = [parse(svg) for svg in svgs]
+        pictures = [self._picture(svg) for svg in svgs]
         c = self._c
         chunks: list[bytes] = []
 
