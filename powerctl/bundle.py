@@ -60,6 +60,19 @@ def _power_of(rel: str, ids: set[str]) -> str | None:
     return stem if stem in ids else None
 
 
+def _alive(pid: str) -> bool:
+    """Whether the process that made a stage folder still runs (another bundle into the same folder)."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
     """The unit's data with only the audience's powers, and change records naming only them."""
     out = copy.deepcopy(dict(data))
@@ -176,9 +189,10 @@ def _build(
     pool: Renderer,
 ) -> BundleResult:
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(f".{unit.id}.building-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-", dir=out))
+    for stale in out.glob(f".{unit.id}.building-*"):
+        if not _alive(stale.name.split("building-", 1)[1].split("-", 1)[0]):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-{os.getpid()}-", dir=out))
     stage_name = "准备"
     started: list[Pending] = []  # waited for before the stage folder is removed on failure
     try:

@@ -83,22 +83,45 @@ def _subset(font: Any, target: Path) -> None:
     partial.replace(target)
 
 
+def _target(source: Path, index: int) -> Path:
+    import fontTools
+
+    stat = source.stat()
+    key = f"{VERSION}|{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{fontTools.version}"
+    return fonts_dir() / f"{source.stem}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.otf"
+
+
 def working(source: Path, index: int) -> Path | None:
     """The working font of one installed font face, built on first use (None if that fails)."""
     try:
-        stat = source.stat()
-        import fontTools
-
-        key = f"{VERSION}|{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{fontTools.version}"
-        folder = fonts_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{source.stem}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.otf"
+        target = _target(source, index)
         if target.is_file():
             return target
-        with (folder / ".lock").open("a") as lock:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with (target.parent / ".lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
             if not target.is_file():
                 _build(source, index, target)
         return target
     except Exception:  # no fontTools, an unreadable font, a full disk: draw with the installed font
         return None
+
+
+def missing(family: str) -> list[bool]:
+    """The weights (bold or not) of the family whose working font is not built yet."""
+    out = []
+    for bold in (False, True):
+        found = locate(family, bold)
+        try:
+            if found is not None and not _target(*found).is_file():
+                out.append(bold)
+        except (OSError, ImportError):
+            continue
+    return out
+
+
+def prepare(family: str, bold: bool) -> None:
+    """Build one weight's working font now (a task for a worker, so that drawing does not wait for it)."""
+    found = locate(family, bold)
+    if found is not None:
+        working(*found)

@@ -311,6 +311,16 @@ class Renderer:
         """One PDF page per SVG (already drawn), in order."""
         return Pending([(self._run(False, _merge, tuple(svgs), target), 1)], "合并流程图 PDF 失败")
 
+    def prepare_fonts(self, family: str) -> bool:
+        """Build the family's working fonts (`fonts`) that are not built yet, one weight per worker; whether
+        there was anything to build (once per machine and font, some seconds)."""
+        from powerctl import fonts
+
+        weights = fonts.missing(family)
+        for pending in [self.submit(fonts.prepare, family, bold) for bold in weights]:
+            pending.wait()
+        return bool(weights)
+
     def submit(self, function: Callable[..., None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments)."""
         return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")

@@ -261,3 +261,19 @@ def test_a_killed_build_leaves_the_old_bundle(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".building-" not in str(p)} == before
     again = run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600)
     assert again.returncode == 0 and not list(out.glob(".*"))
+
+
+def test_stage_folders_of_running_builds_are_left_alone(tmp_path: Path) -> None:
+    """Two bundles into one folder: each removes only stage folders whose process is gone."""
+    import os
+
+    from powerctl.bundle import _alive
+
+    assert _alive(str(os.getpid())) and not _alive("x") and not _alive("99999999")
+    out = tmp_path / "out"
+    live = out / f".lsj-cgj.building-{os.getpid()}-abc"  # pid 99999999 is above any pid_max
+    gone = out / ".lsj-cgj.building-99999999-abc"
+    for folder in (live, gone):
+        folder.mkdir(parents=True)
+    assert run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600).returncode == 0
+    assert live.is_dir() and not gone.exists()

@@ -43,6 +43,7 @@ def command(
 ) -> None:
     from rich.console import Console
 
+    from powerctl import fonts
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
@@ -100,6 +101,12 @@ def command(
         ThreadPoolExecutor(max_workers=min(2, renderer.workers)) as threads,
         console.status("生成成果包", spinner="dots") as status,
     ):
+        if fonts.missing(config.font_family):
+            status.update("首次使用：正在准备流程图字体（每台机器只需一次，约十几秒）")
+            try:
+                renderer.prepare_fonts(config.font_family)
+            except RenderError as exc:
+                raise fail(str(exc)) from None
 
         def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
             label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"

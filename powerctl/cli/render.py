@@ -33,10 +33,11 @@ def command(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from powerctl import fonts
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.engine import RuleCrash, UsageError, validate
     from powerctl.graph import DrawOptions, flow_dot
-    from powerctl.render import FORMATS, Job, RenderError, check_tools, render
+    from powerctl.render import FORMATS, Job, Renderer, RenderError, check_tools
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
@@ -66,9 +67,13 @@ def command(
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有错误的职权未绘制；运行 powerctl validate 查看\n")
     columns = (TextColumn("绘制流程图"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
-            task = bar.add_task("render", total=len(work))
-            render(work, wanted, workers=jobs or None, progress=lambda n: bar.advance(task, n))
+        with Renderer(jobs or None) as renderer:
+            if work and set(wanted) & {"png", "pdf"} and fonts.missing(config.font_family):
+                sys.stderr.write("首次使用：正在准备流程图字体（每台机器只需一次，约十几秒）\n")
+                renderer.prepare_fonts(config.font_family)
+            with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+                task = bar.add_task("render", total=len(work))
+                renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
     except RenderError as exc:
         raise fail(str(exc)) from None
     note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
