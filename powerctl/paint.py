@@ -31,6 +31,8 @@ from powerctl.raster import fix_pdf_dates
 PNG_DPI = 96.0
 _SVG = "{http://www.w3.org/2000/svg}"
 _ARGB32 = 0
+_OPERATOR_SOURCE = 1
+_OPERATOR_OVER = 2
 _WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[MCLZmclz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -239,6 +241,10 @@ def _text(element: ET.Element) -> _Text | None:
     )
 
 
+def _white_backdrop(item: _Shape | _Text) -> bool:
+    return isinstance(item, _Shape) and item.fill == (1.0, 1.0, 1.0, 1.0) and item.stroke is None
+
+
 def _length(value: str | None) -> float:
     if value is None:
         raise Unsupported("size")
@@ -298,9 +304,8 @@ class Painter:
         self._c = c = ctypes.CDLL("libcairo.so.2")
         p, d, i = ctypes.c_void_p, ctypes.c_double, ctypes.c_int
         signatures: dict[str, tuple[Any, list[Any]]] = {
-            "cairo_image_surface_create": (p, [i, i, i]),
-            "cairo_image_surface_get_data": (p, [p]),
-            "cairo_image_surface_get_stride": (i, [p]),
+            "cairo_image_surface_create_for_data": (p, [p, i, i, i, i]),
+            "cairo_set_operator": (None, [p, i]),
             "cairo_pdf_surface_create_for_stream": (p, [_WRITE, p, d, d]),
             "cairo_pdf_surface_set_size": (None, [p, d, d]),
             "cairo_create": (p, [p]),
@@ -370,6 +375,7 @@ class Painter:
         self._faces: dict[tuple[str, bool, bool, bool], int] = {}
         self._ft: tuple[ctypes.c_void_p, ctypes.CDLL] | None = None
         self._ft_faces: list[ctypes.c_void_p] = []
+        self._pixels = (ctypes.c_ubyte * 0)()
         self._parsed: dict[bytes, Picture] = {}  # the last few SVGs: a flowchart's PNG and PDF come from one
         self._clusters = False  # text clusters are passed to cairo for PDF (its ToUnicode), not for pixels
         self._current: tuple[int, float] | None = None  # the font face and size last set on the context
@@ -440,7 +446,10 @@ class Painter:
             r, g, b, a = rgba
             c.cairo_set_source_rgba(cr, *((b, g, r, a) if swap else (r, g, b, a)))
 
-        for item in picture.items:
+        items = picture.items
+        if swap and items and _white_backdrop(items[0]):
+            items = items[1:]  # Graphviz's white page: the pixels are white already
+        for item in items:
             if isinstance(item, _Text):
                 source(item.fill)
                 self._show(cr, item, picture.common)
@@ -531,7 +540,7 @@ class Painter:
         picture = self._parsed.get(svg)
         if picture is None:
             picture = parse(svg)
-            if len(self._parsed) >= 8:
+            if len(self._parsed) >= 64:  # a unit's merged PDF finds half its pages here
                 self._parsed.pop(next(iter(self._parsed)))
             self._parsed[svg] = picture
         return picture
@@ -541,19 +550,23 @@ class Painter:
         c = self._c
         scale = dpi / 72.0
         width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
-        surface = c.cairo_image_surface_create(_ARGB32, width, height)
+        stride = width * 4  # ARGB32 rows need no padding
+        if len(self._pixels) < stride * height:
+            # Kept between pictures: a fresh surface of several million pixels costs as many page faults.
+            self._pixels = (ctypes.c_ubyte * (stride * height))()
+        surface = c.cairo_image_surface_create_for_data(self._pixels, _ARGB32, width, height, stride)
         cr = c.cairo_create(surface)
         try:
+            c.cairo_set_operator(cr, _OPERATOR_SOURCE)
             c.cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 1.0)
             c.cairo_paint(cr)
+            c.cairo_set_operator(cr, _OPERATOR_OVER)
             self._clusters = False
             self._draw(cr, picture, scale, swap=True)
             c.cairo_surface_flush(surface)
             if c.cairo_surface_status(surface) != 0:
                 raise PaintError("cairo 绘制失败")
-            stride = c.cairo_image_surface_get_stride(surface)
-            buffer = (ctypes.c_ubyte * (stride * height)).from_address(c.cairo_image_surface_get_data(surface))
-            return encode_rgba(memoryview(buffer).cast("B"), width, height, stride, dpi)
+            return encode_rgba(memoryview(self._pixels).cast("B"), width, height, stride, dpi)
         finally:
             c.cairo_destroy(cr)
             c.cairo_surface_destroy(surface)

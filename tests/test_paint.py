@@ -186,3 +186,17 @@ def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -
             for n in ("common", "rare")
         }
         assert "行政许可" in read["common"] and "张喆审批" in read["rare"]
+
+
+@needs_cairo
+def test_pixels_kept_between_pictures_do_not_show_through() -> None:
+    """The painter reuses its pixel buffer: a small picture after a large dark one is what a fresh painter
+    draws."""
+    dark = (
+        b'<svg width="400pt" height="300pt" viewBox="0.00 0.00 400.00 300.00" xmlns="http://www.w3.org/2000/svg">'
+        b'<polygon fill="#000000" stroke="transparent" points="0,0 400,0 400,300 0,300 0,0"/></svg>'
+    )
+    small = _svg('<polygon fill="#ff0000" stroke="black" points="10,-10 50,-10 50,-50 10,-10"/>')
+    painter = Painter()
+    painter.png(dark)
+    assert painter.png(small) == Painter().png(small)
