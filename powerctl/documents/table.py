@@ -357,7 +357,7 @@ def html(docs: UnitDocs) -> str:
 
 
 def pdf_bytes(html_text: str) -> bytes:
-    """The page as PDF: printed by Chromium where one is installed (a third of WeasyPrint's CPU), else by
+    """The page as PDF: printed by Chromium where one is installed (a quarter of WeasyPrint's CPU), else by
     WeasyPrint. Either way the same page gives the same bytes on one machine."""
     from powerctl import chromium
 
