@@ -22,18 +22,18 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from powerctl.fonts import covers, locate, working
 from powerctl.png import encode_rgba
-from powerctl.raster import fix_pdf_dates
+from powerctl.raster import WRITE, pdf_pages
 
 PNG_DPI = 96.0
 _SVG = "{http://www.w3.org/2000/svg}"
 _ARGB32 = 0
 _OPERATOR_SOURCE = 1
 _OPERATOR_OVER = 2
-_WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[MCLZmclz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TRANSFORM = re.compile(r"(scale|rotate|translate)\(([^)]*)\)")
@@ -306,7 +306,7 @@ class Painter:
         signatures: dict[str, tuple[Any, list[Any]]] = {
             "cairo_image_surface_create_for_data": (p, [p, i, i, i, i]),
             "cairo_set_operator": (None, [p, i]),
-            "cairo_pdf_surface_create_for_stream": (p, [_WRITE, p, d, d]),
+            "cairo_pdf_surface_create_for_stream": (p, [WRITE, p, d, d]),
             "cairo_pdf_surface_set_size": (None, [p, d, d]),
             "cairo_create": (p, [p]),
             "cairo_destroy": (None, [p]),
@@ -574,27 +574,6 @@ class Painter:
     def pdf(self, svgs: Sequence[bytes]) -> bytes:
         """One page per SVG, at the SVG's own size (points). Every SVG is parsed before anything is drawn."""
         pictures = [self._picture(svg) for svg in svgs]
-        c = self._c
-        chunks: list[bytes] = []
-
-        def write(closure: Any, data: Any, length: int) -> int:
-            chunks.append(ctypes.string_at(data, length))
-            return 0
-
-        writer = _WRITE(write)
-        surface = c.cairo_pdf_surface_create_for_stream(writer, None, 1.0, 1.0)
-        cr = c.cairo_create(surface)
-        try:
-            self._clusters = True
-            for picture in pictures:
-                c.cairo_pdf_surface_set_size(surface, picture.width, picture.height)
-                self._draw(cr, picture, 1.0, swap=False)
-                c.cairo_show_page(cr)
-        finally:
-            c.cairo_destroy(cr)
-            c.cairo_surface_finish(surface)
-            status = c.cairo_surface_status(surface)
-            c.cairo_surface_destroy(surface)
-        if status != 0:
-            raise PaintError("cairo 生成 PDF 失败")
-        return fix_pdf_dates(b"".join(chunks))
+        self._clusters = True
+        pages = [(pic.width, pic.height, partial(self._draw, picture=pic, scale=1.0, swap=False)) for pic in pictures]
+        return pdf_pages(self._c, pages, PaintError)

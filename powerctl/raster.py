@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from io import BytesIO
 from typing import Any
 
@@ -18,7 +19,7 @@ from PIL import Image
 
 PNG_DPI = 96.0
 _CAIRO_FORMAT_RGB24 = 1
-_WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
+WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
 _PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) ?\(((?:D:)?[0-9][^)]*)\)")
 _FIXED_DIGITS = b"20000101000000000000"
 
@@ -71,7 +72,7 @@ class Rasterizer:
         c.cairo_image_surface_get_data.argtypes = [ctypes.c_void_p]
         c.cairo_image_surface_get_stride.argtypes = [ctypes.c_void_p]
         c.cairo_pdf_surface_create_for_stream.restype = ctypes.c_void_p
-        c.cairo_pdf_surface_create_for_stream.argtypes = [_WRITE, ctypes.c_void_p, ctypes.c_double, ctypes.c_double]
+        c.cairo_pdf_surface_create_for_stream.argtypes = [WRITE, ctypes.c_void_p, ctypes.c_double, ctypes.c_double]
         c.cairo_pdf_surface_set_size.argtypes = [ctypes.c_void_p, ctypes.c_double, ctypes.c_double]
         c.cairo_create.restype = ctypes.c_void_p
         c.cairo_create.argtypes = [ctypes.c_void_p]
@@ -100,6 +101,9 @@ class Rasterizer:
         if not self._rsvg.rsvg_handle_render_document(handle, context, ctypes.byref(viewport), None):
             raise RasterError("librsvg 绘制失败")
 
+    def _draw_page(self, handle: int, width: float, height: float, context: int) -> None:
+        self._draw(handle, context, width, height)
+
     def png(self, svg: bytes, dpi: float = PNG_DPI) -> bytes:
         c = self._cairo
         handle, width, height = self._handle(svg, dpi)
@@ -126,32 +130,41 @@ class Rasterizer:
 
     def pdf(self, svgs: Sequence[bytes]) -> bytes:
         """One PDF page per SVG, at the SVG's own size (points)."""
-        c = self._cairo
-        chunks: list[bytes] = []
-
-        def write(closure: Any, data: Any, length: int) -> int:
-            chunks.append(ctypes.string_at(data, length))
-            return 0  # CAIRO_STATUS_SUCCESS
-
-        writer = _WRITE(write)
-        surface = c.cairo_pdf_surface_create_for_stream(writer, None, 1.0, 1.0)
-        context = c.cairo_create(surface)
+        handles = [self._handle(svg, 72.0) for svg in svgs]
         try:
-            for svg in svgs:
-                handle, width, height = self._handle(svg, 72.0)
-                try:
-                    c.cairo_pdf_surface_set_size(surface, width, height)
-                    self._draw(handle, context, width, height)
-                    c.cairo_show_page(context)
-                finally:
-                    self._gobject.g_object_unref(handle)
-            if c.cairo_status(context) != 0:
-                raise RasterError("cairo 生成 PDF 失败")
+            pages = [(w, h, partial(self._draw_page, handle, w, h)) for handle, w, h in handles]
+            return pdf_pages(self._cairo, pages, RasterError)
         finally:
-            c.cairo_destroy(context)
-            c.cairo_surface_finish(surface)
-            status = c.cairo_surface_status(surface)
-            c.cairo_surface_destroy(surface)
-        if status != 0:
-            raise RasterError("cairo 生成 PDF 失败")
-        return fix_pdf_dates(b"".join(chunks))
+            for handle, _, _ in handles:
+                self._gobject.g_object_unref(handle)
+
+
+def pdf_pages(
+    cairo: ctypes.CDLL, pages: Sequence[tuple[float, float, Callable[[int], None]]], error: type[Exception]
+) -> bytes:
+    """A PDF of the pages (width and height in points, and what draws the page on a cairo context), dates
+    fixed. `cairo` must have the PDF functions declared (Rasterizer and paint.Painter do)."""
+    chunks: list[bytes] = []
+
+    def write(closure: Any, data: Any, length: int) -> int:
+        chunks.append(ctypes.string_at(data, length))
+        return 0  # CAIRO_STATUS_SUCCESS
+
+    writer = WRITE(write)
+    surface = cairo.cairo_pdf_surface_create_for_stream(writer, None, 1.0, 1.0)
+    context = cairo.cairo_create(surface)
+    try:
+        for width, height, draw in pages:
+            cairo.cairo_pdf_surface_set_size(surface, width, height)
+            draw(context)
+            cairo.cairo_show_page(context)
+        if cairo.cairo_status(context) != 0:
+            raise error("cairo 生成 PDF 失败")
+    finally:
+        cairo.cairo_destroy(context)
+        cairo.cairo_surface_finish(surface)
+        status = cairo.cairo_surface_status(surface)
+        cairo.cairo_surface_destroy(surface)
+    if status != 0:
+        raise error("cairo 生成 PDF 失败")
+    return fix_pdf_dates(b"".join(chunks))

@@ -316,3 +316,18 @@ def test_both_pdf_engines_print_the_table(
     assert internal.unit.name in text and "第1页，共" in text and "法定时限" in text
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "landscape" in info or re.search(r"Page size:\s+84[12]\.\d+ x 59[45]", info), info
+
+
+def test_a_chromium_that_dies_falls_back_to_weasyprint(
+    internal: UnitDocs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browser that exits at once (here `false`) is an error, not a hang; the table is printed by WeasyPrint."""
+    from powerctl import chromium
+
+    monkeypatch.setenv("POWERCTL_CHROMIUM", "false")
+    monkeypatch.setattr(chromium, "_browser", None)
+    monkeypatch.setattr(chromium, "_failed", False)
+    assert chromium.print_pdf("<p>行政许可</p>") is None
+    assert chromium._failed and chromium._browser is None
+    data = table.pdf_bytes(table.html(internal))
+    assert data.startswith(b"%PDF") and b"HeadlessChrome" not in data
