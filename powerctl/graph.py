@@ -64,17 +64,27 @@ def esc(text: object) -> str:
 
 
 @lru_cache(maxsize=4096)  # notes, channels and post names recur on every flowchart of a unit
-def _lines(text: str, width: int) -> str:
-    return "<BR/>".join(esc(line) for line in wrap(text, width)) or _EMPTY
+def _lines(text: str, width: int, bold: bool = False) -> str:
+    """``text`` wrapped to ``width`` and escaped, as label markup (inside a <FONT>, a <TD> or a whole label)."""
+    return _stack(tuple(wrap(text, width)), bold)
 
 
-def _row(content: str, size: int, colour: str = INK, bold: bool = False, bg: str | None = None) -> str:
-    """One table row of an HTML-like label; ``content`` is already escaped."""
-    content = content or _EMPTY
-    if bold:
-        content = f"<B>{content}</B>"
+def _stack(lines: tuple[str, ...], bold: bool = False, left: bool = False) -> str:
+    """Lines of text, one above the other. Graphviz spaces <BR/> lines by the font size, so that lines of
+    Chinese nearly touch; as rows of a table with one unit of padding they are 1.3 apart. Left-aligned lines
+    (the notes strip, where a shorter column would have its rows spread over the height of the tallest one)
+    stay <BR/> lines in a BALIGN="LEFT" cell."""
+    marked = [f"<B>{esc(line)}</B>" if bold else esc(line) for line in lines] or [_EMPTY]
+    if len(marked) == 1 or left:
+        return "<BR/>".join(marked)
+    rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in marked)
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
+
+
+def _row(content: str, size: int, colour: str = INK, bg: str | None = None) -> str:
+    """One table row of an HTML-like label; ``content`` is already markup (`_lines`)."""
     cell = f'<TD BGCOLOR="{bg}">' if bg else "<TD>"
-    return f'<TR>{cell}<FONT POINT-SIZE="{size}" COLOR="{colour}">{content}</FONT></TD></TR>'
+    return f'<TR>{cell}<FONT POINT-SIZE="{size}" COLOR="{colour}">{content or _EMPTY}</FONT></TD></TR>'
 
 
 @dataclass(frozen=True)
@@ -151,16 +161,17 @@ def _title(unit: Unit, power: Power, flow: Flow, opts: DrawOptions) -> str:
         limit += f"（法定 {tl.statutory} 个{tl.unit}）"
     version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
     rows = [
-        _row(_lines(head, TITLE_WIDTH), 20, bold=True),
+        _row(_lines(head, TITLE_WIDTH, bold=True), 20),
         _row(f"{esc(unit.name)}　{esc(version)}　{esc(limit)}", 12, MUTED),
-        _row("依据：" + _lines(_citation_text(power), TITLE_WIDTH), 11, MUTED),
+        _row(_lines("依据：" + _citation_text(power), TITLE_WIDTH), 11, MUTED),
         f"<TR><TD>{_notes(power, unit, flow)}</TD></TR>",
     ]
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">{"".join(rows)}</TABLE>>'
 
 
 def _bullets(items: Iterable[str], width: int) -> str:
-    return "<BR/>".join(_lines(f"· {item}", width) for item in items) or "（无）"
+    lines = tuple(line for item in items for line in wrap(f"· {item}", width))
+    return _stack(lines, left=True) if lines else "（无）"
 
 
 def _notes(power: Power, unit: Unit, flow: Flow) -> str:
@@ -191,7 +202,7 @@ def _supervision(unit: Unit, flow: Flow, index: int) -> list[str]:
         who = post.name if post is not None else sup.by
         label = (
             '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-            + _row("监督：" + _lines(who, 16), 10, SUPERVISION_BORDER, bold=True)
+            + _row(_lines("监督：" + who, 16, bold=True), 10, SUPERVISION_BORDER)
             + _row(_lines(sup.how, 16), 10, MUTED)
             + "</TABLE>>"
         )
@@ -235,7 +246,7 @@ def flow_dot(unit: Unit, power: Power, opts: DrawOptions) -> str:
             title = "未指定岗位"
         out.append(f"  subgraph cluster_lane{lane_no} {{")
         out.append(
-            f'    graph [label=<<B>{_lines(title, 30)}</B>>, fontsize=13, style="filled,rounded", '
+            f'    graph [label=<{_lines(title, 30, bold=True)}>, fontsize=13, style="filled,rounded", '
             f'fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=14];'
         )
         for i in indexes:
