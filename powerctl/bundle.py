@@ -239,8 +239,11 @@ def _build(
         step(stage_name)
         (stage / "源数据").mkdir()
         data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
-        source = data if audience == "internal" else public_source(data, ids)
-        text = yaml.dump(source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120)
+        if audience == "internal" and unit.doc.text:
+            text = unit.doc.text  # the file as kept in git, comments included
+        else:
+            source = data if audience == "internal" else public_source(data, ids)
+            text = yaml.dump(source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120)
         (stage / "源数据" / f"{unit.id}.yaml").write_text(text, encoding="utf-8")
         if changes_markdown is not None:
             (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")

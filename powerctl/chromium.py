@@ -24,6 +24,7 @@ import signal
 import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from powerctl.raster import fix_pdf_dates
@@ -72,7 +73,8 @@ def _high(pair: tuple[int, int]) -> tuple[int, int]:
 class Browser:
     """One headless Chromium and its DevTools pipe (fd 3: our commands in; fd 4: its answers out)."""
 
-    def __init__(self, executable: str) -> None:
+    def __init__(self, executable: str, fontconfig: Path | None = None) -> None:
+        self.fontconfig = fontconfig
         self._profile = tempfile.mkdtemp(prefix="powerctl-chromium-")
         to_child, self._to = _high(os.pipe())
         self._from, from_child = _high(os.pipe())
@@ -89,8 +91,11 @@ class Browser:
             (os.POSIX_SPAWN_DUP2, to_child, 3),
             (os.POSIX_SPAWN_DUP2, from_child, 4),
         ]
+        env = dict(os.environ)
+        if fontconfig is not None:
+            env["FONTCONFIG_FILE"] = str(fontconfig)  # the system's fonts and the print fonts
         try:
-            self._pid = os.posix_spawn(executable, args, dict(os.environ), file_actions=actions)
+            self._pid = os.posix_spawn(executable, args, env, file_actions=actions)
         except OSError as exc:
             self._cleanup()
             raise ChromiumError(str(exc)) from None
@@ -182,6 +187,7 @@ class Browser:
 
 _browser: Browser | None = None
 _failed = False
+_registered = False
 _lock = threading.Lock()  # one page at a time through this process's browser
 
 
@@ -192,27 +198,32 @@ def _close() -> None:
         _browser = None
 
 
-def print_pdf(html: str) -> bytes | None:
+def print_pdf(html: str, fontconfig: Path | None = None) -> bytes | None:
     """The page printed by this process's Chromium (started on first use), or None: no Chromium, or it
-    failed (then it is not tried again in this process)."""
+    failed (then it is not tried again in this process). `fontconfig`: a fontconfig file for the browser
+    (`fonts.print_config`); a browser started with another one is replaced."""
     with _lock:
-        return _print(html)
+        return _print(html, fontconfig)
 
 
-def _print(html: str) -> bytes | None:
-    global _browser, _failed
+def _print(html: str, fontconfig: Path | None) -> bytes | None:
+    global _browser, _failed, _registered
     if _failed:
         return None
+    if _browser is not None and _browser.fontconfig != fontconfig:
+        _close()
     if _browser is None:
         executable = find()
         if executable is None:
             return None
         try:
-            _browser = Browser(executable)
+            _browser = Browser(executable, fontconfig)
         except ChromiumError:
             _failed = True
             return None
-        atexit.register(_close)
+        if not _registered:
+            _registered = True
+            atexit.register(_close)
     try:
         return _browser.pdf(html)
     except ChromiumError:

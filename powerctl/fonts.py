@@ -7,6 +7,13 @@ punctuation and symbols) — outlines, hints and metrics unchanged — so the su
 the same, five times faster. It is built once per machine and font (a few seconds) and kept in the cache
 folder. The character set is fixed, so what a picture embeds never depends on what else was drawn; a
 picture using a character outside it is drawn with the installed font instead.
+
+Print fonts do the same for Chromium, which prints the catalogue table. Chromium's PDF writer (Skia) embeds
+only TrueType outlines: from the installed CFF font it wrote every glyph as a Type 3 procedure, which was a
+third of its CPU and most of the PDF's size. The print font is the same character set, layout features
+kept, with its outlines converted to TrueType quadratics (within 1/1000 em) and a family name of its own
+(`PRINT_FAMILY`), which only the Chromium we start can see (`print_config`). The table's page asks for it
+first when printed by Chromium, and the installed font takes every character outside the set.
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from powerctl.cache import fonts_dir
 
 VERSION = "1"  # bump when the character set or the subsetting options change
+PRINT_VERSION = "1"  # the same for print fonts
+PRINT_FAMILY = "Powerctl Noto Sans SC"
 
 
 @cache
@@ -44,6 +54,7 @@ def covers(text: str) -> bool:
     return all(ord(ch) in points for ch in text)
 
 
+@cache  # fontconfig's answer does not change while we run
 def locate(family: str, bold: bool) -> tuple[Path, int] | None:
     """The font file and face index fontconfig picks for the family (None if it cannot say)."""
     pattern = f"{family}:weight={200 if bold else 80}"
@@ -83,45 +94,148 @@ def _subset(font: Any, target: Path) -> None:
     partial.replace(target)
 
 
-def _target(source: Path, index: int) -> Path:
+def _target(source: Path, index: int, printing: bool = False) -> Path:
     import fontTools
 
     stat = source.stat()
-    key = f"{VERSION}|{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{fontTools.version}"
-    return fonts_dir() / f"{source.stem}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.otf"
+    version = f"print{PRINT_VERSION}" if printing else VERSION
+    key = f"{version}|{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{fontTools.version}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    if printing:
+        return fonts_dir() / "print" / f"{source.stem}-{index}-{digest}.ttf"
+    return fonts_dir() / f"{source.stem}-{index}-{digest}.otf"
+
+
+def _built(source: Path, index: int, printing: bool) -> Path | None:
+    """The font file, built on first use (None if that fails)."""
+    try:
+        target = _target(source, index, printing)
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.with_name(f"{target.name}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
+            if not target.is_file():
+                (_build_print if printing else _build)(source, index, target)
+        return target
+    except Exception:  # no fontTools, an unreadable font, a full disk: the installed font is used
+        return None
 
 
 def working(source: Path, index: int) -> Path | None:
     """The working font of one installed font face, built on first use (None if that fails)."""
-    try:
-        target = _target(source, index)
-        if target.is_file():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with (target.parent / ".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
-            if not target.is_file():
-                _build(source, index, target)
-        return target
-    except Exception:  # no fontTools, an unreadable font, a full disk: draw with the installed font
-        return None
+    return _built(source, index, printing=False)
 
 
-def missing(family: str) -> list[bool]:
-    """The weights (bold or not) of the family whose working font is not built yet."""
+def missing(family: str, printing: bool = False) -> list[bool]:
+    """The weights (bold or not) of the family whose working (or print) font is not built yet."""
     out = []
     for bold in (False, True):
         found = locate(family, bold)
         try:
-            if found is not None and not _target(*found).is_file():
+            if found is not None and not _target(*found, printing).is_file():
                 out.append(bold)
         except (OSError, ImportError):
             continue
     return out
 
 
-def prepare(family: str, bold: bool) -> None:
-    """Build one weight's working font now (a task for a worker, so that drawing does not wait for it)."""
+def to_build(family: str, print_family: str | None = None) -> list[tuple[str, bool, bool]]:
+    """The fonts not built yet, as `prepare` arguments: the family's working fonts, and the print fonts of
+    `print_family` (the table's font, when Chromium prints it)."""
+    tasks = [(family, bold, False) for bold in missing(family)]
+    if print_family is not None:
+        tasks += [(print_family, bold, True) for bold in missing(print_family, printing=True)]
+    return tasks
+
+
+def prepare(family: str, bold: bool, printing: bool = False) -> None:
+    """Build one weight's working (or print) font now (a task for a worker, so that drawing does not wait)."""
     found = locate(family, bold)
     if found is not None:
-        working(*found)
+        _built(*found, printing)
+
+
+def _build_print(source: Path, index: int, target: Path) -> None:
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont, newTable
+
+    with TTFont(str(source), fontNumber=index, lazy=False) as font:
+        options = subset.Options()
+        options.layout_features = ["*"]  # Chromium shapes text with them (punctuation spacing, kerning)
+        options.layout_closure = False  # no glyphs outside the set (locale and vertical forms)
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.notdef_outline = True
+        options.hinting = False
+        options.desubroutinize = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=charset())
+        subsetter.subset(font)
+        glyphs = font.getGlyphSet()
+        glyf = newTable("glyf")
+        glyf.glyphOrder = font.getGlyphOrder()
+        glyf.glyphs = {}
+        for name in glyf.glyphOrder:
+            pen = TTGlyphPen(glyphs)
+            glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+            glyf[name] = pen.glyph()
+        font["glyf"] = glyf
+        font["loca"] = newTable("loca")
+        for table in ("CFF ", "VORG"):
+            if table in font:
+                del font[table]
+        maxp = font["maxp"]
+        maxp.tableVersion = 0x00010000
+        for attr in (
+            "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+            "maxSizeOfInstructions", "maxComponentElements",
+        ):  # fmt: skip
+            setattr(maxp, attr, 0)
+        maxp.maxZones = 1
+        font["head"].glyphDataFormat = 0
+        font["post"].formatType = 3.0
+        font.sfntVersion = "\x00\x01\x00\x00"
+        bold = font["OS/2"].usWeightClass >= 600
+        style = "Bold" if bold else "Regular"
+        names = font["name"]
+        for record in names.names:
+            if record.nameID in (1, 16):
+                record.string = PRINT_FAMILY
+            elif record.nameID in (2, 17):
+                record.string = style
+            elif record.nameID == 4:
+                record.string = f"{PRINT_FAMILY} {style}"
+            elif record.nameID == 6:
+                record.string = f"{PRINT_FAMILY.replace(' ', '')}-{style}"
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        font.save(str(partial))
+        partial.replace(target)
+
+
+def print_config(family: str) -> Path | None:
+    """A fontconfig file that adds the family's print fonts to the system's fonts (None until both weights
+    are built): for the Chromium this process starts, as $FONTCONFIG_FILE."""
+    try:
+        found = [locate(family, bold) for bold in (False, True)]
+        paths = [_target(*face, printing=True) for face in found if face is not None]
+    except (OSError, ImportError):
+        return None
+    if len(paths) != 2 or not all(p.is_file() for p in paths):
+        return None
+    folder = paths[0].parent
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(system)}</include>\n'
+        + "".join(f"  <dir>{escape(str(p))}</dir>\n" for p in sorted({p.parent for p in paths}))
+        + f"  <cachedir>{escape(str(folder / 'fontconfig'))}</cachedir>\n</fontconfig>\n"
+    )
+    config = folder / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
+    if not config.is_file():
+        partial = config.with_name(f"{config.name}.{os.getpid()}.part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(config)
+    return config

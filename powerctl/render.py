@@ -311,15 +311,15 @@ class Renderer:
         """One PDF page per SVG (already drawn), in order."""
         return Pending([(self._run(False, _merge, tuple(svgs), target), 1)], "合并流程图 PDF 失败")
 
-    def prepare_fonts(self, family: str) -> bool:
-        """Build the family's working fonts (`fonts`) that are not built yet, one weight per worker; whether
-        there was anything to build (once per machine and font, some seconds)."""
+    def prepare_fonts(self, family: str, print_family: str | None = None) -> bool:
+        """Build the fonts (`fonts.to_build`) that are not built yet, one per worker at a time; whether there
+        was anything to build (once per machine and font, some seconds each)."""
         from powerctl import fonts
 
-        weights = fonts.missing(family)
-        for pending in [self.submit(fonts.prepare, family, bold) for bold in weights]:
+        tasks = fonts.to_build(family, print_family)
+        for pending in [self.submit(fonts.prepare, *task) for task in tasks]:
             pending.wait()
-        return bool(weights)
+        return bool(tasks)
 
     def submit(self, function: Callable[..., None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments)."""

@@ -72,6 +72,21 @@ def _pdf_text(data: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
+def test_source_data(bundles: dict[str, Path]) -> None:
+    """The internal archive keeps each catalogue file as it is in git (comments included); the public one
+    holds the same data with only the 社会公开 powers."""
+    import yaml
+
+    for unit in ("lsj-cgj", "lsj-zhadu", "lsj-zhadu-xxc"):
+        kept = CATALOGUES / f"hunan/loudi/lengshuijiang/{unit}.yaml"
+        internal = bundles["internal"] / unit / "源数据" / f"{unit}.yaml"
+        assert internal.read_bytes() == kept.read_bytes()
+        original = yaml.safe_load(kept.read_text(encoding="utf-8"))
+        public = yaml.safe_load((bundles["public"] / unit / "源数据" / f"{unit}.yaml").read_text(encoding="utf-8"))
+        shown = [p for p in original["powers"] if p.get("disclosure", {}).get("scope") == "社会公开"]
+        assert public["powers"] == shown and public["unit"] == original["unit"]
+
+
 def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
     for audience, out in bundles.items():
         units = sorted(p.name for p in out.iterdir() if p.is_dir())

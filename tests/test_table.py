@@ -331,3 +331,33 @@ def test_a_chromium_that_dies_falls_back_to_weasyprint(
     assert chromium._failed and chromium._browser is None
     data = table.pdf_bytes(table.html(internal))
     assert data.startswith(b"%PDF") and b"HeadlessChrome" not in data
+
+
+def test_chromium_prints_with_the_print_font(internal: UnitDocs, tmp_path: Path) -> None:
+    """With the print fonts built (fonts.prepare(..., printing=True)), Chromium embeds a TrueType subset of
+    them instead of Type 3 glyphs; a character outside their set comes from the installed font."""
+    from powerctl import chromium, fonts
+
+    if chromium.find() is None:
+        pytest.skip("no Chromium on PATH (Debian: apt-get install chromium): the print font is Chromium's")
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed: cannot list the PDF's fonts")
+    for bold in (False, True):
+        fonts.prepare(table.TABLE_FONT, bold, printing=True)
+    config = fonts.print_config(table.TABLE_FONT)
+    assert config is not None and config.is_file()
+    rare = "浉"  # 信阳市浉河区: not in GB 2312
+    assert not fonts.covers(rare)
+    unit = dataclasses.replace(internal.unit, name=f"信阳市{rare}河区城市管理局")
+    page = table.html(dataclasses.replace(internal, unit=unit))
+    path = tmp_path / "print.pdf"
+    table.write_pdf(page, path)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:] if "CID TrueType" in line]
+    assert any(fonts.PRINT_FAMILY.replace(" ", "") in name and "Bold" in name for name in names), listing
+    assert any(fonts.PRINT_FAMILY.replace(" ", "") in name and "Regular" in name for name in names), listing
+    text = pdf_text(path)
+    assert f"信阳市{rare}河区城市管理局行政权力目录" in text  # 行 stays U+884C (not the radical ⾏)
+    assert internal.powers[0].name in text and "法定时限" in text
+    assert table.pdf_bytes(page) == path.read_bytes()
+    assert fonts.PRINT_FAMILY not in page  # the published page names only the usual fonts

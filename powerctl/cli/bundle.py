@@ -43,11 +43,12 @@ def command(
 ) -> None:
     from rich.console import Console
 
-    from powerctl import fonts
+    from powerctl import chromium, fonts
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
+    from powerctl.documents import table
     from powerctl.engine import RuleCrash, UsageError, validate
     from powerctl.formatters import get
     from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
@@ -101,10 +102,11 @@ def command(
         ThreadPoolExecutor(max_workers=min(2, renderer.workers)) as threads,
         console.status("生成成果包", spinner="dots") as status,
     ):
-        if fonts.missing(config.font_family):
-            status.update("首次使用：正在准备流程图字体（每台机器只需一次，约十几秒）")
+        print_family = table.TABLE_FONT if chromium.find() is not None else None
+        if fonts.to_build(config.font_family, print_family):
+            status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
             try:
-                renderer.prepare_fonts(config.font_family)
+                renderer.prepare_fonts(config.font_family, print_family)
             except RenderError as exc:
                 raise fail(str(exc)) from None
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from powerctl import fonts
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment, literal
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.stats import risk_catalogue
@@ -341,6 +342,10 @@ def write_xlsx(docs: UnitDocs, path: Path) -> None:
 # -- HTML and PDF --------------------------------------------------------------------------------
 
 
+TABLE_FONT = "Noto Sans CJK SC"
+FAMILIES = f'"{TABLE_FONT}", "Noto Serif CJK SC", serif'  # the page's fonts, first choice first
+
+
 def html(docs: UnitDocs) -> str:
     """A standalone, print-ready page (A4 landscape, header repeated on every page, no external resources)."""
     label = AUDIENCE_ZH[docs.audience]
@@ -352,8 +357,15 @@ def html(docs: UnitDocs) -> str:
             label=label,
             title=f"{docs.unit.name}行政权力目录（{label}）",
             tables=tables(docs),
+            families=FAMILIES,
         )
     )
+
+
+def _for_print(html_text: str) -> str:
+    """The page asking for the print font first (`fonts.print_config`): a rule after the page's own."""
+    rule = f'<style>html {{ font-family: "{fonts.PRINT_FAMILY}", {FAMILIES}; }}</style>\n</head>'
+    return html_text.replace("</head>", rule, 1)
 
 
 def pdf_bytes(html_text: str) -> bytes:
@@ -361,7 +373,8 @@ def pdf_bytes(html_text: str) -> bytes:
     WeasyPrint. Either way the same page gives the same bytes on one machine."""
     from powerctl import chromium
 
-    printed = chromium.print_pdf(html_text)
+    config = fonts.print_config(TABLE_FONT) if chromium.find() is not None else None
+    printed = chromium.print_pdf(_for_print(html_text) if config is not None else html_text, config)
     if printed is not None:
         return printed
     import weasyprint  # slow to import: only when a PDF is made
