@@ -12,8 +12,8 @@ import copy
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack, suppress
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from powerctl import chromium
+from powerctl import chromium, rebuild
 from powerctl.documents import basis as basis
 from powerctl.documents import site as site
 from powerctl.documents import table as table
@@ -48,6 +48,7 @@ class BundleResult:
     folder: Path
     files: int
     powers: int
+    kept: bool = False  # the previous bundle was still current (`rebuild`) and was kept
 
 
 def _kind(rel: str) -> str:
@@ -154,8 +155,25 @@ def _manifest(
             }
         )
     manifest = {"version": 1, "unit": unit.id, "audience": audience, "source_commit": source_commit, "files": files}
-    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    (stage / "manifest.json").write_text(text, encoding="utf-8")
+    (stage / "manifest.json").write_text(_manifest_text(manifest), encoding="utf-8")
+
+
+def _manifest_text(manifest: Mapping[str, Any]) -> str:
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+
+
+def _restamp(folder: Path, source_commit: str | None) -> bool:
+    """Bring a kept bundle's manifest to this build's source commit (the only part that names the commit);
+    whether it changed."""
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("source_commit") == source_commit:
+        return False
+    manifest["source_commit"] = source_commit
+    partial = folder.parent / f".{folder.name}.manifest-{os.getpid()}"
+    partial.write_text(_manifest_text(manifest), encoding="utf-8")
+    partial.replace(path)
+    return True
 
 
 def build_unit_bundle(
@@ -169,12 +187,31 @@ def build_unit_bundle(
     changes_markdown: str | None = None,
     progress: Callable[[str], None] | None = None,
     renderer: Renderer | None = None,
+    key: str | None = None,
 ) -> BundleResult:
-    """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed."""
+    """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed.
+
+    With `key` (`rebuild.unit_key`), a previous bundle of the same key left untouched is kept instead."""
+    for stale in out.glob(f".{unit.id}.building-*"):
+        if not _alive(stale.name.split("building-", 1)[1].split("-", 1)[0]):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+    if key is not None:
+        kept = rebuild.current(out, unit.id, key)
+        if kept is not None:
+            try:
+                if _restamp(out / unit.id, source_commit):
+                    rebuild.record(out, unit.id, key)
+            except (OSError, ValueError) as exc:
+                raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
+            return BundleResult(unit.id, out / unit.id, kept, len(audience_powers(unit, audience)), kept=True)
     step = progress or (lambda _: None)
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
-        return _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
+        result = _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
+    if key is not None:
+        with suppress(OSError):  # without a record the unit is simply built again next time
+            rebuild.record(out, unit.id, key)
+    return result
 
 
 def _build(
@@ -189,10 +226,8 @@ def _build(
     pool: Renderer,
 ) -> BundleResult:
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(f".{unit.id}.building-*"):
-        if not _alive(stale.name.split("building-", 1)[1].split("-", 1)[0]):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{unit.id}.building-{os.getpid()}-", dir=out))
+    stage = out / f".{unit.id}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    stage.mkdir()  # with the umask's permissions (mkdtemp's 0700 would hide the published folder)
     stage_name = "准备"
     started: list[Pending] = []  # waited for before the stage folder is removed on failure
     try:

@@ -37,6 +37,11 @@ def fonts_dir() -> Path:
     return _base() / "fonts"
 
 
+def bundle_records_dir() -> Path:
+    """Where `bundle` remembers what it built (powerctl.rebuild): $XDG_CACHE_HOME/powerctl/bundles/."""
+    return _base() / "bundles"
+
+
 def law_index_path() -> Path:
     """Where the law index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
     return _base() / "laws.sqlite3"

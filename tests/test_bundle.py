@@ -261,8 +261,8 @@ def test_a_killed_build_leaves_the_old_bundle(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600).returncode == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "powerctl", "bundle", "catalogues", "-o", str(out), "--audience", "public"],
+    proc = subprocess.Popen(  # --force: the unchanged units would otherwise be kept at once
+        [sys.executable, "-m", "powerctl", "bundle", "catalogues", "-o", str(out), "--audience", "public", "--force"],
         cwd=CATALOGUES.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

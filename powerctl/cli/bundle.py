@@ -40,10 +40,13 @@ def command(
         str | None, typer.Option("--previous", help="与该 git 版本比较，附上变更说明（变更说明.md）")
     ] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help="目录有错误时也生成")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="全部重新生成；不写时，输入没有变化、文件也未被改动的单位沿用上次的成果包")
+    ] = False,
 ) -> None:
     from rich.console import Console
 
-    from powerctl import chromium, fonts
+    from powerctl import chromium, fonts, rebuild
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
@@ -109,6 +112,9 @@ def command(
                 renderer.prepare_fonts(config.font_family, print_family)
             except RenderError as exc:
                 raise fail(str(exc)) from None
+        # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
+        # cannot be told, so every unit is built).
+        chain = None if force else rebuild.toolchain(config, laws.today)
 
         def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
             label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"
@@ -129,6 +135,9 @@ def command(
                     changes_markdown=notes,
                     progress=progress,
                     renderer=renderer,
+                    key=None
+                    if chain is None or not unit.doc.text
+                    else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
                 )
             finally:
                 with lock:
@@ -143,4 +152,5 @@ def command(
                     pending.cancel()
                 raise fail(str(exc)) from None
             label = "社会公开版" if kind is Audience.public else "内部版"
-            sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{built.files} 个文件 → {built.folder}/\n")
+            how = "未变，沿用上次的成果包" if built.kept else f"{built.files} 个文件"
+            sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")

@@ -1,0 +1,167 @@
+"""Whether a unit's previous bundle is still current, so that `bundle` rebuilds only the units that changed.
+
+A unit's bundle is a function of its catalogue file, the audience, the change notes and the toolchain:
+powerctl's code, templates and schemas, every installed Python distribution, the native libraries that draw
+(cairo, Graphviz, librsvg and what they load), Chromium, the installed fonts and the fonts built from them,
+the repository's config and local laws, the law index, and the day (law status is checked on it). All of
+it is hashed into one key (`toolchain`, then `unit_key`). After a build, a record in the cache folder
+($XDG_CACHE_HOME/powerctl/bundles/) keeps the key and every file of the unit's folder (size, modification
+time, inode). A later bundle with the same
+key that finds the folder exactly as it was left keeps it, bringing only the manifest's source commit up to
+date. Anything else rebuilds the unit: another input, a file touched, added, removed or replaced,
+a record missing or unreadable, a system where the toolchain cannot be read (then nothing is reused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from powerctl.cache import bundle_records_dir, code_fingerprint, fonts_dir, law_index_path
+from powerctl.config import Config
+from powerctl.documents.context import TEMPLATES
+
+RECORD_VERSION = 1
+# The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
+_NATIVE = ("libcairo.so.2", "librsvg-2.so.2", "libgvc.so.6", "libpangocairo-1.0.so.0", "libfontconfig.so.1")
+_ENV = ("POWERCTL_CHROMIUM", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "PATH")
+
+
+def _stat(path: Path) -> str:
+    st = path.stat()
+    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+
+
+_MAPS = """
+import ctypes, sys
+for name in sys.argv[1:]:
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        pass
+with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+    fields = [line.split(None, 5) for line in maps]
+print("\\n".join(sorted({f[5].strip() for f in fields if len(f) == 6})))
+"""
+
+
+def _native() -> list[str]:
+    """The drawing libraries and every library they pull in, as a fresh interpreter maps them after loading
+    them (Linux): this process's own map depends on what it happened to import."""
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _MAPS, *_NATIVE], capture_output=True, text=True, timeout=60, check=True
+    )
+    paths = {Path(line) for line in done.stdout.splitlines() if line.startswith("/") and ".so" in line}
+    return sorted(_stat(p) for p in paths if p.is_file())
+
+
+def _chromium() -> str:
+    from powerctl import chromium
+
+    executable = chromium.find()
+    if executable is None:
+        return "none"
+    try:
+        version = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=60, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        version = "?"
+    return f"{_stat(Path(executable).resolve())}|{version}"
+
+
+def _fonts() -> list[str]:
+    """The installed fonts fontconfig knows (each file's size and time) and the fonts built from them."""
+    try:
+        listed = subprocess.run(
+            ["fc-list", "-f", "%{file}\n"], capture_output=True, text=True, timeout=60, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = ""
+    files = {Path(line) for line in listed.splitlines() if line.startswith("/")}
+    built = {p for p in fonts_dir().rglob("*") if p.suffix in (".otf", ".ttf")}  # a .conf follows from them
+    return sorted(_stat(p) for p in files | built if p.is_file())
+
+
+def toolchain(config: Config, today: date) -> str | None:
+    """The key of everything but the unit's own file; None where it cannot be read (nothing is reused)."""
+    h = hashlib.sha256(f"powerctl bundle record {RECORD_VERSION}".encode())
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            h.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
+
+    try:
+        add(code_fingerprint(), today.isoformat())
+        for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file()):
+            add(path.relative_to(TEMPLATES).as_posix())
+            h.update(path.read_bytes())
+        add(*sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()))
+        add(*_native(), _chromium(), *_fonts())
+        add(*(f"{name}={os.environ.get(name)}" for name in _ENV))
+        add(config)
+        extra = [config.file] if config.file else []
+        for folder in config.law_paths:
+            extra.extend(sorted((config.root / folder).rglob("*")))
+        for path in extra:
+            if path.is_file():
+                add(path)
+                h.update(path.read_bytes())
+        index = law_index_path()
+        add(_stat(index) if index.exists() else "no index")
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return h.hexdigest()
+
+
+def unit_key(chain: str, audience: str, file: str, text: str, notes: str | None) -> str:
+    h = hashlib.sha256()
+    for part in (chain, audience, file, text, "\0" if notes is None else notes):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return h.hexdigest()
+
+
+def _record_path(out: Path, unit: str) -> Path:
+    """Kept in the cache folder, so that the output folder holds nothing but the bundles."""
+    where = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return bundle_records_dir() / where / f"{unit}.json"
+
+
+def _snapshot(folder: Path) -> dict[str, list[int]]:
+    files = {}
+    for path in folder.rglob("*"):
+        st = path.lstat()
+        if path.is_file() or path.is_symlink():
+            files[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return files
+
+
+def record(out: Path, unit: str, key: str) -> None:
+    """Remember that `out/<unit>/` is the bundle of `key`, as it is now."""
+    path = _record_path(out, unit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": RECORD_VERSION, "key": key, "files": _snapshot(out / unit)}
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    partial.replace(path)
+
+
+def current(out: Path, unit: str, key: str) -> int | None:
+    """How many files `out/<unit>/` has if it is the bundle of `key`, untouched since it was recorded; else None."""
+    try:
+        recorded: Any = json.loads(_record_path(out, unit).read_text(encoding="utf-8"))
+        if not isinstance(recorded, dict) or recorded.get("version") != RECORD_VERSION or recorded.get("key") != key:
+            return None
+        files = recorded.get("files")
+        if not isinstance(files, dict) or not files or _snapshot(out / unit) != files:
+            return None
+        return len(files)
+    except (OSError, ValueError):
+        return None

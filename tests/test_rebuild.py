@@ -1,0 +1,119 @@
+"""`bundle` keeps a unit's previous bundle when nothing it depends on changed (powerctl.rebuild)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CATALOGUES, run_cli
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None or shutil.which("git") is None,
+    reason="Graphviz (dot) and git are needed: the bundle draws flowcharts and names its source commit",
+)
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@x"]
+UNITS = ("lsj-cgj", "lsj-zhadu", "lsj-zhadu-xxc")
+
+
+def _commit(repo: Path, message: str) -> str:
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*GIT, "commit", "-qm", message], cwd=repo, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+
+
+def _state(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def _bundle(repo: Path, out: Path, *extra: str) -> dict[str, str]:
+    """Run `bundle --audience public`; each unit's line of output."""
+    result = run_cli("bundle", "-o", str(out), "--audience", "public", *extra, cwd=repo, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {}
+    for unit in UNITS:
+        (line,) = [line for line in result.stdout.splitlines() if line.endswith(f"/{unit}/")]
+        lines[unit] = line
+    return lines
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(CATALOGUES, repo / "catalogues")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    _commit(repo, "v1")
+    return repo
+
+
+def test_unchanged_units_are_kept_and_match_a_fresh_build(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _bundle(repo, out)
+    assert not any("沿用" in line for line in first.values())
+    kept = {unit: _state(out / unit) for unit in UNITS}
+
+    again = _bundle(repo, out)
+    assert all("未变，沿用上次的成果包" in line for line in again.values()), again
+    assert {unit: _state(out / unit) for unit in UNITS} == kept  # not a file rewritten
+
+    # A commit that changes one unit: only that one is built again; the others are kept, their manifests
+    # naming the new commit, and every file of every unit is what a fresh build gives.
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "time_limit: {statutory: 20, promised: 15, unit: 工作日}"
+    assert old in text
+    path.write_text(text.replace(old, old.replace("promised: 15", "promised: 14"), 1), encoding="utf-8")
+    head = _commit(repo, "v2")
+    third = _bundle(repo, out)
+    assert "沿用" not in third["lsj-zhadu"]
+    assert "沿用" in third["lsj-cgj"] and "沿用" in third["lsj-zhadu-xxc"]
+    for unit in ("lsj-cgj", "lsj-zhadu-xxc"):
+        manifest = json.loads((out / unit / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["source_commit"] == head
+    fresh = tmp_path / "fresh"
+    _bundle(repo, fresh, "--force")
+    for unit in UNITS:
+        ours = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / unit).rglob("*") if p.is_file()}
+        theirs = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in (fresh / unit).rglob("*") if p.is_file()}
+        assert ours == theirs, unit
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # nothing but the bundles
+
+
+def test_a_touched_or_removed_file_and_force_rebuild(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _bundle(repo, out)
+    png = next((out / "lsj-cgj" / "一图").glob("*.png"))
+    png.write_bytes(b"not a picture")  # someone edited the published folder
+    (out / "lsj-zhadu" / "一表" / "权力清单.pdf").unlink()
+    again = _bundle(repo, out)
+    assert "沿用" not in again["lsj-cgj"] and "沿用" not in again["lsj-zhadu"]
+    assert "沿用" in again["lsj-zhadu-xxc"]
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert (out / "lsj-zhadu" / "一表" / "权力清单.pdf").is_file()
+    forced = _bundle(repo, out, "--force")
+    assert not any("沿用" in line for line in forced.values())
+
+
+def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The toolchain key covers the templates (and the code, libraries, fonts, config, laws and the day)."""
+    from datetime import date
+
+    from powerctl import rebuild
+    from powerctl.config import Config
+
+    templates = tmp_path / "templates"
+    shutil.copytree(rebuild.TEMPLATES, templates)
+    monkeypatch.setattr(rebuild, "TEMPLATES", templates)
+    config = Config(root=repo)
+    before = rebuild.toolchain(config, date(2026, 11, 23))
+    assert before is not None and before == rebuild.toolchain(config, date(2026, 11, 23))
+    assert rebuild.toolchain(config, date(2026, 11, 24)) != before
+    page = templates / "documents" / "table.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert rebuild.toolchain(config, date(2026, 11, 23)) != before
+    (repo / ".powerctl.yaml").write_text("font_family: Noto Sans CJK SC\n", encoding="utf-8")
+    assert rebuild.toolchain(Config(root=repo, file=repo / ".powerctl.yaml"), date(2026, 11, 23)) != before
