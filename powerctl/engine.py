@@ -411,7 +411,8 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         if unknown:
             raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
     files = discover(paths)
-    run_cache = RunCache(cache_root()) if options.cache else None
+    # A whole run's report answers only a caller that needs nothing else (validate); the others need units.
+    run_cache = RunCache(cache_root()) if options.cache and not options.keep else None
     run_key = _run_key(files, config, options) if run_cache is not None else None
     if run_cache is not None and run_key is not None:
         cached = run_cache.get(run_key)

@@ -103,7 +103,9 @@ def toolchain(config: Config, today: date) -> str | None:
         for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file()):
             add(path.relative_to(TEMPLATES).as_posix())
             h.update(path.read_bytes())
-        add(*sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()))
+        # The installed ones only: the working directory and a script's folder are on sys.path too.
+        installed = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
+        add(*sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions(path=installed)))
         add(*_native(), _chromium(), *_fonts())
         add(*(f"{name}={os.environ.get(name)}" for name in _ENV))
         add(config)

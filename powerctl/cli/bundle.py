@@ -52,7 +52,7 @@ def command(
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
     from powerctl.documents import table
-    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
     from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
     from powerctl.render import Renderer, RenderError, check_tools
@@ -60,7 +60,7 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family, merge_pdf=True)
-        result = validate(paths or default_paths(config), config)
+        result = validate(paths or default_paths(config), config, Options(cache=True))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:

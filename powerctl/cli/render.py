@@ -35,7 +35,7 @@ def command(
 
     from powerctl import fonts
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.graph import DrawOptions, flow_dot
     from powerctl.render import FORMATS, Job, Renderer, RenderError, check_tools
 
@@ -46,7 +46,7 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family)
-        result = validate(paths or default_paths(config), config)
+        result = validate(paths or default_paths(config), config, Options(cache=True))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
