@@ -19,6 +19,7 @@ first when printed by Chromium, and the installed font takes every character out
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import os
@@ -215,6 +216,24 @@ def _build_print(source: Path, index: int, target: Path) -> None:
         partial.replace(target)
 
 
+def _system_config() -> str:
+    """The fontconfig file this machine uses (as fontconfig itself names it: $FONTCONFIG_FILE or its default)."""
+    try:
+        lib = ctypes.CDLL("libfontconfig.so.1")
+        lib.FcConfigFilename.restype = ctypes.c_void_p
+        lib.FcConfigFilename.argtypes = [ctypes.c_char_p]
+        lib.FcStrFree.argtypes = [ctypes.c_void_p]
+        found = lib.FcConfigFilename(None)
+        if found:
+            try:
+                return os.fsdecode(ctypes.string_at(found))
+            finally:
+                lib.FcStrFree(found)
+    except (OSError, AttributeError):
+        pass
+    return os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+
+
 def print_config(family: str) -> Path | None:
     """A fontconfig file that adds the family's print fonts to the system's fonts (None until both weights
     are built): for the Chromium this process starts, as $FONTCONFIG_FILE."""
@@ -226,7 +245,7 @@ def print_config(family: str) -> Path | None:
     if len(paths) != 2 or not all(p.is_file() for p in paths):
         return None
     folder = paths[0].parent
-    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    system = _system_config()
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
         f'  <include ignore_missing="yes">{escape(system)}</include>\n'
