@@ -329,8 +329,9 @@ def xlsx_bytes(docs: UnitDocs) -> bytes:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date. Stored, not
+    # deflated: _fixed_zip compresses every entry once anyway.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()
     return _fixed_zip(buffer.getvalue())
 
