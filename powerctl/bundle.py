@@ -162,18 +162,42 @@ def _manifest_text(manifest: Mapping[str, Any]) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
-def _restamp(folder: Path, source_commit: str | None) -> bool:
+def _restamp(folder: Path, source_commit: str | None) -> list[int] | None:
     """Bring a kept bundle's manifest to this build's source commit (the only part that names the commit);
-    whether it changed."""
+    the new manifest's size, time and inode if it changed."""
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("source_commit") == source_commit:
-        return False
+        return None
     manifest["source_commit"] = source_commit
     partial = folder.parent / f".{folder.name}.manifest-{os.getpid()}"
     partial.write_text(_manifest_text(manifest), encoding="utf-8")
+    st = partial.stat()
     partial.replace(path)
-    return True
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _clear_leftovers(out: Path, unit: str) -> None:
+    """Stage folders, old folders and manifests left by a build of this unit that was killed (its process is
+    gone); those of a build still running are left alone."""
+    for marker in ("building", "old", "manifest"):
+        for left in out.glob(f".{unit}.{marker}-*"):
+            if not _alive(left.name.split(f"{marker}-", 1)[1].split("-", 1)[0]):
+                if left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    with suppress(OSError):
+                        left.unlink()
+
+
+def _printed_as_expected(folder: Path) -> bool:
+    """Whether the table PDF came from the printer this machine uses (Chromium where installed): one printed
+    by WeasyPrint because Chromium failed midway must not be kept as if it were current."""
+    try:
+        data = (folder / "一表" / "权力清单.pdf").read_bytes()
+    except OSError:
+        return False
+    return (b"HeadlessChrome" in data) == (chromium.find() is not None)
 
 
 def build_unit_bundle(
@@ -188,29 +212,30 @@ def build_unit_bundle(
     progress: Callable[[str], None] | None = None,
     renderer: Renderer | None = None,
     key: str | None = None,
+    reuse: bool = True,
 ) -> BundleResult:
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed.
 
-    With `key` (`rebuild.unit_key`), a previous bundle of the same key left untouched is kept instead."""
-    for stale in out.glob(f".{unit.id}.building-*"):
-        if not _alive(stale.name.split("building-", 1)[1].split("-", 1)[0]):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-    if key is not None:
-        kept = rebuild.current(out, unit.id, key)
-        if kept is not None:
+    With `key` (`rebuild.unit_key`), the build is recorded, and (with `reuse`) a previous bundle of the same
+    key left untouched is kept instead of being built again."""
+    _clear_leftovers(out, unit.id)
+    if key is not None and reuse:
+        files = rebuild.current(out, unit.id, key)
+        if files is not None:
             try:
-                if _restamp(out / unit.id, source_commit):
-                    rebuild.record(out, unit.id, key)
+                manifest = _restamp(out / unit.id, source_commit)
+                if manifest is not None:
+                    rebuild.record(out, unit.id, key, {**files, "manifest.json": manifest})
             except (OSError, ValueError) as exc:
                 raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
-            return BundleResult(unit.id, out / unit.id, kept, len(audience_powers(unit, audience)), kept=True)
+            return BundleResult(unit.id, out / unit.id, len(files), len(audience_powers(unit, audience)), kept=True)
     step = progress or (lambda _: None)
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
-        result = _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
-    if key is not None:
+        result, files = _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
+    if key is not None and _printed_as_expected(result.folder):
         with suppress(OSError):  # without a record the unit is simply built again next time
-            rebuild.record(out, unit.id, key)
+            rebuild.record(out, unit.id, key, files)
     return result
 
 
@@ -224,7 +249,7 @@ def _build(
     changes_markdown: str | None,
     step: Callable[[str], None],
     pool: Renderer,
-) -> BundleResult:
+) -> tuple[BundleResult, dict[str, list[int]]]:
     out.mkdir(parents=True, exist_ok=True)
     stage = out / f".{unit.id}.building-{os.getpid()}-{secrets.token_hex(4)}"
     stage.mkdir()  # with the umask's permissions (mkdtemp's 0700 would hide the published folder)
@@ -294,14 +319,14 @@ def _build(
         sums = _zip(stage, stage / f"{unit.id}-{audience}.zip")
         _manifest(stage, unit, audience, source_commit, ids, sums)
 
-        files = sum(1 for p in stage.rglob("*") if p.is_file())
+        files = rebuild.snapshot(stage)  # before the rename, which keeps each file's size, time and inode
         target = out / unit.id
         old = out / f".{unit.id}.old-{os.getpid()}"
         if target.exists():
             target.rename(old)
         stage.rename(target)
         shutil.rmtree(old, ignore_errors=True)
-        return BundleResult(unit.id, target, files, len(powers))
+        return BundleResult(unit.id, target, len(files), len(powers)), files
     except BundleError:
         _settle(started)
         shutil.rmtree(stage, ignore_errors=True)

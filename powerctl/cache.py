@@ -47,11 +47,24 @@ def law_index_path() -> Path:
     return _base() / "laws.sqlite3"
 
 
+def _versions(*names: str) -> list[str]:
+    from importlib import metadata
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name} missing")
+    return out
+
+
 def fingerprint(schema: Any) -> str:
     text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     # The code of the cached stage itself, so that an upgrade or a local edit never reads old entries.
-    code = [(Path(__file__).parent / name).read_bytes().hex() for name in ("load.py", "schema.py", "cache.py")]
-    parts = [__version__, sys.version, text, *code]
+    names = ("load.py", "schema.py", "cache.py", "engine.py")
+    code = [(Path(__file__).parent / name).read_bytes().hex() for name in names]
+    parts = [__version__, sys.version, text, *code, *_versions("PyYAML", "jsonschema", "fastjsonschema")]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -56,16 +56,23 @@ def covers(text: str) -> bool:
 
 
 @cache  # fontconfig's answer does not change while we run
-def locate(family: str, bold: bool) -> tuple[Path, int] | None:
-    """The font file and face index fontconfig picks for the family (None if it cannot say)."""
+def locate(family: str, bold: bool, exact: bool = False) -> tuple[Path, int] | None:
+    """The font file and face index fontconfig picks for the family (None if it cannot say; with `exact`, also
+    None when what it picks is another family, a fallback)."""
     pattern = f"{family}:weight={200 if bold else 80}"
     try:
         out = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}\n", pattern], capture_output=True, text=True, timeout=30, check=False
+            ["fc-match", "-f", "%{file}\n%{index}\n%{family}\n", pattern],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return None
-    if len(out) < 2 or not out[0] or not out[1].isdigit():
+    if len(out) < 3 or not out[0] or not out[1].isdigit():
+        return None
+    if exact and family.casefold() not in (name.strip().casefold() for name in out[2].split(",")):
         return None
     return Path(out[0]), int(out[1])
 
@@ -102,9 +109,14 @@ def _target(source: Path, index: int, printing: bool = False) -> Path:
     version = f"print{PRINT_VERSION}" if printing else VERSION
     key = f"{version}|{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{fontTools.version}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    if printing:
-        return fonts_dir() / "print" / f"{source.stem}-{index}-{digest}.ttf"
+    if printing:  # a folder of its own: fontconfig is shown this build only, never an older one
+        return fonts_dir() / "print" / f"{source.stem}-{index}-{digest}" / f"{source.stem}-{index}.ttf"
     return fonts_dir() / f"{source.stem}-{index}-{digest}.otf"
+
+
+def _failed(target: Path) -> Path:
+    """Left where a build failed, so that it is not tried (and announced) again on every run."""
+    return target.with_name(f"{target.name}.failed")
 
 
 def _built(source: Path, index: int, printing: bool) -> Path | None:
@@ -113,11 +125,17 @@ def _built(source: Path, index: int, printing: bool) -> Path | None:
         target = _target(source, index, printing)
         if target.is_file():
             return target
+        if _failed(target).exists():
+            return None
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.with_name(f"{target.name}.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
             if not target.is_file():
-                (_build_print if printing else _build)(source, index, target)
+                try:
+                    (_build_print if printing else _build)(source, index, target)
+                except Exception as exc:  # a font fontTools cannot cut: remembered, not retried
+                    _failed(target).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+                    raise
         return target
     except Exception:  # no fontTools, an unreadable font, a full disk: the installed font is used
         return None
@@ -132,9 +150,10 @@ def missing(family: str, printing: bool = False) -> list[bool]:
     """The weights (bold or not) of the family whose working (or print) font is not built yet."""
     out = []
     for bold in (False, True):
-        found = locate(family, bold)
+        found = locate(family, bold, exact=printing)
         try:
-            if found is not None and not _target(*found, printing).is_file():
+            target = _target(*found, printing) if found is not None else None
+            if target is not None and not target.is_file() and not _failed(target).exists():
                 out.append(bold)
         except (OSError, ImportError):
             continue
@@ -152,18 +171,18 @@ def to_build(family: str, print_family: str | None = None) -> list[tuple[str, bo
 
 def prepare(family: str, bold: bool, printing: bool = False) -> None:
     """Build one weight's working (or print) font now (a task for a worker, so that drawing does not wait)."""
-    found = locate(family, bold)
+    found = locate(family, bold, exact=printing)
     if found is not None:
         _built(*found, printing)
 
 
 def _build_print(source: Path, index: int, target: Path) -> None:
     from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
-    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
-    from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib import TTFont
 
     with TTFont(str(source), fontNumber=index, lazy=False) as font:
+        if "CFF2" in font or "fvar" in font or ("CFF " not in font and "glyf" not in font):
+            raise ValueError("not a static CFF or TrueType font")
         options = subset.Options()
         options.layout_features = ["*"]  # Chromium shapes text with them (punctuation spacing, kerning)
         options.layout_closure = False  # no glyphs outside the set (locale and vertical forms)
@@ -175,45 +194,60 @@ def _build_print(source: Path, index: int, target: Path) -> None:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=charset())
         subsetter.subset(font)
-        glyphs = font.getGlyphSet()
-        glyf = newTable("glyf")
-        glyf.glyphOrder = font.getGlyphOrder()
-        glyf.glyphs = {}
-        for name in glyf.glyphOrder:
-            pen = TTGlyphPen(glyphs)
-            glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-            glyf[name] = pen.glyph()
-        font["glyf"] = glyf
-        font["loca"] = newTable("loca")
-        for table in ("CFF ", "VORG"):
-            if table in font:
-                del font[table]
-        maxp = font["maxp"]
-        maxp.tableVersion = 0x00010000
-        for attr in (
-            "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
-            "maxSizeOfInstructions", "maxComponentElements",
-        ):  # fmt: skip
-            setattr(maxp, attr, 0)
-        maxp.maxZones = 1
-        font["head"].glyphDataFormat = 0
-        font["post"].formatType = 3.0
-        font.sfntVersion = "\x00\x01\x00\x00"
-        bold = font["OS/2"].usWeightClass >= 600
-        style = "Bold" if bold else "Regular"
-        names = font["name"]
-        for record in names.names:
-            if record.nameID in (1, 16):
-                record.string = PRINT_FAMILY
-            elif record.nameID in (2, 17):
-                record.string = style
-            elif record.nameID == 4:
-                record.string = f"{PRINT_FAMILY} {style}"
-            elif record.nameID == 6:
-                record.string = f"{PRINT_FAMILY.replace(' ', '')}-{style}"
+        if "CFF " in font:
+            _to_quadratic(font)
+        _rename(font)
         partial = target.with_name(f"{target.name}.{os.getpid()}.part")
         font.save(str(partial))
         partial.replace(target)
+
+
+def _to_quadratic(font: Any) -> None:
+    """CFF outlines to TrueType ones (cu2qu, within 1/1000 em), and the tables that go with them."""
+    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
+    from fontTools.ttLib import newTable
+
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = font.getGlyphOrder()
+    glyf.glyphs = {}
+    for name in glyf.glyphOrder:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in (
+        "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+        "maxSizeOfInstructions", "maxComponentElements",
+    ):  # fmt: skip
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _rename(font: Any) -> None:
+    """The print family's names, so that fontconfig never takes it for the installed font."""
+    bold = font["OS/2"].usWeightClass >= 600
+    style = "Bold" if bold else "Regular"
+    names = font["name"]
+    for record in names.names:
+        if record.nameID in (1, 16):
+            record.string = PRINT_FAMILY
+        elif record.nameID in (2, 17):
+            record.string = style
+        elif record.nameID == 4:
+            record.string = f"{PRINT_FAMILY} {style}"
+        elif record.nameID == 6:
+            record.string = f"{PRINT_FAMILY.replace(' ', '')}-{style}"
 
 
 def _system_config() -> str:
@@ -238,13 +272,13 @@ def print_config(family: str) -> Path | None:
     """A fontconfig file that adds the family's print fonts to the system's fonts (None until both weights
     are built): for the Chromium this process starts, as $FONTCONFIG_FILE."""
     try:
-        found = [locate(family, bold) for bold in (False, True)]
+        found = [locate(family, bold, exact=True) for bold in (False, True)]
         paths = [_target(*face, printing=True) for face in found if face is not None]
     except (OSError, ImportError):
         return None
     if len(paths) != 2 or not all(p.is_file() for p in paths):
         return None
-    folder = paths[0].parent
+    folder = paths[0].parent.parent  # beside the fonts' own folders, which are all fontconfig scans
     system = _system_config()
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
@@ -253,8 +287,11 @@ def print_config(family: str) -> Path | None:
         + f"  <cachedir>{escape(str(folder / 'fontconfig'))}</cachedir>\n</fontconfig>\n"
     )
     config = folder / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
-    if not config.is_file():
-        partial = config.with_name(f"{config.name}.{os.getpid()}.part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(config)
+    try:
+        if not config.is_file():
+            partial = config.with_name(f"{config.name}.{os.getpid()}.part")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(config)
+    except OSError:  # a cache folder that cannot be written: Chromium prints with the installed font
+        return None
     return config

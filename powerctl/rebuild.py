@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -31,7 +32,9 @@ from powerctl.documents.context import TEMPLATES
 RECORD_VERSION = 1
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
 _NATIVE = ("libcairo.so.2", "librsvg-2.so.2", "libgvc.so.6", "libpangocairo-1.0.so.0", "libfontconfig.so.1")
-_ENV = ("POWERCTL_CHROMIUM", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "PATH")
+_ENV = ("POWERCTL_CHROMIUM", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LANGUAGE")
+# Programs run where the libraries are missing or fail (found on PATH: the path itself is not the key).
+_TOOLS = ("dot", "rsvg-convert", "fc-match", "fc-list")
 
 
 def _stat(path: Path) -> str:
@@ -77,17 +80,27 @@ def _chromium() -> str:
     return f"{_stat(Path(executable).resolve())}|{version}"
 
 
-def _fonts() -> list[str]:
-    """The installed fonts fontconfig knows (each file's size and time) and the fonts built from them."""
+def _run(*cmd: str) -> str:
     try:
-        listed = subprocess.run(
-            ["fc-list", "-f", "%{file}\n"], capture_output=True, text=True, timeout=60, check=False
-        ).stdout
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        listed = ""
-    files = {Path(line) for line in listed.splitlines() if line.startswith("/")}
+        return ""
+
+
+def _fonts() -> list[str]:
+    """The installed fonts fontconfig knows and its configuration files (each file's size and time), and the
+    fonts built from them."""
+    files = {Path(line) for line in _run("fc-list", "-f", "%{file}\n").splitlines() if line.startswith("/")}
+    for line in _run("fc-conflist").splitlines():  # "+ /etc/fonts/conf.d/...: description" (+ active)
+        if line.startswith("+ /"):
+            files.add(Path(line[2:].split(": ", 1)[0]))
     built = {p for p in fonts_dir().rglob("*") if p.suffix in (".otf", ".ttf")}  # a .conf follows from them
     return sorted(_stat(p) for p in files | built if p.is_file())
+
+
+def _tools() -> list[str]:
+    found = (shutil.which(name) for name in _TOOLS)
+    return [_stat(Path(path).resolve()) if path else "none" for path in found]
 
 
 def toolchain(config: Config, today: date) -> str | None:
@@ -106,9 +119,9 @@ def toolchain(config: Config, today: date) -> str | None:
         # The installed ones only: the working directory and a script's folder are on sys.path too.
         installed = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
         add(*sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions(path=installed)))
-        add(*_native(), _chromium(), *_fonts())
+        add(*_native(), _chromium(), *_fonts(), *_tools())
         add(*(f"{name}={os.environ.get(name)}" for name in _ENV))
-        add(config)
+        add(config.root, config.file)  # the config's content is the file's bytes, below
         extra = [config.file] if config.file else []
         for folder in config.law_paths:
             extra.extend(sorted((config.root / folder).rglob("*")))
@@ -136,7 +149,8 @@ def _record_path(out: Path, unit: str) -> Path:
     return bundle_records_dir() / where / f"{unit}.json"
 
 
-def _snapshot(folder: Path) -> dict[str, list[int]]:
+def snapshot(folder: Path) -> dict[str, list[int]]:
+    """Every file under the folder: size, modification time and inode (a rename keeps all three)."""
     files = {}
     for path in folder.rglob("*"):
         st = path.lstat()
@@ -145,25 +159,27 @@ def _snapshot(folder: Path) -> dict[str, list[int]]:
     return files
 
 
-def record(out: Path, unit: str, key: str) -> None:
-    """Remember that `out/<unit>/` is the bundle of `key`, as it is now."""
+def record(out: Path, unit: str, key: str, files: dict[str, list[int]]) -> None:
+    """Remember that `out/<unit>/` is the bundle of `key` with these files. The snapshot is taken by the
+    build itself (of its stage folder, before the rename), never of whatever is in `out/<unit>/` now: another
+    bundle into the same folder may have put its own files there in between."""
     path = _record_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": RECORD_VERSION, "key": key, "files": _snapshot(out / unit)}
+    data = {"version": RECORD_VERSION, "key": key, "files": files}
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     partial.replace(path)
 
 
-def current(out: Path, unit: str, key: str) -> int | None:
-    """How many files `out/<unit>/` has if it is the bundle of `key`, untouched since it was recorded; else None."""
+def current(out: Path, unit: str, key: str) -> dict[str, list[int]] | None:
+    """The recorded files of `out/<unit>/` if it is the bundle of `key`, untouched since; else None."""
     try:
         recorded: Any = json.loads(_record_path(out, unit).read_text(encoding="utf-8"))
         if not isinstance(recorded, dict) or recorded.get("version") != RECORD_VERSION or recorded.get("key") != key:
             return None
         files = recorded.get("files")
-        if not isinstance(files, dict) or not files or _snapshot(out / unit) != files:
+        if not isinstance(files, dict) or not files or snapshot(out / unit) != files:
             return None
-        return len(files)
+        return files
     except (OSError, ValueError):
         return None

@@ -188,6 +188,29 @@ def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -
         assert "行政许可" in read["common"] and "张喆审批" in read["rare"]
 
 
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
+def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed build leaves a note, so the next run neither retries it nor announces it; a family that
+    fontconfig only substitutes gets no print font."""
+    from powerctl import fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    found = fonts.locate("Noto Sans CJK SC", False, exact=True)
+    assert found is not None
+
+    def broken(*args: object) -> None:
+        raise ValueError("not a font we can cut")
+
+    monkeypatch.setattr(fonts, "_build_print", broken)
+    assert fonts.missing("Noto Sans CJK SC", printing=True) == [False, True]
+    fonts.prepare("Noto Sans CJK SC", False, printing=True)
+    assert fonts.missing("Noto Sans CJK SC", printing=True) == [True]
+    assert fonts.print_config("Noto Sans CJK SC") is None
+    assert "not a font we can cut" in fonts._failed(fonts._target(*found, printing=True)).read_text(encoding="utf-8")
+    assert fonts.locate("No Such Family 不存在", False, exact=True) is None
+    assert fonts.missing("No Such Family 不存在", printing=True) == []
+
+
 @needs_cairo
 def test_pixels_kept_between_pictures_do_not_show_through() -> None:
     """The painter reuses its pixel buffer: a small picture after a large dark one is what a fresh painter

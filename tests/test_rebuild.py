@@ -117,3 +117,47 @@ def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monk
     assert rebuild.toolchain(config, date(2026, 11, 23)) != before
     (repo / ".powerctl.yaml").write_text("font_family: Noto Sans CJK SC\n", encoding="utf-8")
     assert rebuild.toolchain(Config(root=repo, file=repo / ".powerctl.yaml"), date(2026, 11, 23)) != before
+
+
+def test_force_records_and_a_fallback_table_is_not_kept(repo: Path, tmp_path: Path) -> None:
+    """--force builds every unit and records them (the next run keeps them); a table printed by WeasyPrint
+    because the browser failed (here `false` as the browser) is never kept as if it were current."""
+    import os
+
+    out = tmp_path / "out"
+    forced = _bundle(repo, out, "--force")
+    assert not any("沿用" in line for line in forced.values())
+    assert all("沿用" in line for line in _bundle(repo, out).values())
+
+    failing = {**os.environ, "POWERCTL_CHROMIUM": "false"}
+    other = tmp_path / "other"
+    for _ in range(2):
+        result = run_cli("bundle", "-o", str(other), "--audience", "public", cwd=repo, timeout=600, env=failing)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "沿用" not in result.stdout
+    assert b"HeadlessChrome" not in (other / "lsj-cgj" / "一表" / "权力清单.pdf").read_bytes()
+
+
+def test_the_key_does_not_depend_on_the_hash_seed(repo: Path) -> None:
+    """A config whose ignore entries list several rules (a frozenset inside) gives the same key in every
+    process."""
+    import os
+    import sys
+
+    (repo / ".powerctl.yaml").write_text(
+        'ignore:\n  - paths: ["catalogues/历史/**"]\n    rules: [N601, B102, B101, N602]\n    reason: 待清理\n',
+        encoding="utf-8",
+    )
+    code = (
+        "from datetime import date\n"
+        "from powerctl import rebuild\n"
+        "from powerctl.cli.validate import load_repo_config\n"
+        "print(rebuild.toolchain(load_repo_config(), date(2026, 11, 23)))\n"
+    )
+    keys = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        keys.add(done.stdout.strip())
+    assert len(keys) == 1 and "None" not in keys

@@ -60,7 +60,7 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family, merge_pdf=True)
-        result = validate(paths or default_paths(config), config, Options(cache=True))
+        result = validate(paths or default_paths(config), config, Options(cache=not force))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
@@ -113,8 +113,8 @@ def command(
             except RenderError as exc:
                 raise fail(str(exc)) from None
         # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
-        # cannot be told, so every unit is built).
-        chain = None if force else rebuild.toolchain(config, laws.today)
+        # cannot be told, so every unit is built). --force builds every unit but still records them.
+        chain = rebuild.toolchain(config, laws.today)
 
         def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
             label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"
@@ -138,6 +138,7 @@ def command(
                     key=None
                     if chain is None or not unit.doc.text
                     else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
+                    reuse=not force,
                 )
             finally:
                 with lock:
