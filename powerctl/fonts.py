@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 from powerctl.cache import fonts_dir
 
 VERSION = "1"  # bump when the character set or the subsetting options change
-PRINT_VERSION = "1"  # the same for print fonts
+PRINT_VERSION = "2"  # the same for print fonts
 PRINT_FAMILY = "Powerctl Noto Sans SC"
 
 
@@ -85,18 +85,35 @@ def _build(source: Path, index: int, target: Path) -> None:
 
 
 def _subset(font: Any, target: Path) -> None:
+    _cut(font, printing=False)
+    _save(font, target)
+
+
+def _cut(font: Any, printing: bool) -> None:
+    """Keep the glyphs of `charset()`: outlines, metrics and names; hints for the painter; layout features
+    (without the glyphs they lead to) for Chromium, which shapes text with them."""
     from fontTools import subset  # type: ignore[import-untyped]
 
     options = subset.Options()
-    options.layout_features = []  # the painter places glyphs itself
+    if printing:
+        options.layout_features = ["*"]  # punctuation spacing, kerning
+        options.layout_closure = False  # no glyphs outside the set (locale and vertical forms)
+    else:
+        options.layout_features = []  # the painter places glyphs itself
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
-    options.hinting = True
-    options.desubroutinize = False
+    options.hinting = not printing
+    options.desubroutinize = printing  # the outlines are converted: no subroutines to keep
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=charset())
     subsetter.subset(font)
+
+
+def _save(font: Any, target: Path) -> None:
+    """Written under a temporary name, then renamed. The source's dates are kept (fontTools would stamp the
+    time of the build), so the same font gives the same file, and the same PDFs, on every machine."""
+    font.recalcTimestamp = False
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     font.save(str(partial))
     partial.replace(target)
@@ -177,29 +194,16 @@ def prepare(family: str, bold: bool, printing: bool = False) -> None:
 
 
 def _build_print(source: Path, index: int, target: Path) -> None:
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     with TTFont(str(source), fontNumber=index, lazy=False) as font:
         if "CFF2" in font or "fvar" in font or ("CFF " not in font and "glyf" not in font):
             raise ValueError("not a static CFF or TrueType font")
-        options = subset.Options()
-        options.layout_features = ["*"]  # Chromium shapes text with them (punctuation spacing, kerning)
-        options.layout_closure = False  # no glyphs outside the set (locale and vertical forms)
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.hinting = False
-        options.desubroutinize = True
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=charset())
-        subsetter.subset(font)
+        _cut(font, printing=True)
         if "CFF " in font:
             _to_quadratic(font)
         _rename(font)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-        font.save(str(partial))
-        partial.replace(target)
+        _save(font, target)
 
 
 def _to_quadratic(font: Any) -> None:
