@@ -211,6 +211,23 @@ def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: py
     assert fonts.missing("No Such Family 不存在", printing=True) == []
 
 
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
+def test_a_print_font_is_the_same_file_whenever_it_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No build time inside: Chromium embeds the print font's tables, dates included, in the table PDF."""
+    from powerctl import fonts
+
+    found = fonts.locate("Noto Sans CJK SC", False, exact=True)
+    assert found is not None
+    built = []
+    for name in ("one", "two"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+        fonts.prepare("Noto Sans CJK SC", False, printing=True)
+        path = fonts._target(*found, printing=True)
+        assert path.is_file(), fonts._failed(path).read_text(encoding="utf-8") if fonts._failed(path).exists() else ""
+        built.append(path.read_bytes())
+    assert built[0] == built[1] and len(built[0]) > 1_000_000
+
+
 @needs_cairo
 def test_pixels_kept_between_pictures_do_not_show_through() -> None:
     """The painter reuses its pixel buffer: a small picture after a large dark one is what a fresh painter
