@@ -5,11 +5,11 @@ powerctl's code, templates and schemas, every installed Python distribution, the
 (cairo, Graphviz, librsvg and what they load), Chromium, the installed fonts and the fonts built from them,
 the repository's config and local laws, the law index, and the day (law status is checked on it). All of
 it is hashed into one key (`toolchain`, then `unit_key`). After a build, a record in the cache folder
-($XDG_CACHE_HOME/powerctl/bundles/) keeps the key and every file of the unit's folder (size, modification
-time, inode). A later bundle with the same
-key that finds the folder exactly as it was left keeps it, bringing only the manifest's source commit up to
-date. Anything else rebuilds the unit: another input, a file touched, added, removed or replaced,
-a record missing or unreadable, a system where the toolchain cannot be read (then nothing is reused).
+($XDG_CACHE_HOME/powerctl/bundles/) keeps the key and every file the build put in the unit's folder (size,
+modification time, inode). A later bundle with the same key that finds the folder exactly as it was left
+keeps it, bringing only the manifest's source commit up to date. Anything else rebuilds the unit: another
+input, a file touched, added, removed or replaced, a record missing or unreadable, a system where the
+toolchain cannot be read (then nothing is reused).
 """
 
 from __future__ import annotations
