@@ -71,12 +71,7 @@ def _chromium() -> str:
     executable = chromium.find()
     if executable is None:
         return "none"
-    try:
-        version = subprocess.run(
-            [executable, "--version"], capture_output=True, text=True, timeout=60, check=False
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        version = "?"
+    version = _run(executable, "--version").strip() or "?"
     return f"{_stat(Path(executable).resolve())}|{version}"
 
 
