@@ -163,6 +163,13 @@ def working(source: Path, index: int) -> Path | None:
     return _built(source, index, printing=False)
 
 
+def print_font(family: str, bold: bool) -> Path | None:
+    """The print font of the family's weight (TrueType outlines), built on first use; None if the family is
+    not installed as such (fontconfig would substitute another) or the font cannot be built."""
+    found = locate(family, bold, exact=True)
+    return _built(*found, printing=True) if found is not None else None
+
+
 def missing(family: str, printing: bool = False) -> list[bool]:
     """The weights (bold or not) of the family whose working (or print) font is not built yet."""
     out = []
@@ -178,11 +185,12 @@ def missing(family: str, printing: bool = False) -> list[bool]:
 
 
 def to_build(family: str, print_family: str | None = None) -> list[tuple[str, bool, bool]]:
-    """The fonts not built yet, as `prepare` arguments: the family's working fonts, and the print fonts of
-    `print_family` (the table's font, when Chromium prints it)."""
+    """The fonts not built yet, as `prepare` arguments: the family's working fonts (flowchart pictures) and
+    print fonts (flowchart PDFs, `pdfwrite`), and the print fonts of `print_family` (the table's font, when
+    Chromium prints it)."""
     tasks = [(family, bold, False) for bold in missing(family)]
-    if print_family is not None:
-        tasks += [(print_family, bold, True) for bold in missing(print_family, printing=True)]
+    for printed in dict.fromkeys(name for name in (family, print_family) if name is not None):
+        tasks += [(printed, bold, True) for bold in missing(printed, printing=True)]
     return tasks
 
 

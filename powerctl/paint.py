@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from powerctl.fonts import covers, locate, working
+from powerctl import pdfwrite
+from powerctl.fonts import covers, locate, print_font, working
 from powerctl.png import encode_rgba
 from powerctl.raster import WRITE, pdf_pages
+from powerctl.truetype import FontError, TrueType, load
 
 PNG_DPI = 96.0
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -377,6 +379,8 @@ class Painter:
         self._ft_faces: list[ctypes.c_void_p] = []
         self._pixels = (ctypes.c_ubyte * 0)()
         self._parsed: dict[bytes, Picture] = {}  # the last few SVGs: a flowchart's PNG and PDF come from one
+        self._pages: dict[bytes, pdfwrite.Page] = {}  # and their PDF pages: the merged PDF finds them here
+        self._print_fonts: dict[tuple[str, bool], TrueType | None] = {}
         self._clusters = False  # text clusters are passed to cairo for PDF (its ToUnicode), not for pixels
         self._current: tuple[int, float] | None = None  # the font face and size last set on the context
         self._options = c.cairo_font_options_create()
@@ -540,10 +544,26 @@ class Painter:
         picture = self._parsed.get(svg)
         if picture is None:
             picture = parse(svg)
-            if len(self._parsed) >= 64:  # a unit's merged PDF finds half its pages here
-                self._parsed.pop(next(iter(self._parsed)))
-            self._parsed[svg] = picture
+            _keep(self._parsed, svg, picture)
         return picture
+
+    def _page(self, svg: bytes) -> pdfwrite.Page:
+        page = self._pages.get(svg)
+        if page is None:
+            page = pdfwrite.page(self._picture(svg), self._print_font)
+            _keep(self._pages, svg, page)
+        return page
+
+    def _print_font(self, family: str, bold: bool) -> TrueType | None:
+        """The family's print font (TrueType outlines, `fonts`), read once; None if there is none."""
+        key = (family, bold)
+        if key not in self._print_fonts:
+            path = print_font(family, bold)
+            try:
+                self._print_fonts[key] = load(path) if path is not None else None
+            except (FontError, OSError):
+                self._print_fonts[key] = None
+        return self._print_fonts[key]
 
     def png(self, svg: bytes, dpi: float = PNG_DPI) -> bytes:
         picture = self._picture(svg)
@@ -572,8 +592,20 @@ class Painter:
             c.cairo_surface_destroy(surface)
 
     def pdf(self, svgs: Sequence[bytes]) -> bytes:
-        """One page per SVG, at the SVG's own size (points). Every SVG is parsed before anything is drawn."""
+        """One page per SVG, at the SVG's own size (points): written by `pdfwrite`, or drawn by cairo where
+        that falls back. Every SVG is parsed before anything is drawn."""
         pictures = [self._picture(svg) for svg in svgs]
+        try:
+            return pdfwrite.document([self._page(svg) for svg in svgs], self._print_font)
+        except pdfwrite.Fallback:
+            pass
         self._clusters = True
         pages = [(pic.width, pic.height, partial(self._draw, picture=pic, scale=1.0, swap=False)) for pic in pictures]
         return pdf_pages(self._c, pages, PaintError)
+
+
+def _keep(cache: dict[bytes, Any], svg: bytes, value: Any) -> None:
+    """Remember the last 64 (a unit's merged PDF finds half its pages here)."""
+    if len(cache) >= 64:
+        cache.pop(next(iter(cache)))
+    cache[svg] = value

@@ -127,7 +127,7 @@ def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
     assert differing < 0.02 * small[0] * small[1], differing
 
     pdf = painter.pdf([svg, svg])
-    assert pdf.startswith(b"%PDF") and b"CreationDate (D:2000" in pdf
+    assert pdf.startswith(b"%PDF") and b"/CreationDate" not in pdf  # written by pdfwrite: no date of the build
     assert pdf == painter.pdf([svg, svg])
     if shutil.which("pdftotext"):
         (tmp_path / "a.pdf").write_bytes(pdf)

@@ -68,8 +68,8 @@ def command(
     columns = (TextColumn("绘制流程图"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Renderer(jobs or None) as renderer:
-            if work and set(wanted) & {"png", "pdf"} and fonts.missing(config.font_family):
-                sys.stderr.write("首次使用：正在准备流程图字体（每台机器只需一次，约十几秒）\n")
+            if work and set(wanted) & {"png", "pdf"} and fonts.to_build(config.font_family):
+                sys.stderr.write("首次使用：正在准备流程图字体（每台机器只需一次，约半分钟）\n")
                 renderer.prepare_fonts(config.font_family)
             with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
                 task = bar.add_task("render", total=len(work))
