@@ -1,4 +1,5 @@
-"""Painting Graphviz's SVG with cairo: a flowchart's PNG and PDF pages drawn from the one picture.
+"""Painting Graphviz's SVG with cairo: a flowchart's PNG and PDF pages drawn from the one picture (the PDF
+pages are written by `pdfwrite` where it can; cairo draws them otherwise).
 
 Graphviz writes SVG with a handful of elements — polygons, polylines, paths of Bézier segments, ellipses and
 lines of text that it has already laid out — so they are replayed onto a cairo surface here directly. Text is
