@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import shutil
-import zipfile
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from powerctl import chromium, rebuild
+from powerctl import chromium, rebuild, zipwrite
 from powerctl.documents import basis as basis
 from powerctl.documents import site as site
 from powerctl.documents import table as table
@@ -33,7 +32,6 @@ from powerctl.laws.resolve import LawResolver
 from powerctl.model import Unit
 from powerctl.render import Job, Pending, Renderer
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: twenty times faster
 FLOW_FORMATS = ("svg", "png", "pdf")
 
@@ -92,18 +90,39 @@ def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
 
 
 def _flowcharts(
-    docs: UnitDocs, folder: Path, font: str, internal: bool, renderer: Renderer
+    docs: UnitDocs, stage: Path, font: str, internal: bool, renderer: Renderer, reuse: _Reuse
 ) -> tuple[dict[str, Path], Pending]:
-    """Start drawing the unit's flowcharts; their SVG paths, and the drawing to wait for."""
+    """Start drawing the unit's flowcharts (those drawn the same before are linked instead); their SVG paths,
+    and the drawing to wait for."""
     jobs = []
     svgs: dict[str, Path] = {}
     for power in docs.powers:
         if power.flow is None or not power.flow.steps:
             continue
-        target = folder / power.id
-        jobs.append(Job(flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font)), target))
+        target = stage / "一图" / power.id
         svgs[power.id] = target.with_suffix(".svg")
+        dot = flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font))
+        if not reuse.link(f"一图/{power.id}", "flowchart", [dot], [f"一图/{power.id}.{fmt}" for fmt in FLOW_FORMATS]):
+            jobs.append(Job(dot, target))
     return svgs, renderer.start(jobs, FLOW_FORMATS)
+
+
+class _Reuse:
+    """Drawn files (flowcharts, the merged PDF, the table PDF) of the unit's previous bundle, linked into the
+    stage when what they were drawn from and the drawing chain are the same (`rebuild.Previous`); the key of
+    every drawn file, for the record."""
+
+    def __init__(self, drawing: str | None, previous: rebuild.Previous | None, stage: Path) -> None:
+        self.drawing = drawing
+        self.previous = previous
+        self.stage = stage
+        self.derived: dict[str, str] = {}
+
+    def link(self, name: str, kind: str, inputs: list[str], rels: list[str]) -> bool:
+        if self.drawing is None:
+            return False
+        key = self.derived[name] = rebuild.derivation(self.drawing, kind, *inputs)
+        return self.previous is not None and self.previous.link(name, key, rels, self.stage)
 
 
 def _settle(started: list[Pending]) -> None:
@@ -122,15 +141,13 @@ def _zip(stage: Path, target: Path) -> dict[str, tuple[int, str]]:
     (the manifest's, from the bytes already read)."""
     files = sorted(p for p in stage.rglob("*") if p.is_file() and p != target)
     sums: dict[str, tuple[int, str]] = {}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in files:
-            rel = path.relative_to(stage).as_posix()
-            data = path.read_bytes()
-            sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
-            info = zipfile.ZipInfo(rel, ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if path.suffix in _STORED else zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
+    entries: list[tuple[str, bytes, bool]] = []
+    for path in files:
+        rel = path.relative_to(stage).as_posix()
+        data = path.read_bytes()
+        sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        entries.append((rel, data, path.suffix not in _STORED))
+    zipwrite.write(target, entries)
     return sums
 
 
@@ -213,29 +230,36 @@ def build_unit_bundle(
     renderer: Renderer | None = None,
     key: str | None = None,
     reuse: bool = True,
+    drawing: str | None = None,
 ) -> BundleResult:
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed.
 
     With `key` (`rebuild.unit_key`), the build is recorded, and (with `reuse`) a previous bundle of the same
-    key left untouched is kept instead of being built again."""
+    key left untouched is kept instead of being built again. With `drawing` (`rebuild.drawing_chain`) too,
+    a unit that is built again links the drawn files of its previous bundle that would come out the same."""
     _clear_leftovers(out, unit.id)
     if key is not None and reuse:
-        files = rebuild.current(out, unit.id, key)
-        if files is not None:
+        found = rebuild.current(out, unit.id, key)
+        if found is not None:
+            files, derived = found
             try:
                 manifest = _restamp(out / unit.id, source_commit)
                 if manifest is not None:
-                    rebuild.record(out, unit.id, key, {**files, "manifest.json": manifest})
+                    rebuild.record(out, unit.id, key, {**files, "manifest.json": manifest}, derived)
             except (OSError, ValueError) as exc:
                 raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
             return BundleResult(unit.id, out / unit.id, len(files), len(audience_powers(unit, audience)), kept=True)
     step = progress or (lambda _: None)
+    drawing = drawing if key is not None else None
+    previous = rebuild.Previous(out, unit.id) if drawing is not None and reuse else None
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
-        result, files = _build(unit, out, audience, laws, font, source_commit, changes_markdown, step, pool)
+        result, files, derived = _build(
+            unit, out, audience, laws, font, source_commit, changes_markdown, step, pool, (drawing, previous)
+        )
     if key is not None and _printed_as_expected(result.folder):
         with suppress(OSError):  # without a record the unit is simply built again next time
-            rebuild.record(out, unit.id, key, files)
+            rebuild.record(out, unit.id, key, files, derived)
     return result
 
 
@@ -249,10 +273,12 @@ def _build(
     changes_markdown: str | None,
     step: Callable[[str], None],
     pool: Renderer,
-) -> tuple[BundleResult, dict[str, list[int]]]:
+    earlier: tuple[str | None, rebuild.Previous | None],
+) -> tuple[BundleResult, dict[str, list[int]], dict[str, str]]:
     out.mkdir(parents=True, exist_ok=True)
     stage = out / f".{unit.id}.building-{os.getpid()}-{secrets.token_hex(4)}"
     stage.mkdir()  # with the umask's permissions (mkdtemp's 0700 would hide the published folder)
+    reuse = _Reuse(*earlier, stage)
     stage_name = "准备"
     started: list[Pending] = []  # waited for before the stage folder is removed on failure
     try:
@@ -270,10 +296,12 @@ def _build(
         page = table.html(docs)
         # Chromium prints in its own processes: a thread here waits for it. WeasyPrint computes: a worker.
         submit = pool.submit_waiting if chromium.find() is not None else pool.submit
-        table_pdf = submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
-        started.append(table_pdf)
+        table_pdf = None
+        if not reuse.link("一表/权力清单.pdf", "table", [page], ["一表/权力清单.pdf"]):
+            table_pdf = submit(table.write_pdf, page, stage / "一表" / "权力清单.pdf")
+            started.append(table_pdf)
         stage_name = "一图"
-        svgs, drawing = _flowcharts(docs, stage / "一图", font, audience == "internal", pool)
+        svgs, drawing = _flowcharts(docs, stage, font, audience == "internal", pool, reuse)
         started.append(drawing)
 
         stage_name = "一表"
@@ -287,8 +315,10 @@ def _build(
 
         stage_name = "一图"
         drawing.wait()
-        merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf") if svgs else None
-        if merged is not None:
+        merged = None
+        pages = [reuse.derived.get(f"一图/{power}", "") for power in svgs]
+        if svgs and not reuse.link("一图/全部流程图.pdf", "merged", pages, ["一图/全部流程图.pdf"]):
+            merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf")
             started.append(merged)
 
         stage_name = "网站"
@@ -309,7 +339,8 @@ def _build(
             (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")
 
         stage_name = "一表"
-        table_pdf.wait()
+        if table_pdf is not None:
+            table_pdf.wait()
         stage_name = "一图"
         if merged is not None:
             merged.wait()
@@ -326,7 +357,7 @@ def _build(
             target.rename(old)
         stage.rename(target)
         shutil.rmtree(old, ignore_errors=True)
-        return BundleResult(unit.id, target, len(files), len(powers)), files
+        return BundleResult(unit.id, target, len(files), len(powers)), files, reuse.derived
     except BundleError:
         _settle(started)
         shutil.rmtree(stage, ignore_errors=True)

@@ -51,8 +51,7 @@ def charset() -> frozenset[int]:
 
 
 def covers(text: str) -> bool:
-    points = charset()
-    return all(ord(ch) in points for ch in text)
+    return charset().issuperset(map(ord, text))
 
 
 @cache  # fontconfig's answer does not change while we run

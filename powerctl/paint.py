@@ -38,7 +38,6 @@ _ARGB32 = 0
 _OPERATOR_SOURCE = 1
 _OPERATOR_OVER = 2
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_PATH_TOKEN = re.compile(r"[MCLZmclz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TRANSFORM = re.compile(r"(scale|rotate|translate)\(([^)]*)\)")
 _NAMED = {
     "black": (0.0, 0.0, 0.0),
@@ -52,6 +51,10 @@ _NAMED = {
     "lightgray": (211 / 255, 211 / 255, 211 / 255),
 }
 _SKIPPED = frozenset({"title", "desc", "metadata"})
+_UNDRAWN_SHAPE = frozenset({"style", "transform"})  # attributes the painter does not draw
+_UNDRAWN_TEXT = frozenset({"style", "transform", "text-decoration", "baseline-shift", "dx", "dy"})
+_SEGMENT = re.compile(r"([A-DF-Za-df-z])([^A-DF-Za-df-z]*)")  # a command and its numbers (e: exponents)
+_COLOURS: dict[tuple[str | None, str | None], Rgba | None] = {}
 _HINT_STYLE_SLIGHT = 2
 _HINT_METRICS_OFF = 1
 
@@ -109,6 +112,14 @@ class Picture:
 
 
 def _colour(value: str | None, opacity: str | None) -> Rgba | None:
+    """An SVG paint as RGBA (None: no paint); a flowchart uses a handful, so each is worked out once."""
+    key = (value, opacity)
+    if key not in _COLOURS:
+        _COLOURS[key] = _parse_colour(value, opacity)
+    return _COLOURS[key]
+
+
+def _parse_colour(value: str | None, opacity: str | None) -> Rgba | None:
     if value is None or value in ("none", "transparent"):
         return None
     value = value.strip().lower()
@@ -144,38 +155,26 @@ def _points(text: str, close: bool) -> tuple[tuple[str, tuple[float, ...]], ...]
 def _path(text: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
     """Absolute M, L, C and Z, with implicit repetition — what Graphviz writes."""
     ops: list[tuple[str, tuple[float, ...]]] = []
-    command = ""
-    numbers: list[float] = []
     arity = {"M": 2, "L": 2, "C": 6, "Z": 0}
-
-    def flush() -> None:
-        nonlocal command
-        if not command:
-            if numbers:
-                raise Unsupported("path")
-            return
-        size = arity[command]
+    if text.strip() and _SEGMENT.match(text.strip()) is None:
+        raise Unsupported("path")
+    for command, args in _SEGMENT.findall(text):
+        size = arity.get(command)
+        if size is None:
+            raise Unsupported("relative path" if command in "mlcz" else "path")
+        numbers = [float(n) for n in _NUMBER.findall(args)]
+        if _NUMBER.sub("", args).replace(",", "").strip():
+            raise Unsupported("path")
         if size == 0:
             if numbers:
                 raise Unsupported("path")
             ops.append(("Z", ()))
-            return
+            continue
         if not numbers or len(numbers) % size:
             raise Unsupported("path")
         for i in range(0, len(numbers), size):
             # After a moveto, further pairs are linetos (SVG's rule).
-            op = command if not (command == "M" and i) else "L"
-            ops.append((op, tuple(numbers[i : i + size])))
-
-    for token in _PATH_TOKEN.findall(text):
-        if token.isalpha():
-            if token.islower():
-                raise Unsupported("relative path")
-            flush()
-            command, numbers = token, []
-        else:
-            numbers.append(float(token))
-    flush()
+            ops.append(("L" if command == "M" and i else command, tuple(numbers[i : i + size])))
     if not ops or ops[0][0] != "M":
         raise Unsupported("path")
     return tuple(ops)
@@ -191,7 +190,7 @@ def _collapse(text: str) -> str:
 
 def _shape(element: ET.Element, tag: str) -> _Shape:
     get = element.get
-    if get("style") is not None or get("transform") is not None:
+    if not _UNDRAWN_SHAPE.isdisjoint(element.attrib):
         raise Unsupported(f"{tag} with style or transform")
     if tag == "polygon":
         path = _points(get("points", ""), True)
@@ -216,9 +215,7 @@ def _shape(element: ET.Element, tag: str) -> _Shape:
 
 def _text(element: ET.Element) -> _Text | None:
     get = element.get
-    if len(element) or any(
-        get(name) is not None for name in ("style", "transform", "text-decoration", "baseline-shift", "dx", "dy")
-    ):
+    if len(element) or not _UNDRAWN_TEXT.isdisjoint(element.attrib):
         raise Unsupported("text with children or decoration")
     content = _collapse(element.text or "")
     if not content:
@@ -594,12 +591,13 @@ class Painter:
 
     def pdf(self, svgs: Sequence[bytes]) -> bytes:
         """One page per SVG, at the SVG's own size (points): written by `pdfwrite`, or drawn by cairo where
-        that falls back. Every SVG is parsed before anything is drawn."""
-        pictures = [self._picture(svg) for svg in svgs]
+        that falls back. Every SVG is parsed before anything is drawn (pages kept from the PNG and PDF of the
+        same SVGs are not parsed again)."""
         try:
             return pdfwrite.document([self._page(svg) for svg in svgs], self._print_font)
         except pdfwrite.Fallback:
             pass
+        pictures = [self._picture(svg) for svg in svgs]
         self._clusters = True
         pages = [(pic.width, pic.height, partial(self._draw, picture=pic, scale=1.0, swap=False)) for pic in pictures]
         return pdf_pages(self._c, pages, PaintError)

@@ -10,6 +10,13 @@ modification time, inode). A later bundle with the same key that finds the folde
 keeps it, bringing only the manifest's source commit up to date. Anything else rebuilds the unit: another
 input, a file touched, added, removed or replaced, a record missing or unreadable, a system where the
 toolchain cannot be read (then nothing is reused).
+
+A unit built again still reuses what was drawn: the record keeps, for each flowchart, the merged PDF and the
+table PDF, the key of what it was drawn from (the DOT text or the page, and the drawing chain: everything
+above but the config, the laws and the day, which reach a drawing only through its text). A drawing whose
+key is the same and whose files are as the build left them is linked into the new bundle (`Previous`), not
+drawn again: one power changed redraws one flowchart, and the next day (another date to check laws on) no
+flowchart is drawn and no table printed.
 """
 
 from __future__ import annotations
@@ -20,16 +27,20 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 from powerctl.cache import bundle_records_dir, code_fingerprint, fonts_dir, law_index_path
 from powerctl.config import Config
 from powerctl.documents.context import TEMPLATES
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: drawn files keep the key they were made from (`derived`)
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
 _NATIVE = ("libcairo.so.2", "librsvg-2.so.2", "libgvc.so.6", "libpangocairo-1.0.so.0", "libfontconfig.so.1")
 _ENV = ("POWERCTL_CHROMIUM", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LANGUAGE")
@@ -98,16 +109,23 @@ def _tools() -> list[str]:
     return [_stat(Path(path).resolve()) if path else "none" for path in found]
 
 
-def toolchain(config: Config, today: date) -> str | None:
-    """The key of everything but the unit's own file; None where it cannot be read (nothing is reused)."""
-    h = hashlib.sha256(f"powerctl bundle record {RECORD_VERSION}".encode())
+def _hasher(title: str) -> tuple[_Hash, Callable[..., None]]:
+    h = hashlib.sha256(f"powerctl bundle record {RECORD_VERSION} {title}".encode())
 
     def add(*parts: object) -> None:
         for part in parts:
             h.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
 
+    return h, add
+
+
+def drawing_chain() -> str | None:
+    """The key of what turns a drawing's input (a flowchart's DOT, the table's HTML) into its files: powerctl's
+    code and templates, the installed distributions, the native libraries, Chromium, the fonts, the tools and
+    the environment. None where it cannot be read."""
+    h, add = _hasher("drawing")
     try:
-        add(code_fingerprint(), today.isoformat())
+        add(code_fingerprint())
         for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file()):
             add(path.relative_to(TEMPLATES).as_posix())
             h.update(path.read_bytes())
@@ -116,6 +134,20 @@ def toolchain(config: Config, today: date) -> str | None:
         add(*sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions(path=installed)))
         add(*_native(), _chromium(), *_fonts(), *_tools())
         add(*(f"{name}={os.environ.get(name)}" for name in _ENV))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return h.hexdigest()
+
+
+def toolchain(config: Config, today: date, drawing: str | None = None) -> str | None:
+    """The key of everything but the unit's own file (`drawing`: `drawing_chain()`, if already known);
+    None where it cannot be read (nothing is reused)."""
+    drawing = drawing or drawing_chain()
+    if drawing is None:
+        return None
+    h, add = _hasher("unit")
+    try:
+        add(drawing, today.isoformat())
         add(config.root, config.file)  # the config's content is the file's bytes, below
         extra = [config.file] if config.file else []
         for folder in config.law_paths:
@@ -128,6 +160,14 @@ def toolchain(config: Config, today: date) -> str | None:
         add(_stat(index) if index.exists() else "no index")
     except (OSError, ValueError, subprocess.SubprocessError):
         return None
+    return h.hexdigest()
+
+
+def derivation(drawing: str, kind: str, *inputs: str) -> str:
+    """The key of one drawn file (or set of files) of a unit: the drawing chain and what was drawn."""
+    h = hashlib.sha256()
+    for part in (drawing, kind, *inputs):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
 
 
@@ -154,27 +194,73 @@ def snapshot(folder: Path) -> dict[str, list[int]]:
     return files
 
 
-def record(out: Path, unit: str, key: str, files: dict[str, list[int]]) -> None:
-    """Remember that `out/<unit>/` is the bundle of `key` with these files. The snapshot is taken by the
-    build itself (of its stage folder, before the rename), never of whatever is in `out/<unit>/` now: another
-    bundle into the same folder may have put its own files there in between."""
+def record(out: Path, unit: str, key: str, files: dict[str, list[int]], derived: dict[str, str] | None = None) -> None:
+    """Remember that `out/<unit>/` is the bundle of `key` with these files, and the key (`derivation`) each
+    drawn file was made from. The snapshot is taken by the build itself (of its stage folder, before the
+    rename), never of whatever is in `out/<unit>/` now: another bundle into the same folder may have put its
+    own files there in between."""
     path = _record_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": RECORD_VERSION, "key": key, "files": files}
+    data = {"version": RECORD_VERSION, "key": key, "files": files, "derived": derived or {}}
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     partial.replace(path)
 
 
-def current(out: Path, unit: str, key: str) -> dict[str, list[int]] | None:
-    """The recorded files of `out/<unit>/` if it is the bundle of `key`, untouched since; else None."""
+def _recorded(out: Path, unit: str) -> dict[str, Any] | None:
     try:
         recorded: Any = json.loads(_record_path(out, unit).read_text(encoding="utf-8"))
-        if not isinstance(recorded, dict) or recorded.get("version") != RECORD_VERSION or recorded.get("key") != key:
-            return None
-        files = recorded.get("files")
-        if not isinstance(files, dict) or not files or snapshot(out / unit) != files:
-            return None
-        return files
     except (OSError, ValueError):
         return None
+    if not isinstance(recorded, dict) or recorded.get("version") != RECORD_VERSION:
+        return None
+    if not isinstance(recorded.get("files"), dict) or not isinstance(recorded.get("derived", {}), dict):
+        return None
+    return recorded
+
+
+def current(out: Path, unit: str, key: str) -> tuple[dict[str, list[int]], dict[str, str]] | None:
+    """The recorded files of `out/<unit>/` if it is the bundle of `key`, untouched since, and the keys its
+    drawn files were made from; else None."""
+    recorded = _recorded(out, unit)
+    if recorded is None or recorded.get("key") != key:
+        return None
+    files: dict[str, list[int]] = recorded["files"]
+    try:
+        if not files or snapshot(out / unit) != files:
+            return None
+    except OSError:
+        return None
+    return files, dict(recorded.get("derived") or {})
+
+
+class Previous:
+    """The drawn files of the unit's previous bundle, to be linked into a new one where their key is the same
+    and the file is as the build left it (size, time, inode)."""
+
+    def __init__(self, out: Path, unit: str) -> None:
+        recorded = _recorded(out, unit) or {"files": {}, "derived": {}}
+        self.folder = out / unit
+        self._files: dict[str, Any] = recorded["files"]
+        self._derived: dict[str, Any] = recorded.get("derived") or {}
+
+    def link(self, name: str, key: str, rels: list[str], stage: Path) -> bool:
+        """Link `rels` (paths in the unit's folder) of the drawing `name` into `stage`, all or none; whether
+        they were. A file linked is never written again (it is the previous bundle's too)."""
+        if self._derived.get(name) != key:
+            return False
+        done: list[Path] = []
+        try:
+            for rel in rels:
+                source = self.folder / rel
+                st = source.lstat()
+                if [st.st_size, st.st_mtime_ns, st.st_ino] != self._files.get(rel) or not source.is_file():
+                    raise FileNotFoundError(rel)
+                target = stage / rel
+                os.link(source, target)
+                done.append(target)
+        except OSError:
+            for target in done:
+                target.unlink(missing_ok=True)
+            return False
+        return True

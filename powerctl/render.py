@@ -3,9 +3,9 @@
 Each worker keeps Graphviz loaded in-process (`gvlib`, ids independent of the heap, so a graph's output
 depends on its text alone) and makes the PNG, the PDF and the merged PDF from the SVG (`paint`: pixels
 with cairo, PDF pages written by `pdfwrite`, else by cairo; for a picture the painter cannot draw, librsvg
-(`raster`) and Graphviz's own cairo PDF). PDFs carry no date of the build. Where those libraries cannot be loaded, a worker falls
-back to one `dot` process per flowchart, which is slower but gives stable output too. Without a CJK font
-Graphviz still draws (boxes), so fonts are checked with fontconfig first.
+(`raster`) and Graphviz's own cairo PDF). PDFs carry no date of the build. Where those libraries cannot be
+loaded, a worker falls back to one `dot` process per flowchart, which is slower but gives stable output
+too. Without a CJK font Graphviz still draws (boxes), so fonts are checked with fontconfig first.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,43 @@ def test_the_key_does_not_depend_on_the_hash_seed(repo: Path) -> None:
         assert done.returncode == 0, done.stderr
         keys.add(done.stdout.strip())
     assert len(keys) == 1 and "None" not in keys
+
+
+def test_a_unit_built_again_links_the_drawings_that_come_out_the_same(repo: Path, tmp_path: Path) -> None:
+    """Only the flowcharts whose picture changed are drawn again; the next day (law status checked on another
+    date) every unit is built again but no flowchart and no table PDF is drawn or printed again; what comes
+    out is what a fresh build gives."""
+    out = tmp_path / "out"
+    _bundle(repo, out)
+    unit = out / "lsj-zhadu"
+    before = {rel: p.read_bytes() for rel in _state(unit) if (p := unit / rel).is_file()}
+    inodes = _state(unit)
+
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "time_limit: {statutory: 20, promised: 15, unit: 工作日}"
+    path.write_text(text.replace(old, old.replace("promised: 15", "promised: 14"), 1), encoding="utf-8")
+    _commit(repo, "v2")
+    _bundle(repo, out)
+    drawn = [rel for rel in _state(unit) if rel.startswith("一图/") and rel != "一图/全部流程图.pdf"]
+    redrawn = {rel for rel in drawn if _state(unit)[rel][0] != inodes.get(rel, (0, 0))[0]}
+    changed = {rel for rel in drawn if (unit / rel).read_bytes() != before.get(rel)}
+    assert changed and redrawn == changed and len(redrawn) < len(drawn), (redrawn, changed)
+
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    inodes = {name: _state(out / name) for name in UNITS}
+    lines = _bundle(repo, out, "--today", tomorrow)
+    assert not any("沿用" in line for line in lines.values())  # the day is part of every unit's key
+    for name in UNITS:
+        now = _state(out / name)
+        for rel, (inode, _) in now.items():
+            if rel.startswith("一图/") or rel == "一表/权力清单.pdf":
+                assert inode == inodes[name][rel][0], (name, rel)  # linked from the previous bundle
+        basis = (out / name / "一件" / "依据文件汇编.html").read_text(encoding="utf-8")
+        assert f"{tomorrow[:4]}年" in basis
+    fresh = tmp_path / "fresh"
+    _bundle(repo, fresh, "--force", "--today", tomorrow)
+    for name in UNITS:
+        ours = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / name).rglob("*") if p.is_file()}
+        theirs = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in (fresh / name).rglob("*") if p.is_file()}
+        assert ours == theirs, name

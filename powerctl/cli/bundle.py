@@ -43,11 +43,15 @@ def command(
     force: Annotated[
         bool, typer.Option("--force", help="全部重新生成；不写时，输入没有变化、文件也未被改动的单位沿用上次的成果包")
     ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="按这一天核对法规效力（YYYY-MM-DD），写入依据文件汇编；默认今天")
+    ] = None,
 ) -> None:
     from rich.console import Console
 
     from powerctl import chromium, fonts, rebuild
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
+    from powerctl.cli.laws import _today
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -60,7 +64,7 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family, merge_pdf=True)
-        result = validate(paths or default_paths(config), config, Options(cache=not force))
+        result = validate(paths or default_paths(config), config, Options(cache=not force, today=_today(today)))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
@@ -114,7 +118,8 @@ def command(
                 raise fail(str(exc)) from None
         # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
         # cannot be told, so every unit is built). --force builds every unit but still records them.
-        chain = rebuild.toolchain(config, laws.today)
+        drawing = rebuild.drawing_chain()
+        chain = rebuild.toolchain(config, laws.today, drawing)
 
         def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
             label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"
@@ -139,6 +144,7 @@ def command(
                     if chain is None or not unit.doc.text
                     else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
                     reuse=not force,
+                    drawing=drawing,
                 )
             finally:
                 with lock:
