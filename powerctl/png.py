@@ -17,7 +17,6 @@ from isal import isal_zlib
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _RGBA = 6
-_BLOCK = 64  # rows per piece handed to deflate
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -27,17 +26,13 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def encode_rgba(pixels: memoryview, width: int, height: int, stride: int, dpi: float) -> bytes:
     """An 8-bit RGBA PNG of rows of `width` R, G, B, A bytes, `stride` bytes apart."""
     row = width * 4
-    deflate = isal_zlib.compressobj(1)
-    out: list[bytes] = []
-    # Blocks of rows, each row after its filter byte: one 26 MB copy of the picture cost more than deflating it.
-    for first in range(0, height, _BLOCK):
-        parts: list[bytes | memoryview] = []
-        for start in range(first * stride, min(height, first + _BLOCK) * stride, stride):
-            parts.append(b"\0")  # filter type 0 (none)
-            parts.append(pixels[start : start + row])
-        out.append(deflate.compress(b"".join(parts)))
-    out.append(deflate.flush())
-    data = b"".join(out)
+    parts: list[bytes | memoryview] = []
+    for start in range(0, height * stride, stride):
+        parts.append(b"\0")  # filter type 0 (none)
+        parts.append(pixels[start : start + row])
+    # One call: ISA-L's streaming deflate (compressobj), fed in pieces, now and then chose other blocks for
+    # the same pixels depending on what the process had done before, and the PNG was not the same file.
+    data = isal_zlib.compress(b"".join(parts), 1)
     per_metre = round(dpi / 0.0254)
     return b"".join(
         (
