@@ -62,7 +62,7 @@ def _c(value: float) -> str:
     return f"{value:.4f}"
 
 
-def _resource(key: FontKey) -> str:
+def resource(key: FontKey) -> str:
     """A font's resource name: the same on every page and in every process, so contents can be reused."""
     family, bold = key
     return f"F{'B' if bold else 'R'}{hashlib.sha1(family.encode('utf-8')).hexdigest()[:6]}"
@@ -139,7 +139,7 @@ def page(picture: Picture, fonts: FontSource) -> Page:
                 w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
             set_opacity((a, opacity[1]))
             code = struct.pack(f">{len(ids)}H", *ids).hex()
-            w(f"BT /{_resource(key)} {_n(item.size)} Tf 1 0 0 -1 {_n(x)} {_n(item.y)} Tm <{code}> Tj ET\n")
+            w(f"BT /{resource(key)} {_n(item.size)} Tf 1 0 0 -1 {_n(x)} {_n(item.y)} Tm <{code}> Tj ET\n")
             continue
         parts: list[str] = []
         for op, v in item.path:
@@ -293,8 +293,8 @@ def _to_unicode(used: dict[int, str]) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-def document(pages: Sequence[Page], fonts: FontSource) -> bytes:
-    """A PDF of the pages, one subset per font for all of them."""
+def document(pages: Sequence[Page], fonts: FontSource, title: str | None = None) -> bytes:
+    """A PDF of the pages, one subset per font for all of them (and the title, if given, in its Info)."""
     if not pages:
         raise Fallback("no pages")
     writer = _Writer()
@@ -314,7 +314,7 @@ def document(pages: Sequence[Page], fonts: FontSource) -> bytes:
     kids: list[int] = []
     for p in pages:
         content = writer.stream(p.content)
-        font_refs = " ".join(f"/{_resource(key)} {objects[key]} 0 R" for key in sorted(p.glyphs))
+        font_refs = " ".join(f"/{resource(key)} {objects[key]} 0 R" for key in sorted(p.glyphs))
         states = " ".join(
             f"/{_alpha_name(pair)} << /ca {_c(pair[0])} /CA {_c(pair[1])} >>"
             for pair in sorted(p.alphas | {(1.0, 1.0)})
@@ -329,5 +329,6 @@ def document(pages: Sequence[Page], fonts: FontSource) -> bytes:
         )
     writer.put(tree, f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
     writer.put(catalog, f"<< /Type /Catalog /Pages {tree} 0 R >>".encode())
-    info = writer.add(b"<< /Producer (powerctl) >>")
+    named = f" /Title <FEFF{title.encode('utf-16-be').hex().upper()}>" if title else ""
+    info = writer.add(f"<< /Producer (powerctl){named} >>".encode("ascii"))
     return writer.finish(catalog, info)

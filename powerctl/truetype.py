@@ -65,6 +65,11 @@ class TrueType:
         if missing:
             raise FontError(f"{path.name}: 缺少 {'、'.join(missing)} 表")
         head, hhea, maxp = tables[b"head"], tables[b"hhea"], tables[b"maxp"]
+        self.units: int
+        self.bbox: tuple[int, int, int, int]
+        self.ascent: int
+        self.descent: int
+        self.count: int
         try:
             self.units = struct.unpack_from(">H", head, 18)[0]
             self.bbox = struct.unpack_from(">4h", head, 36)
@@ -89,11 +94,11 @@ class TrueType:
         self._hmtx = hmtx
         pairs = _words(hmtx[: 4 * metrics], "H")
         last = pairs[2 * (metrics - 1)]
-        self.advances = list(pairs[0::2]) + [last] * max(0, self.count - metrics)
+        self.advances: list[int] = list(pairs[0::2]) + [last] * max(0, self.count - metrics)
         self._metrics = metrics
         self._pieces: dict[int, tuple[bytes, int, bytes, tuple[int, ...]]] = {}
         self._tables = tables
-        self.cmap = _best_cmap(tables[b"cmap"])
+        self.cmap: dict[int, int] = _best_cmap(tables[b"cmap"])
         self.name = _postscript_name(tables.get(b"name", b"")) or path.stem
 
     def glyph(self, gid: int) -> bytes:

@@ -49,7 +49,7 @@ def command(
 ) -> None:
     from rich.console import Console
 
-    from powerctl import chromium, fonts, rebuild
+    from powerctl import fonts, rebuild
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
     from powerctl.cli.laws import _today
     from powerctl.cli.validate import default_paths, load_repo_config
@@ -109,7 +109,7 @@ def command(
         ThreadPoolExecutor(max_workers=min(2, renderer.workers)) as threads,
         console.status("生成成果包", spinner="dots") as status,
     ):
-        print_family = table.TABLE_FONT if chromium.find() is not None else None
+        print_family = table.TABLE_FONT  # the table is typeset in its print font (or printed by Chromium in it)
         if fonts.to_build(config.font_family, print_family):
             status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
             try:

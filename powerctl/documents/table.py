@@ -347,17 +347,21 @@ TABLE_FONT = "Noto Sans CJK SC"
 FAMILIES = f'"{TABLE_FONT}", "Noto Serif CJK SC", serif'  # the page's fonts, first choice first
 
 
-def html(docs: UnitDocs) -> str:
-    """A standalone, print-ready page (A4 landscape, header repeated on every page, no external resources)."""
-    label = AUDIENCE_ZH[docs.audience]
+def title(docs: UnitDocs) -> str:
+    return f"{docs.unit.name}行政权力目录（{AUDIENCE_ZH[docs.audience]}）"
+
+
+def html(docs: UnitDocs, made: Sequence[Table] | None = None) -> str:
+    """A standalone, print-ready page (A4 landscape, header repeated on every page, no external resources);
+    `made`: the tables, if already made."""
     return (
         environment()
         .get_template(TEMPLATE)
         .render(
             unit=docs.unit,
-            label=label,
-            title=f"{docs.unit.name}行政权力目录（{label}）",
-            tables=tables(docs),
+            label=AUDIENCE_ZH[docs.audience],
+            title=title(docs),
+            tables=tables(docs) if made is None else made,
             families=FAMILIES,
         )
     )

@@ -1,0 +1,101 @@
+"""一表 PDF typeset by powerctl (powerctl.documents.table_pdf) instead of printed from the HTML page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from powerctl.documents import table, table_pdf
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs
+from powerctl.documents.table import Table
+from powerctl.fonts import print_font
+from powerctl.truetype import load
+from tests.test_table import hidden, internal, make_docs, public, units  # noqa: F401  (fixtures)
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed (no print font)"),
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed"),
+]
+
+
+def _face() -> object:
+    path = print_font(table.TABLE_FONT, False)
+    if path is None:
+        pytest.skip(f"{table.TABLE_FONT} is not installed (fonts-noto-cjk): no print font")
+    return load(path)
+
+
+def _typeset(docs: UnitDocs, tmp_path: Path) -> tuple[Path, str]:
+    made = table.tables(docs)
+    label = AUDIENCE_ZH[docs.audience]
+    assert table_pdf.can_set(made, docs.unit.name, label, table.title(docs))
+    path = tmp_path / f"{docs.audience}.pdf"
+    table_pdf.write(made, docs.unit.name, label, table.title(docs), path)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return path, text
+
+
+def test_every_cell_is_on_the_pages_with_the_header_and_page_numbers(internal: UnitDocs, tmp_path: Path) -> None:  # noqa: F811
+    _face()
+    path, text = _typeset(internal, tmp_path)
+    pages = text.split("\f")[:-1]
+    flat = re.sub(r"\s+", "", text)
+    for made in table.tables(internal):
+        assert made.title in flat
+        for row in made.body:
+            for cell in row:
+                assert re.sub(r"\s+", "", cell) in flat, cell
+    for number, page in enumerate(pages, 1):
+        assert f"第 {number} 页，共 {len(pages)} 页" in page
+        assert internal.unit.name in page.splitlines()[0] and "内部版" in page
+        assert "序号" in page or "职权名称" in page  # the header, repeated on every page
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+841\.89 x 595\.28 pts", info) and table.title(internal) in info
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all("CID TrueType" in line and line.split()[-5:-2] == ["yes"] * 3 for line in fonts)
+
+
+def test_the_public_table_holds_nothing_of_other_powers(public: UnitDocs, hidden: list[str], tmp_path: Path) -> None:  # noqa: F811
+    _face()
+    _, text = _typeset(public, tmp_path)
+    flat = re.sub(r"\s+", "", text)
+    assert all(re.sub(r"\s+", "", item) not in flat for item in hidden)
+
+
+def test_lines_break_where_chinese_typesetting_allows() -> None:
+    face = _face()
+    text = "依据《中华人民共和国行政许可法》第四十二条，（一）受理；（二）审查、决定。编码 431381-CF-0001-0004 见附件"
+    for width in (30.0, 45.0, 60.0, 90.0):
+        lines = table_pdf._lines(text, face, 9.0, width)  # type: ignore[arg-type]
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line[0] in "，。、；）》" for line in lines[1:]), lines
+        assert not any(line[-1] in "（《" for line in lines), lines
+        assert all(table_pdf._advance(face, line, 9.0) <= width for line in lines if len(line) > 1)  # type: ignore[arg-type]
+    wide = table_pdf._lines("编码 431381-CF-0001-0004 见附件", face, 9.0, 48.0)  # type: ignore[arg-type]
+    assert any(line.endswith("-") for line in wide), wide  # broken after a hyphen, not inside the number
+
+
+def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    _face()
+    long = "；".join(f"《某某管理条例》第{n}条" for n in range(1, 400))
+    made = [Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), (("1", long, "无"), ("2", "短", "")))]
+    assert table_pdf.can_set(made, "测试单位", "内部版", "测试")
+    path = tmp_path / "long.pdf"
+    table_pdf.write(made, "测试单位", "内部版", "测试", path)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 3
+    flat = re.sub(r"\s+", "", text)
+    intact = sum(f"《某某管理条例》第{n}条" in flat for n in range(1, 400))
+    assert intact >= 395, intact  # all but the few cut where a page ends (its head and foot come in between)
+    assert "《某某管理条例》第1条" in flat and "《某某管理条例》第399条" in flat and "短" in flat
+
+
+def test_a_character_outside_the_print_font_is_left_to_the_printer() -> None:
+    _face()
+    made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "浉河区行政许可"),))]
+    assert not table_pdf.can_set(made, "测试单位", "内部版", "测试")
