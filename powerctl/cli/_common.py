@@ -1,8 +1,9 @@
-"""What every command shares: ending with a message on stderr and an exit code."""
+"""What every command shares: ending with a message on stderr and an exit code, reading --today."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import typer
 
@@ -11,3 +12,11 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` to stderr; return the Exit to raise (2: usage, configuration or internal error)."""
     sys.stderr.write(message + "\n")
     return typer.Exit(code)
+
+
+def parse_day(value: str | None) -> date:
+    """The date of a --today option (today when not given); a usage error (exit 2) when it is not YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{value}」") from None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, parse_day
 
 if TYPE_CHECKING:
     from powerctl.model import Unit
@@ -51,7 +51,6 @@ def command(
 
     from powerctl import fonts, rebuild
     from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
-    from powerctl.cli.laws import _today
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -64,7 +63,7 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family, merge_pdf=True)
-        result = validate(paths or default_paths(config), config, Options(cache=not force, today=_today(today)))
+        result = validate(paths or default_paths(config), config, Options(cache=not force, today=parse_day(today)))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:

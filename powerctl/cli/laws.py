@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, parse_day
 
 if TYPE_CHECKING:
     from powerctl.laws.resolve import LawResolver
@@ -67,13 +67,6 @@ def index_command(
         sys.stdout.write(f"  …… 另有 {len(stats.skipped) - 20} 个文件跳过\n")
 
 
-def _today(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{value}」") from None
-
-
 @app.command("check", help="核对一条引用，如 “《中华人民共和国行政许可法》第十二条”：有效返回 0，无效或查不到返回 1。")
 def check_command(
     citation: Annotated[str, typer.Argument(help="《法律名称》第N条")],
@@ -85,7 +78,7 @@ def check_command(
     parsed = parse_citation_text(citation)
     if parsed is None:
         raise fail(f"无法识别的引用「{citation}」：写成 《法律名称》第N条")
-    resolver = _resolver(_today(today))
+    resolver = _resolver(parse_day(today))
     problems = resolver.check(parsed.law, parsed.article_text or None, quote)
     found = resolver.resolve(parsed.law)
     if found is not None:

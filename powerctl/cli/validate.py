@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, parse_day
 
 if TYPE_CHECKING:
     from powerctl.config import Config
@@ -90,10 +89,7 @@ def command(
     from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
 
-    try:
-        day = date.fromisoformat(today) if today else date.today()
-    except ValueError:
-        raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{today}」") from None
+    day = parse_day(today)
     files = _outputs(outputs or [])
     config = load_repo_config()
     targets = paths or default_paths(config)
