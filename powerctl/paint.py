@@ -82,7 +82,7 @@ class _TextExtents(ctypes.Structure):
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     path: tuple[tuple[str, tuple[float, ...]], ...]  # ("M"|"L"|"C"|"Z"|"E", numbers); E: ellipse cx cy rx ry
     fill: Rgba | None
     stroke: Rgba | None
@@ -91,7 +91,7 @@ class _Shape:
 
 
 @dataclass(frozen=True)
-class _Text:
+class Text:
     x: float
     y: float
     anchor: str
@@ -107,7 +107,7 @@ class Picture:
     height: float
     view: tuple[float, float]  # viewBox width and height
     transform: tuple[tuple[str, tuple[float, ...]], ...]
-    items: tuple[_Shape | _Text, ...]
+    items: tuple[Shape | Text, ...]
     common: bool  # every character is in the working fonts' set (powerctl.fonts)
 
 
@@ -188,7 +188,7 @@ def _collapse(text: str) -> str:
     return text
 
 
-def _shape(element: ET.Element, tag: str) -> _Shape:
+def _shape(element: ET.Element, tag: str) -> Shape:
     get = element.get
     if not _UNDRAWN_SHAPE.isdisjoint(element.attrib):
         raise Unsupported(f"{tag} with style or transform")
@@ -204,7 +204,7 @@ def _shape(element: ET.Element, tag: str) -> _Shape:
     dash = tuple(_numbers(get("stroke-dasharray", ""))) if get("stroke-dasharray") not in (None, "none") else ()
     if any(d < 0 for d in dash) or (dash and not any(dash)):
         raise Unsupported("dash")
-    return _Shape(
+    return Shape(
         path,
         _colour(get("fill", "black"), get("fill-opacity")),
         _colour(get("stroke"), get("stroke-opacity")),
@@ -213,7 +213,7 @@ def _shape(element: ET.Element, tag: str) -> _Shape:
     )
 
 
-def _text(element: ET.Element) -> _Text | None:
+def _text(element: ET.Element) -> Text | None:
     get = element.get
     if len(element) or not _UNDRAWN_TEXT.isdisjoint(element.attrib):
         raise Unsupported("text with children or decoration")
@@ -230,7 +230,7 @@ def _text(element: ET.Element) -> _Text | None:
     fill = _colour(get("fill", "black"), get("fill-opacity"))
     if fill is None:
         return None
-    return _Text(
+    return Text(
         float(get("x", "0")),
         float(get("y", "0")),
         anchor,
@@ -241,8 +241,8 @@ def _text(element: ET.Element) -> _Text | None:
     )
 
 
-def _white_backdrop(item: _Shape | _Text) -> bool:
-    return isinstance(item, _Shape) and item.fill == (1.0, 1.0, 1.0, 1.0) and item.stroke is None
+def _white_backdrop(item: Shape | Text) -> bool:
+    return isinstance(item, Shape) and item.fill == (1.0, 1.0, 1.0, 1.0) and item.stroke is None
 
 
 def _length(value: str | None) -> float:
@@ -268,7 +268,7 @@ def parse(svg: bytes) -> Picture:
     if len(view) != 4 or view[0] or view[1] or view[2] <= 0 or view[3] <= 0 or width <= 0 or height <= 0:
         raise Unsupported("viewBox")
     transform: tuple[tuple[str, tuple[float, ...]], ...] = ()
-    items: list[_Shape | _Text] = []
+    items: list[Shape | Text] = []
     for element in root.iter():
         if element is root:
             continue
@@ -291,7 +291,7 @@ def parse(svg: bytes) -> Picture:
                 items.append(text)
         else:
             raise Unsupported(f"element {tag}")
-    common = all(covers(item.text.decode("utf-8")) for item in items if isinstance(item, _Text))
+    common = all(covers(item.text.decode("utf-8")) for item in items if isinstance(item, Text))
     return Picture(width, height, (view[2], view[3]), transform, tuple(items), common)
 
 
@@ -452,7 +452,7 @@ class Painter:
         if swap and items and _white_backdrop(items[0]):
             items = items[1:]  # Graphviz's white page: the pixels are white already
         for item in items:
-            if isinstance(item, _Text):
+            if isinstance(item, Text):
                 source(item.fill)
                 self._show(cr, item, picture.common)
                 continue
@@ -486,7 +486,7 @@ class Painter:
         if c.cairo_status(cr) != 0:
             raise PaintError("cairo 绘制失败")
 
-    def _show(self, cr: int, item: _Text, common: bool) -> None:
+    def _show(self, cr: int, item: Text, common: bool) -> None:
         """One line of text as glyphs. For PDF the text goes alongside (its ToUnicode comes from it: a reverse
         lookup would turn 行 into the Kangxi radical ⾏, which shares its glyph)."""
         c = self._c

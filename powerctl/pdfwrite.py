@@ -74,7 +74,7 @@ def _alpha_name(alphas: tuple[float, float]) -> str:
 
 def page(picture: Picture, fonts: FontSource) -> Page:
     """The page's content: Fallback for anything this writer does not draw."""
-    from powerctl.paint import _Text  # the painter's own record of a line of text
+    from powerctl.paint import Text  # imported here: paint imports this module
 
     if not picture.common:
         raise Fallback("a character outside the print font's set")
@@ -109,7 +109,7 @@ def page(picture: Picture, fonts: FontSource) -> Page:
 
     loaded: dict[FontKey, TrueType] = {}
     for item in picture.items:
-        if isinstance(item, _Text):
+        if isinstance(item, Text):
             family, bold, italic = item.font
             if italic:
                 raise Fallback("italic text")
