@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import struct
 import zipfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,7 +39,7 @@ def write(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> None:
     for name, data, deflate in entries:
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else _UTF8
-        crc = zlib.crc32(data)
+        crc = isal_zlib.crc32(data)  # the same CRC-32 as zlib's, three times faster
         body = isal_zlib.compress(data, _LEVEL, wbits=-15) if deflate else data
         method = 8 if deflate else 0
         if deflate and len(body) >= len(data):  # incompressible: stored, as zipfile would not bother either
