@@ -35,6 +35,7 @@ from powerctl.render import Job, Pending, Renderer
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: twenty times faster
 FLOW_FORMATS = ("svg", "png", "pdf")
+_PAGES = ".pages"  # in the stage: PDF pages the drawing leaves for the merged PDF, removed before the archive
 
 
 class BundleError(Exception):
@@ -104,7 +105,7 @@ def _flowcharts(
         svgs[power.id] = target.with_suffix(".svg")
         dot = flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font))
         if not reuse.link(f"一图/{power.id}", "flowchart", [dot], [f"一图/{power.id}.{fmt}" for fmt in FLOW_FORMATS]):
-            jobs.append(Job(dot, target))
+            jobs.append(Job(dot, target, stage / _PAGES))
     return svgs, renderer.start(jobs, FLOW_FORMATS)
 
 
@@ -290,6 +291,7 @@ def _build(
         docs = UnitDocs(unit, powers, audience, laws, {p: f"一图/{p}.svg" for p in ids})
 
         (stage / "一图").mkdir()
+        (stage / _PAGES).mkdir()
         (stage / "一表").mkdir()
         (stage / "一件").mkdir()
         # The pool makes the table PDF (one long task, so it goes first) and draws the flowcharts while
@@ -327,7 +329,7 @@ def _build(
         merged = None
         pages = [reuse.derived.get(f"一图/{power}", "") for power in svgs]
         if svgs and not reuse.link("一图/全部流程图.pdf", "merged", pages, ["一图/全部流程图.pdf"]):
-            merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf")
+            merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf", stage / _PAGES)
             started.append(merged)
 
         stage_name = "网站"
@@ -353,6 +355,7 @@ def _build(
         stage_name = "一图"
         if merged is not None:
             merged.wait()
+        shutil.rmtree(stage / _PAGES)
 
         stage_name = "一盘"
         step(stage_name)

@@ -14,13 +14,14 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ class RenderError(Exception):
 class Job:
     dot: str
     target: Path  # without suffix: target.with_suffix(".svg") etc.
+    pages: Path | None = None  # where to leave the PDF page for a merge in another process (`merge_pdf`)
 
 
 def loadable(soname: str) -> bool:
@@ -146,15 +148,15 @@ class _Worker:
                 pass  # drawn by librsvg below, which falls back to other fonts
         return bytes(self.engines[1].png(svg))
 
-    def _pdf(self, svgs: Sequence[bytes], dot: str | None = None) -> bytes:
-        """PDF pages painted from the SVGs; else, for one flowchart, Graphviz's own cairo PDF of its DOT, and
-        for several, librsvg's pages."""
+    def _pdf(self, svgs: Sequence[bytes], dot: str | None = None, pages: Mapping[bytes, Any] | None = None) -> bytes:
+        """PDF pages painted from the SVGs (`pages`: those already written, by SVG); else, for one flowchart,
+        Graphviz's own cairo PDF of its DOT, and for several, librsvg's pages."""
         from powerctl.paint import Unsupported
 
         assert self.engines is not None
         if self.painter is not None:
             try:
-                return bytes(self.painter.pdf(svgs))
+                return bytes(self.painter.pdf(svgs, pages))
             except Unsupported:
                 pass
         if dot is not None:
@@ -178,15 +180,27 @@ class _Worker:
             return [str(exc)]
         for fmt in formats:
             _write(job.target, fmt, out[fmt])
+        page = self.painter.written(out["svg"]) if self.painter is not None and job.pages is not None else None
+        if page is not None and job.pages is not None:
+            # The merge may run in another worker: the page it would otherwise read and write again.
+            with (job.pages / f"{job.target.name}.page").open("wb") as handle:
+                pickle.dump((out["svg"], page), handle, protocol=pickle.HIGHEST_PROTOCOL)
         return []
 
-    def merge(self, svgs: Sequence[Path], target: Path) -> list[str]:
+    def merge(self, svgs: Sequence[Path], target: Path, pages: Path | None = None) -> list[str]:
         if self.engines is not None:
             from powerctl.paint import PaintError
             from powerctl.raster import RasterError
 
+            written: dict[bytes, Any] = {}
+            for path in svgs if pages is not None else ():
+                assert pages is not None
+                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
+                    with (pages / f"{path.stem}.page").open("rb") as handle:
+                        svg, page = pickle.load(handle)
+                    written[svg] = page  # keyed by the SVG it was made from: a stale page is never used
             try:
-                data = self._pdf([path.read_bytes() for path in svgs])
+                data = self._pdf([path.read_bytes() for path in svgs], pages=written)
             except (RasterError, PaintError) as exc:
                 return [str(exc)]
             target.write_bytes(data)
@@ -224,8 +238,8 @@ def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> list[str]:
     return [f"{job.target.name}: {problem}" for job in jobs for problem in worker.draw(job, formats)]
 
 
-def _merge(svgs: Sequence[Path], target: Path) -> list[str]:
-    return [f"{target.name}: {problem}" for problem in _here().merge(svgs, target)]
+def _merge(svgs: Sequence[Path], target: Path, pages: Path | None) -> list[str]:
+    return [f"{target.name}: {problem}" for problem in _here().merge(svgs, target, pages)]
 
 
 def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
@@ -307,9 +321,9 @@ class Renderer:
         """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
         self.start(jobs, formats).wait(progress)
 
-    def merge_pdf(self, svgs: Sequence[Path], target: Path) -> Pending:
-        """One PDF page per SVG (already drawn), in order."""
-        return Pending([(self._run(False, _merge, tuple(svgs), target), 1)], "合并流程图 PDF 失败")
+    def merge_pdf(self, svgs: Sequence[Path], target: Path, pages: Path | None = None) -> Pending:
+        """One PDF page per SVG (already drawn), in order; `pages`: the folder the drawing left pages in."""
+        return Pending([(self._run(False, _merge, tuple(svgs), target, pages), 1)], "合并流程图 PDF 失败")
 
     def prepare_fonts(self, family: str, print_family: str | None = None) -> bool:
         """Build the fonts (`fonts.to_build`) that are not built yet, one per worker at a time; whether there

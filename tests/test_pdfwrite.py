@@ -193,3 +193,25 @@ def test_what_the_writer_does_not_do_is_drawn_by_cairo() -> None:
     for text in (f"{start}>浉河</text>", f'{start} font-style="italic">行政</text>'):
         pdf = Painter().pdf([_svg(text)])
         assert pdf.startswith(b"%PDF") and b"CIDFontType2" not in pdf and b"cairo" in pdf
+
+
+@needs_font
+@pytest.mark.skipif(shutil.which("dot") is None or not loadable("libgvc.so.6"), reason="Graphviz (libgvc) is missing")
+def test_the_merged_pdf_takes_the_pages_the_drawing_left(tmp_path: Path) -> None:
+    """Pages left by the workers that drew the flowcharts make the same merged PDF as pages made again; a page
+    left for another picture (a stale file) is not used."""
+    from powerctl.render import Job, Renderer
+
+    _print_font()
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    dots = _dots()[:4]
+    with Renderer(workers=2) as renderer:
+        renderer.draw([Job(d, tmp_path / f"p{i}", pages) for i, d in enumerate(dots)], ["svg", "png", "pdf"])
+        assert sorted(p.name for p in pages.iterdir()) == [f"p{i}.page" for i in range(4)]
+        svgs = [tmp_path / f"p{i}.svg" for i in range(4)]
+        (pages / "p0.page").write_bytes((pages / "p1.page").read_bytes())  # p1's page under p0's name
+        renderer.merge_pdf(svgs, tmp_path / "with.pdf", pages).wait()
+        renderer.merge_pdf(svgs, tmp_path / "without.pdf").wait()
+    assert (tmp_path / "with.pdf").read_bytes() == (tmp_path / "without.pdf").read_bytes()
+    assert (tmp_path / "with.pdf").read_bytes().count(b"/Type /Page ") == 4
