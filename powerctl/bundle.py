@@ -305,7 +305,7 @@ def _build(
             target = stage / "一表" / "权力清单.pdf"
             label, heading = AUDIENCE_ZH[audience], table.title(docs)
             if table_pdf_writer.can_set(made, unit.name, label, heading):  # typeset here, by a worker
-                table_pdf = pool.submit(table_pdf_writer.write, made, unit.name, label, heading, target)
+                table_pdf = pool.submit(table_pdf_writer.write, made, unit.name, label, heading, target, page)
             elif chromium.find() is not None:  # Chromium prints in its own processes: a thread waits for it
                 table_pdf = pool.submit_waiting(table.write_pdf, page, target)
             else:  # WeasyPrint computes: a worker

@@ -57,6 +57,11 @@ def _n(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _m(value: float) -> str:
+    """A matrix entry (a scale or a rotation): six significant digits, not two decimals."""
+    return f"{value:.6g}"
+
+
 def _c(value: float) -> str:
     """A colour component, precise to a fraction of one of 255 levels."""
     return f"{value:.4f}"
@@ -69,7 +74,8 @@ def resource(key: FontKey) -> str:
 
 
 def _alpha_name(alphas: tuple[float, float]) -> str:
-    return f"A{round(alphas[0] * 1000)}_{round(alphas[1] * 1000)}"
+    """Named by the values written (`_c`, four decimals), so two opacities never share a name."""
+    return f"A{_c(alphas[0]).replace('.', '')}_{_c(alphas[1]).replace('.', '')}"
 
 
 def page(picture: Picture, fonts: FontSource) -> Page:
@@ -81,15 +87,15 @@ def page(picture: Picture, fonts: FontSource) -> Page:
     out: list[str] = []
     w = out.append
     sx, sy = picture.width / picture.view[0], picture.height / picture.view[1]
-    w(f"1 0 0 -1 0 {_n(picture.height)} cm {_n(sx)} 0 0 {_n(sy)} 0 0 cm\n")
+    w(f"1 0 0 -1 0 {_n(picture.height)} cm {_m(sx)} 0 0 {_m(sy)} 0 0 cm\n")
     for name, args in picture.transform:
         if name == "translate" and args:
             w(f"1 0 0 1 {_n(args[0])} {_n(args[1] if len(args) > 1 else 0.0)} cm\n")
         elif name == "scale" and args:
-            w(f"{_n(args[0])} 0 0 {_n(args[1] if len(args) > 1 else args[0])} 0 0 cm\n")
+            w(f"{_m(args[0])} 0 0 {_m(args[1] if len(args) > 1 else args[0])} 0 0 cm\n")
         elif name == "rotate" and args:
             c, s = math.cos(math.radians(args[0])), math.sin(math.radians(args[0]))
-            w(f"{_n(c)} {_n(s)} {_n(-s)} {_n(c)} 0 0 cm\n")
+            w(f"{_m(c)} {_m(s)} {_m(-s)} {_m(c)} 0 0 cm\n")
     w("4 M\n")  # SVG's miter limit
     glyphs: dict[FontKey, dict[int, str]] = {}
     alphas: set[tuple[float, float]] = set()

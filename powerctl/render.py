@@ -94,7 +94,9 @@ def check_tools(font: str, merge_pdf: bool = False) -> None:
 def _write(target: Path, fmt: str, data: bytes) -> None:
     """One drawing to its file, PDF dates fixed. The folder was made by the parent: a worker never
     recreates one that its (killed) parent's successor has since removed."""
-    target.with_suffix(f".{fmt}").write_bytes(fix_pdf_dates(data) if fmt == "pdf" else data)
+    path = target.with_suffix(f".{fmt}")
+    path.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
+    path.write_bytes(fix_pdf_dates(data) if fmt == "pdf" else data)
 
 
 def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
@@ -203,6 +205,7 @@ class _Worker:
                 data = self._pdf([path.read_bytes() for path in svgs], pages=written)
             except (RasterError, PaintError) as exc:
                 return [str(exc)]
+            target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
             target.write_bytes(data)
             return []
         cmd = ["rsvg-convert", "-f", "pdf", "-o", str(target), *map(str, svgs)]

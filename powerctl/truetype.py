@@ -10,6 +10,7 @@ a `post` without names; the table checksums are those of the OpenType specificat
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import sys
 from array import array
@@ -98,7 +99,7 @@ class TrueType:
         self._metrics = metrics
         self._pieces: dict[int, tuple[bytes, int, bytes, tuple[int, ...]]] = {}
         self._tables = tables
-        self.cmap: dict[int, int] = _best_cmap(tables[b"cmap"])
+        self.cmap: dict[int, int] = {c: g for c, g in _best_cmap(tables[b"cmap"]).items() if g < self.count}
         self.name = _postscript_name(tables.get(b"name", b"")) or path.stem
 
     def glyph(self, gid: int) -> bytes:
@@ -139,7 +140,7 @@ class TrueType:
         if gid < self._metrics:
             return self._hmtx[4 * gid : 4 * gid + 4]
         lsb_at = 4 * self._metrics + 2 * (gid - self._metrics)
-        lsb = self._hmtx[lsb_at : lsb_at + 2] or b"\0\0"
+        lsb = self._hmtx[lsb_at : lsb_at + 2].ljust(2, b"\0")
         return struct.pack(">H", self.advances[gid]) + lsb
 
     def subset(self, gids: set[int]) -> bytes:
@@ -239,9 +240,10 @@ def _best_cmap(data: bytes) -> dict[int, int]:
         for i in range(count):
             platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * i)
             found[(platform, encoding)] = offset
-        for key in ((3, 10), (0, 4), (0, 6), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0)):
+        for key in ((3, 10), (0, 4), (3, 1), (0, 3), (0, 6), (0, 2), (0, 1), (0, 0)):
             if key in found:
-                return _subtable(data, found[key])
+                with contextlib.suppress(FontError, struct.error):  # a format not read here: the next one
+                    return _subtable(data, found[key])
     except struct.error:
         pass
     raise FontError("字体没有可用的 Unicode cmap")

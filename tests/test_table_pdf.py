@@ -34,7 +34,7 @@ def _typeset(docs: UnitDocs, tmp_path: Path) -> tuple[Path, str]:
     label = AUDIENCE_ZH[docs.audience]
     assert table_pdf.can_set(made, docs.unit.name, label, table.title(docs))
     path = tmp_path / f"{docs.audience}.pdf"
-    table_pdf.write(made, docs.unit.name, label, table.title(docs), path)
+    table_pdf.write(made, docs.unit.name, label, table.title(docs), path, "")
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return path, text
 
@@ -85,7 +85,7 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     made = [Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), (("1", long, "无"), ("2", "短", "")))]
     assert table_pdf.can_set(made, "测试单位", "内部版", "测试")
     path = tmp_path / "long.pdf"
-    table_pdf.write(made, "测试单位", "内部版", "测试", path)
+    table_pdf.write(made, "测试单位", "内部版", "测试", path, "")
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")[:-1]
     assert len(pages) >= 3
@@ -99,3 +99,30 @@ def test_a_character_outside_the_print_font_is_left_to_the_printer() -> None:
     _face()
     made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "浉河区行政许可"),))]
     assert not table_pdf.can_set(made, "测试单位", "内部版", "测试")
+
+
+def test_what_the_typesetter_cannot_set_is_printed_instead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """White space other than ASCII's is drawn as it is: a character the print font lacks (U+2028 in a unit
+    name) is found before the work is handed out, and if it is not, the page is printed instead."""
+    _face()
+    made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "行政许可"),))]
+    assert table_pdf.can_set(made, "测试  单位\n（镇）", "内部版", "测试")  # ASCII white space collapses
+    assert not table_pdf.can_set(made, "测试\u2028单位", "内部版", "测试")
+    printed: list[Path] = []
+    monkeypatch.setattr(table_pdf, "write_pdf", lambda page, path: printed.append(path))
+    table_pdf.write(made, "测试\u2028单位", "内部版", "测试", tmp_path / "t.pdf", "<html></html>")
+    assert printed == [tmp_path / "t.pdf"]
+
+
+def test_a_long_heading_wraps_and_a_long_word_breaks_anywhere(tmp_path: Path) -> None:
+    face = _face()
+    title = "某某省某某市某某县某某乡镇人民政府及其所属各站所、办公室、中心联合" * 3 + "行政权力目录"
+    made = [Table("t", title, ("序号", "职权名称"), (1.0, 3.0), (("1", "行政许可"),))]
+    path = tmp_path / "t.pdf"
+    table_pdf.write(made, "测试单位", "内部版", "测试", path, "")
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
+    assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text)  # no character cut off at the page's edge
+    word = "A1-" * 10 + "x" * 1500
+    lines = table_pdf._lines(word, face, 9.0, 40.0)  # type: ignore[arg-type]
+    assert "".join(lines) == word and len(lines) > 30
+    assert all(table_pdf._advance(face, line, 9.0) <= 40.0 for line in lines)  # type: ignore[arg-type]
