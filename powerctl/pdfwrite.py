@@ -78,6 +78,23 @@ def _alpha_name(alphas: tuple[float, float]) -> str:
     return f"A{_c(alphas[0]).replace('.', '')}_{_c(alphas[1]).replace('.', '')}"
 
 
+def glyph_ids(font: TrueType, text: str, used: dict[int, str]) -> list[int]:
+    """The font's glyphs for the text (Fallback for a character it lacks), each noted in `used` with the
+    character it was drawn for (the page's ToUnicode)."""
+    cmap = font.cmap
+    ids = [cmap.get(ord(ch), 0) for ch in text]
+    if 0 in ids:
+        raise Fallback("a character the print font has no glyph for")
+    for gid, ch in zip(ids, text, strict=True):
+        used.setdefault(gid, ch)
+    return ids
+
+
+def hex_string(ids: Sequence[int]) -> str:
+    """Glyph ids as the two-byte codes of an Identity-H font."""
+    return struct.pack(f">{len(ids)}H", *ids).hex()
+
+
 def page(picture: Picture, fonts: FontSource) -> Page:
     """The page's content: Fallback for anything this writer does not draw."""
     from powerctl.paint import Text  # imported here: paint imports this module
@@ -126,14 +143,7 @@ def page(picture: Picture, fonts: FontSource) -> Page:
                 if found is None:
                     raise Fallback("no print font")
                 font = loaded[key] = found
-            text = item.text.decode("utf-8")
-            cmap = font.cmap
-            ids = [cmap.get(ord(ch), 0) for ch in text]
-            if 0 in ids:
-                raise Fallback("a character the print font has no glyph for")
-            used = glyphs.setdefault(key, {})
-            for gid, ch in zip(ids, text, strict=True):
-                used.setdefault(gid, ch)
+            ids = glyph_ids(font, item.text.decode("utf-8"), glyphs.setdefault(key, {}))
             x = item.x
             if item.anchor != "start":
                 advances = font.advances
@@ -144,8 +154,7 @@ def page(picture: Picture, fonts: FontSource) -> Page:
                 fill = (r, g, b)
                 w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
             set_opacity((a, opacity[1]))
-            code = struct.pack(f">{len(ids)}H", *ids).hex()
-            w(f"BT /{resource(key)} {_n(item.size)} Tf 1 0 0 -1 {_n(x)} {_n(item.y)} Tm <{code}> Tj ET\n")
+            w(f"BT /{resource(key)} {_n(item.size)} Tf 1 0 0 -1 {_n(x)} {_n(item.y)} Tm <{hex_string(ids)}> Tj ET\n")
             continue
         parts: list[str] = []
         for op, v in item.path:

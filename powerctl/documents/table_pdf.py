@@ -26,6 +26,7 @@ from powerctl import pdfwrite
 from powerctl.documents.table import TABLE_FONT, Table, write_pdf
 from powerctl.fonts import print_font
 from powerctl.pdfwrite import Fallback, FontKey, Page
+from powerctl.textwrap_cjk import NO_END, NO_START
 from powerctl.truetype import FontError, TrueType, load
 
 _MM = 72 / 25.4
@@ -40,11 +41,6 @@ _HEAD_FILL = "0.8510 0.8863 0.9529"  # #d9e2f3
 _EVEN_FILL = "0.9686 0.9765 0.9882"  # #f7f9fc
 _GREY = "0.2667"  # #444
 _META_GREY = "0.2000"  # #333
-# Characters a line may not start with, and may not end with (line-break: strict, as Chromium applies it).
-_NO_START = frozenset(
-    "，。、；：？！）》」』】〕〉”’…‥·・%％,.;:?!)]}ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ〜～"
-)
-_NO_END = frozenset("（《「『【〔〈“‘([{")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -94,7 +90,7 @@ def _atoms(text: str) -> list[str]:
     atoms: list[str] = []
     for ch in _collapse(text):
         latin = ch.isascii() and ch != " " and ch not in "([{"
-        joined = ch in _NO_START or atoms[-1][-1] in _NO_END or (latin and _latin_end(atoms[-1])) if atoms else False
+        joined = ch in NO_START or atoms[-1][-1] in NO_END or (latin and _latin_end(atoms[-1])) if atoms else False
         if joined:
             atoms[-1] += ch
         else:
@@ -155,16 +151,7 @@ class _Canvas:
     ) -> None:
         if not text:
             return
-        cmap = font.face.cmap
-        ids = []
-        used = self.glyphs.setdefault(font.key, {})
-        for ch in text:
-            gid = cmap.get(ord(ch))
-            if gid is None:
-                raise Fallback(f"{ch!r} is not in the print font")
-            ids.append(gid)
-            used.setdefault(gid, ch)
-        code = "".join(f"{gid:04x}" for gid in ids)
+        code = pdfwrite.hex_string(pdfwrite.glyph_ids(font.face, text, self.glyphs.setdefault(font.key, {})))
         tc = f"{spacing:.2f} Tc " if spacing else ""
         reset = " 0 Tc" if spacing else ""
         self.ops.append(
