@@ -23,6 +23,7 @@ import math
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from isal import isal_zlib
@@ -266,15 +267,16 @@ def _font(writer: _Writer, font: TrueType, key: FontKey, used: dict[int, str]) -
             f" /CapHeight {round(font.ascent * scale)} /StemV {120 if key[1] else 80} /FontFile2 {file_} 0 R >>"
         ).encode("ascii")
     )
+    widths = _widths(font)
     runs: list[str] = []
     run: list[int] = []
     for gid in gids:
         if run and gid != run[-1] + 1:
-            runs.append(f"{run[0]} [{' '.join(str(round(font.advances[g] * scale)) for g in run)}]")
+            runs.append(f"{run[0]} [{' '.join(widths[g] for g in run)}]")
             run = []
         run.append(gid)
     if run:
-        runs.append(f"{run[0]} [{' '.join(str(round(font.advances[g] * scale)) for g in run)}]")
+        runs.append(f"{run[0]} [{' '.join(widths[g] for g in run)}]")
     cid_font = writer.add(
         (
             f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name}"
@@ -291,6 +293,19 @@ def _font(writer: _Writer, font: TrueType, key: FontKey, used: dict[int, str]) -
     )
 
 
+@cache
+def _widths(font: TrueType) -> list[str]:
+    """Each glyph's advance in the thousandths of an em of a PDF's /W array (worked out once per font)."""
+    scale = 1000 / font.units
+    return [str(round(advance * scale)) for advance in font.advances]
+
+
+@cache
+def _bfchar(gid: int, ch: str) -> str:
+    """A ToUnicode line: the glyph's code and the character it was drawn for."""
+    return f"<{gid:04X}> <{ch.encode('utf-16-be').hex().upper()}>"
+
+
 def _to_unicode(used: dict[int, str]) -> bytes:
     lines = [
         "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
@@ -302,7 +317,7 @@ def _to_unicode(used: dict[int, str]) -> bytes:
     for start in range(0, len(items), 100):
         block = items[start : start + 100]
         lines.append(f"{len(block)} beginbfchar")
-        lines.extend(f"<{gid:04X}> <{ch.encode('utf-16-be').hex().upper()}>" for gid, ch in block)
+        lines.extend(_bfchar(gid, ch) for gid, ch in block)
         lines.append("endbfchar")
     lines.append("endcmap CMapName currentdict /CMap defineresource pop end end")
     return "\n".join(lines).encode("ascii")

@@ -15,6 +15,7 @@ import struct
 import sys
 from array import array
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 _NEEDED = (b"head", b"hhea", b"maxp", b"hmtx", b"loca", b"glyf", b"cmap")
@@ -153,20 +154,16 @@ class TrueType:
                     keep.add(component)
                     todo.append(component)
         top = max(keep) + 1
-        offsets = array("I")
-        pieces: list[bytes] = []
+        gids = sorted(keep)
+        pieces = [self._piece(gid) for gid in gids]
+        lengths = [0] * top
         hmtx = bytearray(4 * top)
-        glyf_sum = hmtx_sum = 0
-        at = 0
-        for gid in sorted(keep):
-            offsets.extend([at] * (gid + 1 - len(offsets)))
-            data, sum_, metric, _ = self._piece(gid)
-            pieces.append(data)
-            glyf_sum += sum_
-            at += len(data)
+        for gid, (data, _, metric, _) in zip(gids, pieces, strict=True):
+            lengths[gid] = len(data)
             hmtx[4 * gid : 4 * gid + 4] = metric
-            hmtx_sum += int.from_bytes(metric, "big")
-        offsets.append(at)
+        offsets = array("I", accumulate(lengths, initial=0))  # loca: each glyph's start, then the end
+        glyf_sum = sum(piece[1] for piece in pieces)
+        hmtx_sum = sum(int.from_bytes(piece[2], "big") for piece in pieces)
         loca_sum = sum(offsets)
         if sys.byteorder == "little":
             offsets.byteswap()
@@ -180,7 +177,7 @@ class TrueType:
         post = struct.pack(">I", 0x00030000) + self._tables.get(b"post", b"")[4:32].ljust(28, b"\0")
         tables = {
             b"cmap": (_EMPTY_CMAP, None),
-            b"glyf": (b"".join(pieces), glyf_sum),
+            b"glyf": (b"".join(piece[0] for piece in pieces), glyf_sum),
             b"head": (bytes(head), None),
             b"hhea": (bytes(hhea), None),
             b"hmtx": (bytes(hmtx), hmtx_sum),
