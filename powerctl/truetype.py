@@ -154,11 +154,11 @@ class TrueType:
                     keep.add(component)
                     todo.append(component)
         top = max(keep) + 1
-        gids = sorted(keep)
-        pieces = [self._piece(gid) for gid in gids]
+        ordered = sorted(keep)
+        pieces = [self._piece(gid) for gid in ordered]
         lengths = [0] * top
         hmtx = bytearray(4 * top)
-        for gid, (data, _, metric, _) in zip(gids, pieces, strict=True):
+        for gid, (data, _, metric, _) in zip(ordered, pieces, strict=True):
             lengths[gid] = len(data)
             hmtx[4 * gid : 4 * gid + 4] = metric
         offsets = array("I", accumulate(lengths, initial=0))  # loca: each glyph's start, then the end

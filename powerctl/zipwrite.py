@@ -11,10 +11,12 @@ is left to `zipfile`, which writes Zip64.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from isal import isal_zlib
 
@@ -31,8 +33,30 @@ def write(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> None:
     """Write the archive of `entries` (name, data, deflate?) to `target`."""
     total = sum(len(data) for _, data, _ in entries)
     if len(entries) >= 0xFFFF or total >= _LIMIT:
-        _write_zip64(target, entries)
+        with target.open("wb") as out:
+            _write_zip64(out, entries)
         return
+    with target.open("wb") as out:
+        out.writelines(_parts(entries))
+
+
+def archive(entries: Sequence[tuple[str, bytes, bool]]) -> bytes:
+    """The archive of `entries` as bytes (an Office package: DOCX, XLSX)."""
+    total = sum(len(data) for _, data, _ in entries)
+    if len(entries) >= 0xFFFF or total >= _LIMIT:
+        out = io.BytesIO()
+        _write_zip64(out, entries)
+        return out.getvalue()
+    return b"".join(_parts(entries))
+
+
+def repack(package: bytes) -> bytes:
+    """A zip package (as a library saved it) again, entries in the same order, with fixed times and modes."""
+    with zipfile.ZipFile(io.BytesIO(package)) as src:
+        return archive([(info.filename, src.read(info), True) for info in src.infolist()])
+
+
+def _parts(entries: Sequence[tuple[str, bytes, bool]]) -> list[bytes]:
     local: list[bytes] = []
     central: list[bytes] = []
     offset = 0
@@ -54,14 +78,11 @@ def write(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> None:
         offset += len(header) + len(body)
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
-    with target.open("wb") as out:
-        out.writelines(local)
-        out.write(directory)
-        out.write(end)
+    return [*local, directory, end]
 
 
-def _write_zip64(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> None:
-    with zipfile.ZipFile(target, "w", allowZip64=True) as zf:
+def _write_zip64(out: BinaryIO, entries: Sequence[tuple[str, bytes, bool]]) -> None:
+    with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
         for name, data, deflate in entries:
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             info.external_attr = _MODE

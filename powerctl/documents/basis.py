@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from powerctl import zipwrite
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.laws.citation import ArticleRef, parse_article
 from powerctl.laws.numerals import int_to_cn
@@ -416,19 +416,6 @@ def _fixed_core(doc: DocxDocument, docs: UnitDocs) -> None:
     core.comments = ""
 
 
-def _deterministic_zip(raw: bytes) -> bytes:
-    """The same package with every entry stamped 1980-01-01 and fixed attributes, in the original order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 3
-            dst.writestr(fixed, src.read(info.filename), compresslevel=9)
-    return out.getvalue()
-
-
 def _heading(doc: DocxDocument, style_id: str) -> Paragraph:
     """A new paragraph in the given (non-default) style. The same XML as ``doc.add_paragraph(style=name)``, which
     searches the whole style list twice per paragraph (for the name, then for the default style)."""
@@ -524,7 +511,7 @@ def docx_bytes(docs: UnitDocs) -> bytes:
 
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    return zipwrite.repack(buffer.getvalue())  # fixed times and modes, entries in the same order
 
 
 def _powers_line(powers: Iterable[CitingPower]) -> str:

@@ -19,7 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from powerctl import fonts
+from powerctl import fonts, zipwrite
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment, literal
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.stats import risk_catalogue
@@ -77,7 +77,6 @@ RISK_WIDTHS: dict[str, float] = {
 
 FONT = "宋体"
 FIXED_TIME = datetime(2000, 1, 1)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
@@ -299,22 +298,6 @@ def _write_table(ws: Worksheet, table: Table, label: str) -> None:
     footer.center.font = f"{FONT},Regular"
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry's time and attributes fixed, in the same order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
 def xlsx_bytes(docs: UnitDocs) -> bytes:
     """The workbook as bytes; the same documents give the same bytes."""
     wb = Workbook()
@@ -330,10 +313,10 @@ def xlsx_bytes(docs: UnitDocs) -> bytes:
     wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date. Stored, not
-    # deflated: _fixed_zip compresses every entry once anyway.
+    # deflated: zipwrite.repack compresses every entry once anyway.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()
-    return _fixed_zip(buffer.getvalue())
+    return zipwrite.repack(buffer.getvalue())
 
 
 def write_xlsx(docs: UnitDocs, path: Path) -> None:
