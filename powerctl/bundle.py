@@ -119,12 +119,19 @@ class _Reuse:
         self.previous = previous
         self.stage = stage
         self.derived: dict[str, str] = {}
+        self.digests: dict[str, tuple[int, str]] = {}  # of the files linked: the previous manifest's
 
     def link(self, name: str, kind: str, inputs: list[str], rels: list[str]) -> bool:
         if self.drawing is None:
             return False
         key = self.derived[name] = rebuild.derivation(self.drawing, kind, *inputs)
-        return self.previous is not None and self.previous.link(name, key, rels, self.stage)
+        if self.previous is None or not self.previous.link(name, key, rels, self.stage):
+            return False
+        for rel in rels:
+            known = self.previous.digest(rel)
+            if known is not None:
+                self.digests[rel] = known
+        return True
 
 
 def _settle(started: list[Pending]) -> None:
@@ -138,19 +145,25 @@ def _settle(started: list[Pending]) -> None:
 _STORED = frozenset({".png", ".pdf", ".docx", ".xlsx", ".zip"})
 
 
-def _zip(stage: Path, target: Path) -> dict[str, tuple[int, str]]:
-    """A reproducible zip: sorted entries, fixed times and permissions. Returns each entry's size and sha256
-    (the manifest's, from the bytes already read)."""
+def _zip(stage: Path, target: Path, known: Mapping[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """A reproducible zip: sorted entries, fixed times and permissions. Returns each entry's size and sha256,
+    and the archive's (the manifest's): from the bytes already read, or `known` (files linked from the
+    previous bundle, whose manifest gave them)."""
     files = sorted(p for p in stage.rglob("*") if p.is_file() and p != target)
     sums: dict[str, tuple[int, str]] = {}
     entries: list[tuple[str, bytes, bool]] = []
     for path in files:
         rel = path.relative_to(stage).as_posix()
         data = path.read_bytes()
-        sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        given = known.get(rel)
+        sums[rel] = given if given is not None and given[0] == len(data) else (len(data), _sha256(data))
         entries.append((rel, data, path.suffix not in _STORED))
-    zipwrite.write(target, entries)
+    sums[target.relative_to(stage).as_posix()] = zipwrite.write(target, entries)
     return sums
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _manifest(
@@ -159,9 +172,9 @@ def _manifest(
     files = []
     for path in sorted(p for p in stage.rglob("*") if p.is_file()):
         rel = path.relative_to(stage).as_posix()
-        if rel not in sums:  # the archive itself
+        if rel not in sums:
             data = path.read_bytes()
-            sums[rel] = (len(data), hashlib.sha256(data).hexdigest())
+            sums[rel] = (len(data), _sha256(data))
         size, digest = sums[rel]
         kind = "archive" if rel.endswith(".zip") and "/" not in rel else _kind(rel)
         files.append(
@@ -359,7 +372,7 @@ def _build(
 
         stage_name = "一盘"
         step(stage_name)
-        sums = _zip(stage, stage / f"{unit.id}-{audience}.zip")
+        sums = _zip(stage, stage / f"{unit.id}-{audience}.zip", reuse.digests)
         _manifest(stage, unit, audience, source_commit, ids, sums)
 
         files = rebuild.snapshot(stage)  # before the rename, which keeps each file's size, time and inode

@@ -21,6 +21,7 @@ flowchart is drawn and no table printed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -243,6 +244,22 @@ class Previous:
         self.folder = out / unit
         self._files: dict[str, Any] = recorded["files"]
         self._derived: dict[str, Any] = recorded.get("derived") or {}
+        self._digests: dict[str, tuple[int, str]] | None = None
+
+    def digest(self, rel: str) -> tuple[int, str] | None:
+        """The size and SHA-256 the previous manifest gives for a file of the folder, if the manifest is as
+        the build left it (a linked file is that file: its digest need not be worked out again)."""
+        if self._digests is None:
+            self._digests = {}
+            path = self.folder / "manifest.json"
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+                st = path.lstat()
+                if [st.st_size, st.st_mtime_ns, st.st_ino] == self._files.get("manifest.json"):
+                    for entry in json.loads(path.read_text(encoding="utf-8"))["files"]:
+                        size, sha = entry["bytes"], entry["sha256"]
+                        if isinstance(entry["path"], str) and isinstance(size, int) and isinstance(sha, str):
+                            self._digests[entry["path"]] = (size, sha)
+        return self._digests.get(rel)
 
     def link(self, name: str, key: str, rels: list[str], stage: Path) -> bool:
         """Link `rels` (paths in the unit's folder) of the drawing `name` into `stage`, all or none; whether

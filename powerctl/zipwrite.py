@@ -11,6 +11,7 @@ is left to `zipfile`, which writes Zip64.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
@@ -29,15 +30,21 @@ _MODE = 0o100644 << 16
 _LIMIT = 0xFFFFFFFF
 
 
-def write(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> None:
-    """Write the archive of `entries` (name, data, deflate?) to `target`."""
+def write(target: Path, entries: Sequence[tuple[str, bytes, bool]]) -> tuple[int, str]:
+    """Write the archive of `entries` (name, data, deflate?) to `target`; its size and SHA-256."""
     total = sum(len(data) for _, data, _ in entries)
     if len(entries) >= 0xFFFF or total >= _LIMIT:
         with target.open("wb") as out:
             _write_zip64(out, entries)
-        return
+        data = target.read_bytes()
+        return len(data), hashlib.sha256(data).hexdigest()
+    parts = _parts(entries)
+    digest = hashlib.sha256()
     with target.open("wb") as out:
-        out.writelines(_parts(entries))
+        for part in parts:
+            out.write(part)
+            digest.update(part)
+    return sum(map(len, parts)), digest.hexdigest()
 
 
 def archive(entries: Sequence[tuple[str, bytes, bool]]) -> bytes:

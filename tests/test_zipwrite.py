@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import subprocess
 import zipfile
@@ -26,7 +27,9 @@ def _entries() -> list[tuple[str, bytes, bool]]:
 
 def test_archive_reads_back_with_fixed_times_and_modes(tmp_path: Path) -> None:
     target = tmp_path / "a.zip"
-    zipwrite.write(target, _entries())
+    size, sha = zipwrite.write(target, _entries())
+    assert (size, sha) == (target.stat().st_size, hashlib.sha256(target.read_bytes()).hexdigest())
+    assert zipwrite.archive(_entries()) == target.read_bytes()
     with zipfile.ZipFile(target) as zf:
         assert zf.testzip() is None
         assert zf.namelist() == [name for name, _, _ in _entries()]
@@ -49,6 +52,21 @@ def test_archive_reads_back_with_fixed_times_and_modes(tmp_path: Path) -> None:
 def test_archive_beyond_the_classic_limits_goes_to_zip64(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(zipwrite, "_LIMIT", 100)  # as if 100 bytes were 4 GB
     target = tmp_path / "big.zip"
-    zipwrite.write(target, _entries())
+    size, sha = zipwrite.write(target, _entries())
+    assert (size, sha) == (target.stat().st_size, hashlib.sha256(target.read_bytes()).hexdigest())
     with zipfile.ZipFile(target) as zf:
         assert zf.testzip() is None and zf.read("一图/XK-001.svg") == _entries()[1][1]
+    with zipfile.ZipFile(io.BytesIO(zipwrite.archive(_entries()))) as zf:
+        assert zf.testzip() is None and zf.read("一图/XK-001.svg") == _entries()[1][1]
+
+
+def test_repack_keeps_entries_and_order_with_fixed_stamps() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:  # as a library saves a package: times of now
+        for name, data, _ in _entries():
+            zf.writestr(name, data)
+    again = zipwrite.repack(buffer.getvalue())
+    assert again == zipwrite.archive([(name, data, True) for name, data, _ in _entries()])
+    with zipfile.ZipFile(io.BytesIO(again)) as zf:
+        assert zf.namelist() == [name for name, _, _ in _entries()]
+        assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
