@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from powerctl import chromium, rebuild, zipwrite
+from powerctl import chromium, rebuild, yamlwrite, zipwrite
 from powerctl.documents import basis as basis
 from powerctl.documents import site as site
 from powerctl.documents import table as table
@@ -357,7 +357,9 @@ def _build(
             text = unit.doc.text  # the file as kept in git, comments included
         else:
             source = data if audience == "internal" else public_source(data, ids)
-            text = yaml.dump(source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120)
+            text = yamlwrite.dump(source) or yaml.dump(
+                source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120
+            )
         (stage / "源数据" / f"{unit.id}.yaml").write_text(text, encoding="utf-8")
         if changes_markdown is not None:
             (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")
