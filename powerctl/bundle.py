@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -59,6 +60,16 @@ def _kind(rel: str) -> str:
 def _power_of(rel: str, ids: set[str]) -> str | None:
     stem = Path(rel).stem
     return stem if stem in ids else None
+
+
+_built_for: int | None = None  # in a worker process (build_in_worker): the bundle process it works for
+
+
+def _owner() -> int:
+    """The process a stage folder is named after: the bundle command's, also when a worker builds the unit.
+    When that process is gone (killed), its workers are too (render's worker initializer), and the next
+    bundle removes what it left; a worker itself, killed, may linger a while as a zombie."""
+    return _built_for if _built_for is not None else os.getpid()
 
 
 def _alive(pid: str) -> bool:
@@ -202,7 +213,7 @@ def _restamp(folder: Path, source_commit: str | None) -> list[int] | None:
     if manifest.get("source_commit") == source_commit:
         return None
     manifest["source_commit"] = source_commit
-    partial = folder.parent / f".{folder.name}.manifest-{os.getpid()}"
+    partial = folder.parent / f".{folder.name}.manifest-{_owner()}"
     partial.write_text(_manifest_text(manifest), encoding="utf-8")
     st = partial.stat()
     partial.replace(path)
@@ -232,6 +243,40 @@ def _printed_as_expected(folder: Path) -> bool:
     if b"/Producer (powerctl)" in data:  # typeset by powerctl (documents.table_pdf): no printer to fail
         return True
     return (b"HeadlessChrome" in data) == (chromium.find() is not None)
+
+
+def build_in_worker(
+    unit: Unit,
+    out: Path,
+    audience: str,
+    laws: LawResolver,
+    font: str,
+    source_commit: str | None,
+    changes_markdown: str | None,
+    key: str | None,
+    reuse: bool,
+    drawing: str | None,
+) -> BundleResult:
+    """`build_unit_bundle` as a task of a worker process (`Renderer.call`): the unit is built there whole,
+    its flowcharts drawn in that process, so that units, not only drawings, go to every core (the documents
+    and the archive of a unit took a single process otherwise, and bounded a bundle whose drawings were all
+    linked from the last one)."""
+    global _built_for
+    _built_for = os.getppid() if multiprocessing.parent_process() is not None else None  # else: this process
+    with Renderer(workers=1) as here:
+        return build_unit_bundle(
+            unit,
+            out,
+            audience,
+            laws,
+            font=font,
+            source_commit=source_commit,
+            changes_markdown=changes_markdown,
+            renderer=here,
+            key=key,
+            reuse=reuse,
+            drawing=drawing,
+        )
 
 
 def build_unit_bundle(
@@ -293,7 +338,7 @@ def _build(
     earlier: tuple[str | None, rebuild.Previous | None],
 ) -> tuple[BundleResult, dict[str, list[int]], dict[str, str]]:
     out.mkdir(parents=True, exist_ok=True)
-    stage = out / f".{unit.id}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    stage = out / f".{unit.id}.building-{_owner()}-{secrets.token_hex(4)}"
     stage.mkdir()  # with the umask's permissions (mkdtemp's 0700 would hide the published folder)
     reuse = _Reuse(*earlier, stage)
     stage_name = "准备"
@@ -379,7 +424,7 @@ def _build(
 
         files = rebuild.snapshot(stage)  # before the rename, which keeps each file's size, time and inode
         target = out / unit.id
-        old = out / f".{unit.id}.old-{os.getpid()}"
+        old = out / f".{unit.id}.old-{_owner()}"
         if target.exists():
             target.rename(old)
         stage.rename(target)

@@ -342,6 +342,18 @@ class Renderer:
         """Other slow work for the same processes (a module-level function and picklable arguments)."""
         return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
 
+    def call(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """A task with a result (a module-level function, picklable arguments and result) for the worker
+        processes; with one worker, done here before this returns."""
+        if self.workers > 1:
+            return self._executor().submit(function, *args)
+        done: Future[Any] = Future()
+        try:
+            done.set_result(function(*args))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
     def submit_waiting(self, function: Callable[..., None], *args: Any) -> Pending:
         """Work that mostly waits for another program (Chromium printing a page): one thread of this process,
         in order, so that the workers keep drawing meanwhile."""

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from powerctl.cli._common import fail, parse_day
-
-if TYPE_CHECKING:
-    from powerctl.model import Unit
 
 
 class Audience(StrEnum):
@@ -50,7 +46,7 @@ def command(
     from rich.console import Console
 
     from powerctl import fonts, rebuild
-    from powerctl.bundle import BundleError, BundleResult, build_unit_bundle, public_source
+    from powerctl.bundle import BundleError, build_in_worker, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -58,6 +54,7 @@ def command(
     from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
     from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
+    from powerctl.laws.index import LawIndexError
     from powerctl.render import Renderer, RenderError, check_tools
 
     config = load_repo_config()
@@ -100,12 +97,9 @@ def command(
 
     laws = result.laws
     console = Console(stderr=True)
-    active: dict[str, str] = {}
-    lock = threading.Lock()
     with (
+        # Each unit is built whole in a worker process, one unit per core at a time (bundle.build_in_worker).
         Renderer() as renderer,
-        # Two units at a time: one writes its documents while the pool draws the other's flowcharts.
-        ThreadPoolExecutor(max_workers=min(2, renderer.workers)) as threads,
         console.status("生成成果包", spinner="dots") as status,
     ):
         print_family = table.TABLE_FONT  # the table is typeset in its print font (or printed by Chromium in it)
@@ -119,44 +113,35 @@ def command(
         # cannot be told, so every unit is built). --force builds every unit but still records them.
         drawing = rebuild.drawing_chain()
         chain = rebuild.toolchain(config, laws.today, drawing)
-
-        def build(kind: Audience, folder: Path, unit: Unit, notes: str | None) -> BundleResult:
-            label = f"{unit.name}（{'社会公开版' if kind is Audience.public else '内部版'}）"
-
-            def progress(stage: str) -> None:
-                with lock:
-                    active[label] = stage
-                    status.update("；".join(f"{name}：{step}" for name, step in active.items()))
-
-            try:
-                return build_unit_bundle(
-                    unit,
-                    folder,
-                    kind.value,
-                    laws,
-                    font=config.font_family,
-                    source_commit=commit,
-                    changes_markdown=notes,
-                    progress=progress,
-                    renderer=renderer,
-                    key=None
-                    if chain is None or not unit.doc.text
-                    else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
-                    reuse=not force,
-                    drawing=drawing,
-                )
-            finally:
-                with lock:
-                    active.pop(label, None)
-
-        futures = [threads.submit(build, *item) for item in work]
-        for (kind, _folder, unit, _notes), future in zip(work, futures, strict=True):
+        status.update(f"生成成果包：0/{len(work)}")
+        futures = [
+            renderer.call(
+                build_in_worker,
+                unit,
+                folder,
+                kind.value,
+                laws,
+                config.font_family,
+                commit,
+                notes,
+                None
+                if chain is None or not unit.doc.text
+                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
+                not force,
+                drawing,
+            )
+            for kind, folder, unit, notes in work
+        ]
+        for done, ((kind, _folder, unit, _notes), future) in enumerate(zip(work, futures, strict=True), start=1):
             try:
                 built = future.result()
-            except BundleError as exc:
+            except (BundleError, BrokenProcessPool, LawIndexError) as exc:
                 for pending in futures:
                     pending.cancel()
+                if isinstance(exc, BrokenProcessPool):
+                    raise fail("生成成果包的工作进程意外退出（内存不足或被终止），请重试") from None
                 raise fail(str(exc)) from None
             label = "社会公开版" if kind is Audience.public else "内部版"
             how = "未变，沿用上次的成果包" if built.kept else f"{built.files} 个文件"
             sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")
+            status.update(f"生成成果包：{done}/{len(work)}")

@@ -609,6 +609,13 @@ class _SharedConnection:
             self._conn.close()
 
 
+def _reopen(path: Path) -> LawIndex:
+    index = LawIndex.open(path)
+    if index is None:
+        raise LawIndexError(f"法规索引 {path} 已不存在，请运行 powerctl laws index 重建")
+    return index
+
+
 class LawIndex:
     """Read access to an index written by build_index."""
 
@@ -639,6 +646,10 @@ class LawIndex:
                 "请运行 powerctl laws index 重建"
             )
         return cls(conn, path, meta)
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        """Sent to a worker process as its path: opened there again (the connection stays here)."""
+        return (_reopen, (self.path,))
 
     def __enter__(self) -> LawIndex:
         return self
