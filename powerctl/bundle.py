@@ -245,6 +245,26 @@ def _printed_as_expected(folder: Path) -> bool:
     return (b"HeadlessChrome" in data) == (chromium.find() is not None)
 
 
+def kept_bundle(
+    unit: Unit, out: Path, audience: str, source_commit: str | None, key: str | None
+) -> BundleResult | None:
+    """The unit's previous bundle in ``out/<unit id>/`` if it was built with `key` and left untouched (its
+    manifest brought to this source commit), after removing what killed builds left; else None."""
+    _clear_leftovers(out, unit.id)
+    if key is not None:
+        found = rebuild.current(out, unit.id, key)
+        if found is not None:
+            files, derived = found
+            try:
+                manifest = _restamp(out / unit.id, source_commit)
+                if manifest is not None:
+                    rebuild.record(out, unit.id, key, {**files, "manifest.json": manifest}, derived)
+            except (OSError, ValueError) as exc:
+                raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
+            return BundleResult(unit.id, out / unit.id, len(files), len(audience_powers(unit, audience)), kept=True)
+    return None
+
+
 def build_in_worker(
     unit: Unit,
     out: Path,
@@ -299,18 +319,9 @@ def build_unit_bundle(
     With `key` (`rebuild.unit_key`), the build is recorded, and (with `reuse`) a previous bundle of the same
     key left untouched is kept instead of being built again. With `drawing` (`rebuild.drawing_chain`) too,
     a unit that is built again links the drawn files of its previous bundle that would come out the same."""
-    _clear_leftovers(out, unit.id)
-    if key is not None and reuse:
-        found = rebuild.current(out, unit.id, key)
-        if found is not None:
-            files, derived = found
-            try:
-                manifest = _restamp(out / unit.id, source_commit)
-                if manifest is not None:
-                    rebuild.record(out, unit.id, key, {**files, "manifest.json": manifest}, derived)
-            except (OSError, ValueError) as exc:
-                raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
-            return BundleResult(unit.id, out / unit.id, len(files), len(audience_powers(unit, audience)), kept=True)
+    kept = kept_bundle(unit, out, audience, source_commit, key if reuse else None)
+    if kept is not None:
+        return kept
     step = progress or (lambda _: None)
     drawing = drawing if key is not None else None
     previous = rebuild.Previous(out, unit.id) if drawing is not None and reuse else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -609,3 +610,19 @@ class TestRealCorpus:
         for name in names:
             assert index.lookup(name) is not None
         assert (time.perf_counter() - started) / len(names) < 0.005
+
+
+def test_index_sent_to_a_worker_process_is_opened_there_again(built: tuple[Path, IndexStats]) -> None:
+    """A bundle builds units in worker processes: the index goes there by its path, not its connection."""
+    db = built[0]
+    with _open(db) as index:
+        copy = pickle.loads(pickle.dumps(index))
+        try:
+            assert copy.path == index.path and copy.meta == index.meta
+            assert copy.lookup("行政许可法") == index.lookup("行政许可法") is not None
+        finally:
+            copy.close()
+        sent = pickle.dumps(index)
+    db.unlink()
+    with pytest.raises(LawIndexError, match="已不存在"):
+        pickle.loads(sent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import struct
@@ -109,3 +110,13 @@ def test_process_fallback_draws_every_format(tmp_path: Path) -> None:
         assert (tmp_path / f"x.{ext}").stat().st_size > 1000
     assert b"CreationDate (D:2000" in (tmp_path / "x.pdf").read_bytes()
     assert _draw_process(Job("digraph { -> }", tmp_path / "y"), ("svg",))
+
+
+def test_call_runs_a_task_in_a_worker_or_here_with_one() -> None:
+    with Renderer(workers=1) as here:
+        assert here.call(os.getpid).result() == os.getpid()
+        failed = here.call(int, "not a number")
+        assert isinstance(failed.exception(), ValueError)
+    with Renderer(workers=2) as pool:
+        assert pool.call(os.getpid).result() != os.getpid()
+        assert isinstance(pool.call(int, "x").exception(), ValueError)

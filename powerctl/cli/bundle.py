@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
@@ -46,7 +47,7 @@ def command(
     from rich.console import Console
 
     from powerctl import fonts, rebuild
-    from powerctl.bundle import BundleError, build_in_worker, public_source
+    from powerctl.bundle import BundleError, BundleResult, build_in_worker, kept_bundle, public_source
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -114,24 +115,38 @@ def command(
         drawing = rebuild.drawing_chain()
         chain = rebuild.toolchain(config, laws.today, drawing)
         status.update(f"生成成果包：0/{len(work)}")
-        futures = [
-            renderer.call(
-                build_in_worker,
-                unit,
-                folder,
-                kind.value,
-                laws,
-                config.font_family,
-                commit,
-                notes,
+        futures: list[Future[BundleResult]] = []
+        for kind, folder, unit, notes in work:
+            key = (
                 None
                 if chain is None or not unit.doc.text
-                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes),
-                not force,
-                drawing,
+                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes)
             )
-            for kind, folder, unit, notes in work
-        ]
+            try:  # a unit whose bundle is current is kept here, not sent to a worker
+                kept = kept_bundle(unit, folder, kind.value, commit, None if force else key)
+            except BundleError as exc:
+                for pending in futures:
+                    pending.cancel()
+                raise fail(str(exc)) from None
+            if kept is not None:
+                futures.append(Future())
+                futures[-1].set_result(kept)
+                continue
+            futures.append(
+                renderer.call(
+                    build_in_worker,
+                    unit,
+                    folder,
+                    kind.value,
+                    laws,
+                    config.font_family,
+                    commit,
+                    notes,
+                    key,
+                    not force,  # drawings of the previous bundle are linked where they would come out the same
+                    drawing,
+                )
+            )
         for done, ((kind, _folder, unit, _notes), future) in enumerate(zip(work, futures, strict=True), start=1):
             try:
                 built = future.result()
