@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from powerctl import rules  # the rule modules themselves load on first use of rules.REGISTRY
+from powerctl import gcpolicy, rules  # the rule modules themselves load on first use of rules.REGISTRY
 from powerctl.cache import RunCache, cache_root, code_fingerprint
 from powerctl.config import Config
 from powerctl.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
@@ -349,6 +349,7 @@ _worker_checker: _Checker | None = None
 
 def _start_worker(config: Config, options: Options) -> None:
     global _worker_checker
+    gcpolicy.relax()
     _worker_checker = _Checker(config, options, worker=True)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from powerctl import gcpolicy
 from powerctl.raster import fix_pdf_dates
 
 FORMATS = ("svg", "png", "pdf")
@@ -229,6 +230,7 @@ def _here() -> _Worker:
 
 def _init_worker(parent: int) -> None:
     """Die with the parent (Linux): a killed bundle must not leave workers writing into its stage."""
+    gcpolicy.relax()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

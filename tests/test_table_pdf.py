@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from powerctl.documents import table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs
@@ -126,3 +130,43 @@ def test_a_long_heading_wraps_and_a_long_word_breaks_anywhere(tmp_path: Path) ->
     lines = table_pdf._lines(word, face, 9.0, 40.0)  # type: ignore[arg-type]
     assert "".join(lines) == word and len(lines) > 30
     assert all(table_pdf._advance(face, line, 9.0) <= 40.0 for line in lines)  # type: ignore[arg-type]
+
+
+def _lines_measured_anew(text: str, face: object, size: float, width: float) -> list[str]:
+    """The line breaking `_lines` does, with every trial line measured from its first character (the
+    obvious way, quadratic in the length of a cell): the incremental measure must agree with it exactly."""
+    lines: list[str] = []
+    line = ""
+    for atom in table_pdf._atoms(text):
+        if atom == " ":
+            line += " " if line else ""
+            continue
+        trial = line + atom
+        if table_pdf._advance(face, trial.rstrip(" "), size) <= width or not line.strip():  # type: ignore[arg-type]
+            line = trial
+        else:
+            lines.append(line.rstrip(" "))
+            line = atom
+        if table_pdf._advance(face, line, size) > width and len(line) > 1:  # type: ignore[arg-type]
+            widths = list(accumulate(table_pdf._advance(face, ch, size) for ch in line))  # type: ignore[arg-type]
+            start = 0
+            while widths[-1] - (widths[start - 1] if start else 0.0) > width and len(line) - start > 1:
+                base = widths[start - 1] if start else 0.0
+                cut = max(start + 1, bisect_right(widths, base + width))
+                lines.append(line[start:cut])
+                start = cut
+            line = line[start:]
+    if line.rstrip(" ") or not lines:
+        lines.append(line.rstrip(" "))
+    return lines
+
+
+_PIECES = ["行政许可", "，", "。", "（", "）", "《", "》", "、", " ", "  ", "A1-", "431381", "-CF-", "x", "第四十二条"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(_PIECES), max_size=60), width=st.sampled_from([12.0, 30.0, 47.5, 90.0, 200.0]))
+def test_lines_agree_with_measuring_every_line_anew(parts: list[str], width: float) -> None:
+    face = _face()
+    text = "".join(parts)
+    assert table_pdf._lines(text, face, 9.0, width) == _lines_measured_anew(text, face, 9.0, width)  # type: ignore[arg-type]

@@ -82,8 +82,10 @@ def main() -> None:
     code = _fast(sys.argv[1:])
     if code is not None:
         raise SystemExit(code)
+    from powerctl import gcpolicy
     from powerctl.cli.app import app
 
+    gcpolicy.relax()
     try:
         app()
     except SystemExit:

@@ -67,7 +67,8 @@ class _Fonts:
         return self.faces[bold].face if family == TABLE_FONT else None
 
 
-def _advance(face: TrueType, text: str, size: float) -> float:
+def _units(face: TrueType, text: str) -> int:
+    """The advance of ``text`` in font units (no kerning: advances add up)."""
     cmap, advances = face.cmap, face.advances
     total = 0
     for ch in text:
@@ -75,7 +76,11 @@ def _advance(face: TrueType, text: str, size: float) -> float:
         if gid is None:
             raise Fallback(f"{ch!r} is not in the print font")
         total += advances[gid]
-    return total * size / face.units
+    return total
+
+
+def _advance(face: TrueType, text: str, size: float) -> float:
+    return _units(face, text) * size / face.units
 
 
 def _collapse(text: str) -> str:
@@ -108,18 +113,23 @@ def _latin_end(atom: str) -> bool:
 def _lines(text: str, face: TrueType, size: float, width: float) -> list[str]:
     lines: list[str] = []
     line = ""
+    used = 0  # the advance of `line` in font units, kept as atoms are added (each is measured once)
+    space = _units(face, " ")
     for atom in _atoms(text):
         if atom == " ":
             if line:
                 line += " "
+                used += space
             continue
         trial = line + atom
-        if _advance(face, trial.rstrip(" "), size) <= width or not line.strip():
-            line = trial
+        trial_used = used + _units(face, atom)
+        trailing = len(trial) - len(trial.rstrip(" "))
+        if (trial_used - trailing * space) * size / face.units <= width or not line.strip():
+            line, used = trial, trial_used
         else:
             lines.append(line.rstrip(" "))
-            line = atom
-        if _advance(face, line, size) > width and len(line) > 1:  # a word longer than the line: anywhere
+            line, used = atom, _units(face, atom)
+        if used * size / face.units > width and len(line) > 1:  # a word longer than the line: anywhere
             widths = list(accumulate(_advance(face, ch, size) for ch in line))
             start = 0
             while widths[-1] - (widths[start - 1] if start else 0.0) > width and len(line) - start > 1:
@@ -128,6 +138,7 @@ def _lines(text: str, face: TrueType, size: float, width: float) -> list[str]:
                 lines.append(line[start:cut])
                 start = cut
             line = line[start:]
+            used = _units(face, line)
     if line.rstrip(" ") or not lines:
         lines.append(line.rstrip(" "))
     return lines
