@@ -229,7 +229,8 @@ def _here() -> _Worker:
 
 
 def _init_worker(parent: int) -> None:
-    """Die with the parent (Linux): a killed bundle must not leave workers writing into its stage."""
+    """Collect cycles rarely (`gcpolicy`), and die with the parent (Linux): a killed bundle must not leave
+    workers writing into its stage."""
     gcpolicy.relax()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):

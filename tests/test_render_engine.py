@@ -120,3 +120,14 @@ def test_call_runs_a_task_in_a_worker_or_here_with_one() -> None:
     with Renderer(workers=2) as pool:
         assert pool.call(os.getpid).result() != os.getpid()
         assert isinstance(pool.call(int, "x").exception(), ValueError)
+
+
+def test_workers_collect_cycles_rarely() -> None:
+    """Every worker process sets powerctl's collector thresholds at start (`gcpolicy`), as the command does."""
+    import gc
+
+    from powerctl import gcpolicy
+
+    with Renderer(workers=2) as pool:
+        assert pool.call(gc.get_threshold).result(timeout=60) == gcpolicy.THRESHOLDS
+    assert gcpolicy.THRESHOLDS != (700, 10, 10)
