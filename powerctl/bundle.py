@@ -8,7 +8,6 @@ flowcharts, the site, the source data and the archive are all made from the audi
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import multiprocessing
@@ -29,6 +28,7 @@ from powerctl.documents import site as site
 from powerctl.documents import table as table
 from powerctl.documents import table_pdf as table_pdf_writer
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
+from powerctl.documents.public_source import public_source
 from powerctl.graph import DrawOptions, flow_dot
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Unit
@@ -83,23 +83,6 @@ def _alive(pid: str) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
-    """The unit's data with only the audience's powers, and change records naming only them."""
-    out = copy.deepcopy(dict(data))
-    out["powers"] = [p for p in out.get("powers") or [] if isinstance(p, dict) and p.get("id") in keep]
-    changes = []
-    for entry in out.get("changes") or []:
-        if isinstance(entry, dict):
-            items = [i for i in entry.get("items") or [] if i in keep]
-            if items:
-                changes.append({**entry, "items": items})
-    if changes:
-        out["changes"] = changes
-    else:
-        out.pop("changes", None)
-    return out
 
 
 def _flowcharts(

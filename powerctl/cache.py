@@ -112,9 +112,7 @@ def code_fingerprint() -> str:
     """Every source and data file of the installed package and its schemas: any change invalidates."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(
-        [*package.rglob("*.py"), *package.rglob("*.yaml"), *(package.parent / "schemas").glob("*.json")]
-    ):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml"), *package.rglob("*.json")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -8,6 +8,10 @@ moves clusters and splines. Here the graph is read with an id discipline that nu
 they are first seen, so a graph's layout depends on its text only: the same bytes as a lone `dot` run,
 whatever was drawn before it in the same process.
 
+The discipline's structs are those of Graphviz 2.x to 8.x (`AgMemDisc` and the id callbacks of cgraph.h);
+Graphviz 9 removed the memory discipline and keeps the same soname, so for any other version `Graphviz()`
+raises `GraphvizUnsupported` before touching them, and the caller draws with `dot` processes instead.
+
 One `Graphviz` per process; it is not thread-safe (Graphviz keeps global state).
 """
 
@@ -50,6 +54,28 @@ class GraphvizError(Exception):
     """Graphviz could not read, lay out or draw a graph; the message is Graphviz's own."""
 
 
+class GraphvizUnsupported(Exception):
+    """The loaded libcgraph is not one whose discipline structs this module knows (see the module doc)."""
+
+
+SUPPORTED_MAJOR = range(2, 9)  # Graphviz 2.x … 8.x: the Agdisc_s with a memory discipline
+
+
+def version_of(text: str) -> tuple[int, ...]:
+    """(major, minor, patch) of a Graphviz version string such as "2.43.0" or "12.1.2~dev.20240716"."""
+    numbers = []
+    for part in text.strip().split(".")[:3]:
+        digits = ""
+        for char in part:
+            if not char.isdigit():
+                break
+            digits += char
+        if not digits:
+            break
+        numbers.append(int(digits))
+    return tuple(numbers)
+
+
 def _load(name: str, soname: str) -> ctypes.CDLL:
     try:
         return ctypes.CDLL(soname)
@@ -81,15 +107,22 @@ class Graphviz:
             _REGISTER(lambda state, objtype, obj: None),
         ]
         self._iddisc = _IdDisc(*self._callbacks)
-        mem = ctypes.c_char.in_dll(self._cg, "AgMemDisc")
-        io = ctypes.c_char.in_dll(self._cg, "AgIoDisc")
-        self._disc = _Disc(ctypes.addressof(mem), ctypes.pointer(self._iddisc), ctypes.addressof(io))
         self._errf = _ERRF(self._error)
         self._declare()
-        self._cg.agseterrf(self._errf)
         self._context = self._gvc.gvContext()
         if not self._context:
             raise GraphvizError("gvContext() failed")
+        self.version = (self._gvc.gvcVersion(self._context) or b"").decode("ascii", "replace")
+        major = version_of(self.version)[:1]
+        if not major or major[0] not in SUPPORTED_MAJOR:
+            raise GraphvizUnsupported(f"Graphviz {self.version or '(版本未知)'}：进程内绘图只支持 2.x–8.x")
+        try:
+            mem = ctypes.c_char.in_dll(self._cg, "AgMemDisc")
+            io = ctypes.c_char.in_dll(self._cg, "AgIoDisc")
+        except ValueError as exc:  # a build without them, whatever its version says
+            raise GraphvizUnsupported(f"Graphviz {self.version}：{exc}") from None
+        self._disc = _Disc(ctypes.addressof(mem), ctypes.pointer(self._iddisc), ctypes.addressof(io))
+        self._cg.agseterrf(self._errf)
 
     def _declare(self) -> None:
         cg, gvc, libc = self._cg, self._gvc, self._libc
@@ -103,6 +136,8 @@ class Graphviz:
         libc.fmemopen.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         libc.fclose.argtypes = [ctypes.c_void_p]
         gvc.gvContext.restype = ctypes.c_void_p
+        gvc.gvcVersion.restype = ctypes.c_char_p
+        gvc.gvcVersion.argtypes = [ctypes.c_void_p]
         gvc.gvLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
         gvc.gvFreeLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         gvc.gvRenderData.argtypes = [

@@ -26,7 +26,6 @@ from datetime import date
 RACY_NS = 2_000_000_000
 _ENV = ("XDG_CACHE_HOME", "GITHUB_ACTIONS", "NO_COLOR", "POWERCTL_DEBUG")
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
-_SCHEMAS = os.path.join(os.path.dirname(_PACKAGE), "schemas")
 
 
 def _folder() -> str:
@@ -68,11 +67,10 @@ def _stamp(path: str) -> list[int] | None:
 
 def _code_paths() -> list[str]:
     paths = []
-    for folder in (_PACKAGE, _SCHEMAS):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            paths.append(dirpath)
-            paths.extend(os.path.join(dirpath, n) for n in sorted(filenames) if not n.endswith(".pyc"))
+    for dirpath, dirnames, filenames in os.walk(_PACKAGE):  # the schemas and templates are inside it
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        paths.append(dirpath)
+        paths.extend(os.path.join(dirpath, n) for n in sorted(filenames) if not n.endswith(".pyc"))
     paths.extend(p for p in sys.path if p.endswith("site-packages"))  # installs and upgrades touch it
     return paths
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 from powerctl.cache import bundle_records_dir, code_fingerprint, fonts_dir, law_index_path
 from powerctl.config import Config
-from powerctl.documents.context import TEMPLATES
+from powerctl.resources import TEMPLATES
 
 RECORD_VERSION = 2  # 2: drawn files keep the key they were made from (`derived`)
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.

@@ -126,19 +126,24 @@ class _Worker:
     fall back to `dot` processes)."""
 
     def __init__(self) -> None:
+        # Any failure to load a library in-process (a missing library or symbol, a Graphviz whose structs
+        # differ, a crash in its set-up) means drawing with `dot` processes, never a failed run.
+        self.problems: list[str] = []  # why a library is not used in-process (`powerctl doctor` shows them)
         try:
             from powerctl.gvlib import Graphviz
             from powerctl.raster import Rasterizer
 
             self.engines: tuple[Any, Any] | None = (Graphviz(), Rasterizer())
-        except (OSError, AttributeError, ImportError):
+        except Exception as exc:
             self.engines = None
+            self.problems.append(f"{type(exc).__name__}: {exc}")
         try:
             from powerctl.paint import Painter
 
             self.painter: Any = Painter()
-        except (OSError, AttributeError, ImportError):
+        except Exception as exc:
             self.painter = None
+            self.problems.append(f"cairo {type(exc).__name__}: {exc}")
 
     def _png(self, svg: bytes) -> bytes:
         from powerctl.paint import Unsupported
@@ -215,6 +220,18 @@ class _Worker:
             return [proc.stderr.strip()[:300] or f"rsvg-convert 退出码 {proc.returncode}"]
         target.write_bytes(fix_pdf_dates(target.read_bytes()))
         return []
+
+
+def drawing_path() -> tuple[bool, str]:
+    """Whether flowcharts will be drawn in-process (Graphviz and librsvg loaded, else `dot` processes), and
+    how, in words for `powerctl doctor`."""
+    worker = _Worker()
+    if worker.engines is None:
+        return False, "每张流程图一个 dot 进程（较慢，结果相同）；进程内不可用：" + "；".join(worker.problems)
+    how = f"进程内 Graphviz {worker.engines[0].version}（libgvc）"
+    if worker.painter is not None:
+        return True, how + "，PNG/PDF 由 powerctl 用 cairo 绘制"
+    return True, how + "，PNG/PDF 由 librsvg 绘制（cairo 不可用：" + "；".join(worker.problems) + "）"
 
 
 _worker: _Worker | None = None

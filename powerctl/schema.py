@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path as FsPath
 from typing import Any
 
 import fastjsonschema
@@ -22,9 +21,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from powerctl.load import Document, LoadProblem
+from powerctl.resources import SCHEMAS
 from powerctl.span import Path
 
-SCHEMA_DIR = FsPath(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = SCHEMAS
 CATALOGUE_SCHEMA = "catalogue.schema.json"
 CONFIG_SCHEMA = "config.schema.json"
 LAWS_SCHEMA = "laws.schema.json"

@@ -18,11 +18,15 @@ from powerctl.render import loadable
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "catalogues"
 
+# The tests run the installed powerctl (scripts/bootstrap installs the built wheel), never the checkout's
+# source: `python -m powerctl` started from the checkout must not put the checkout first on sys.path.
+os.environ["PYTHONSAFEPATH"] = "1"
+
 
 def run_cli(
     *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**(env if env is not None else os.environ), "PYTHONWARNINGS": "error"}
+    env = {**(env if env is not None else os.environ), "PYTHONWARNINGS": "error", "PYTHONSAFEPATH": "1"}
     env.pop("POWERCTL_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "powerctl", *args],

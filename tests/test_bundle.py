@@ -84,7 +84,10 @@ def test_source_data(bundles: dict[str, Path]) -> None:
         original = yaml.safe_load(kept.read_text(encoding="utf-8"))
         public = yaml.safe_load((bundles["public"] / unit / "源数据" / f"{unit}.yaml").read_text(encoding="utf-8"))
         shown = [p for p in original["powers"] if p.get("disclosure", {}).get("scope") == "社会公开"]
-        assert public["powers"] == shown and public["unit"] == original["unit"]
+        internal_fields = {"risks", "secrecy", "signatures", "village_matter"}  # never in a public file
+        assert public["powers"] == [{k: v for k, v in p.items() if k not in internal_fields} for p in shown]
+        assert public["unit"] == original["unit"]
+        assert any("risks" in p for p in shown)  # so the projection had something to leave out
 
 
 def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
@@ -206,10 +209,12 @@ def test_previous_adds_the_change_note(tmp_path: Path) -> None:
 
 
 CANARIES = ("金丝雀甲", "金丝雀乙", "canary-alpha", "canary-beta")
+RISK_CANARIES = ("风险金丝雀丙", "canary-gamma")  # in the risks of a 社会公开 power: internal by nature
 
 
 def test_canaries_of_undisclosed_powers_never_reach_the_public_bundle(tmp_path: Path) -> None:
-    """One 不予公开 and one 内部公开 power carry canary words in every field; none may surface."""
+    """One 不予公开 and one 内部公开 power carry canary words in every field, and the 廉政风险点 of a 社会公开
+    power carry others; none may surface in a public file."""
     import yaml
 
     repo = tmp_path / "repo"
@@ -235,11 +240,16 @@ def test_canaries_of_undisclosed_powers_never_reach_the_public_bundle(tmp_path: 
             risk["point"] = f"{risk['point']}{word}"
     for change in data.get("changes", []):
         change["items"] = [renamed.get(i, i) for i in change["items"]]
+    shown = next(p for p in data["powers"] if p["id"] == "CF-001")
+    assert shown["disclosure"]["scope"] == "社会公开" and shown["risks"]
+    for risk in shown["risks"]:
+        risk["point"] = f"{risk['point']}{RISK_CANARIES[0]}"
+        risk["measures"] = [*risk.get("measures", []), f"{RISK_CANARIES[1]} {RISK_CANARIES[0]}"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("bundle", "-o", str(out), cwd=repo, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    words = [*CANARIES, *(c.upper() for c in CANARIES)]
+    words = [*CANARIES, *RISK_CANARIES, *(c.upper() for c in (*CANARIES, *RISK_CANARIES))]
     public = out / "public"
     checked = 0
     for file in sorted(p for p in public.rglob("*") if p.is_file()):
@@ -250,6 +260,8 @@ def test_canaries_of_undisclosed_powers_never_reach_the_public_bundle(tmp_path: 
     assert checked > 50
     inside = (out / "internal" / "lsj-cgj" / "一表" / "权力清单.html").read_text(encoding="utf-8")
     assert CANARIES[0] in inside and CANARIES[1] in inside
+    internal_files = "".join(_texts(p) for p in (out / "internal" / "lsj-cgj").rglob("*") if p.suffix == ".yaml")
+    assert all(word in internal_files for word in RISK_CANARIES)  # the words were planted where they belong
 
 
 def test_a_killed_build_leaves_the_old_bundle(tmp_path: Path) -> None:

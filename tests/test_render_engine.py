@@ -65,6 +65,47 @@ def test_a_broken_graph_is_an_error_with_its_own_line_number() -> None:
     assert gv.draw("digraph { a -> b }", ("svg",))["svg"].startswith(b"<?xml")  # still usable
 
 
+def test_graphviz_versions_are_read_as_numbers() -> None:
+    from powerctl.gvlib import version_of
+
+    assert version_of("2.43.0") == (2, 43, 0)
+    assert version_of("12.1.2~dev.20240716.0947") == (12, 1, 2)
+    assert version_of("9.0") == (9, 0)
+    assert version_of("") == ()
+
+
+@needs_libgvc
+def test_a_graphviz_whose_structs_are_unknown_is_refused_before_they_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Graphviz 9 removed AgMemDisc under the same soname: a version outside 2.x–8.x is refused up front."""
+    from powerctl import gvlib
+
+    assert gvlib.version_of(gvlib.Graphviz().version)[0] in gvlib.SUPPORTED_MAJOR  # this machine's is known
+    monkeypatch.setattr(gvlib, "SUPPORTED_MAJOR", range(9, 100))  # as if this were Graphviz 9 or later
+    with pytest.raises(gvlib.GraphvizUnsupported, match=r"2\.x–8\.x"):
+        gvlib.Graphviz()
+
+
+@pytest.mark.parametrize("failure", [ValueError, OSError, RuntimeError, AttributeError])
+def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+) -> None:
+    """Whatever goes wrong loading Graphviz in-process (ValueError is what ctypes raises for a missing
+    symbol), the drawing is done by `dot` processes, byte for byte what a lone `dot` run writes."""
+    from powerctl import gvlib, render
+
+    class Broken:
+        def __init__(self) -> None:
+            raise failure("symbol 'AgMemDisc' not found")
+
+    monkeypatch.setattr(gvlib, "Graphviz", Broken)
+    monkeypatch.setattr(render, "_worker", None)  # a fresh worker state in this process
+    dot = _dots()[0]
+    render.render([Job(dot, tmp_path / "g")], ("svg",), workers=1)
+    assert render._worker is not None and render._worker.engines is None  # the fallback was taken
+    lone = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout
+    assert (tmp_path / "g.svg").read_bytes() == lone
+
+
 @needs_librsvg
 def test_png_and_pdf_from_svg() -> None:
     from powerctl.raster import RasterError, Rasterizer

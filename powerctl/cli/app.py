@@ -11,6 +11,7 @@ from powerctl.cli import COMMANDS, DESCRIPTION
 from powerctl.cli import bundle as bundle_cmd
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
+from powerctl.cli import doctor as doctor_cmd
 from powerctl.cli import init as init_cmd
 from powerctl.cli import laws as laws_cmd
 from powerctl.cli import render as render_cmd
@@ -36,6 +37,7 @@ for _name, _module in (
     ("compare", compare_cmd),
     ("diff", diff_cmd),
     ("init", init_cmd),
+    ("doctor", doctor_cmd),
     ("rules", rules_cmd),
 ):
     app.command(_name, help=_HELP[_name])(_module.command)

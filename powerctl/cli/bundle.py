@@ -47,11 +47,12 @@ def command(
     from rich.console import Console
 
     from powerctl import fonts, rebuild
-    from powerctl.bundle import BundleError, BundleResult, build_in_worker, kept_bundle, public_source
+    from powerctl.bundle import BundleError, BundleResult, build_in_worker, kept_bundle
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
     from powerctl.documents import table
+    from powerctl.documents.public_source import public_source
     from powerctl.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
     from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data

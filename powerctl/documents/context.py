@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -12,8 +11,8 @@ from markupsafe import Markup
 
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Citation, Power, Unit
+from powerctl.resources import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 AUDIENCES = ("public", "internal")
 AUDIENCE_ZH = {"public": "社会公开版", "internal": "内部版"}
 

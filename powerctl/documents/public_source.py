@@ -1,0 +1,155 @@
+"""The public 源数据: a projection of a unit's catalogue onto the fields that 一表 and 一图 publish.
+
+Built from the list below, never by copying the catalogue and deleting: a field not named here (廉政风险点
+`risks`, 涉密 `secrecy`, 三签字 `signatures`, 五必到 `village_matter`, any field added later) never reaches a
+public file. A value under a public field is copied only in the shape the list gives it (scalars where a
+scalar is expected, mappings only through their own public fields), so nothing rides along inside a value
+of the wrong type. Only the audience's powers are kept, and change records only name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Record:
+    """A mapping with these public fields; `scalar`: a plain scalar is also accepted in its place."""
+
+    fields: Mapping[str, Spec]
+    scalar: bool = False
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list whose every item is projected by `of`."""
+
+    of: Spec
+
+
+Spec = Record | Items | None  # None: a scalar (text, number, true/false, null)
+
+_TEXTS = Items(None)
+CITATION = Record({"law": None, "article": None, "role": None, "quote": None})
+DISCLOSURE = Record({"scope": None, "forms": _TEXTS, "within_days": None})
+CHANNELS = Items(Record({"way": None, "contact": None}))
+
+UNIT = Record(
+    {
+        "id": None,
+        "name": None,
+        "region": None,
+        "level": None,
+        "credit_code": None,
+        "departments": Items(Record({"id": None, "name": None, "duties": _TEXTS})),
+        "posts": Items(Record({"id": None, "name": None, "department": None, "rank": None, "role": None})),
+        "complaint_channels": CHANNELS,
+    }
+)
+FLOW = Record(
+    {
+        "kind": None,
+        "conditions": _TEXTS,
+        "steps": Items(
+            Record(
+                {
+                    "id": None,
+                    "name": None,
+                    "post": None,
+                    "kind": None,
+                    "days": None,
+                    "does": None,
+                    "next": Items(Record({"to": None, "when": None}, scalar=True)),
+                    "disclosure": DISCLOSURE,
+                }
+            )
+        ),
+        "supervision": Items(Record({"at": None, "by": None, "how": None})),
+        "rights": _TEXTS,
+        "complaint": CHANNELS,
+    }
+)
+POWER = Record(
+    {
+        "id": None,
+        "code": None,
+        "name": None,
+        "category": None,
+        "parent": None,
+        "subject": None,
+        "department": None,
+        "status": None,
+        "basis": Items(CITATION),
+        "time_limit": Record({"statutory": None, "promised": None, "unit": None}),
+        "fee": Record({"charged": None, "basis": CITATION, "standard": None}),
+        "disclosure": DISCLOSURE,
+        "responsibilities": Items(Record({"stage": None, "duty": None})),
+        "accountability": _TEXTS,
+        "major_matter": _TEXTS,
+        "discretion": Items(
+            Record(
+                {
+                    "circumstance": None,
+                    "condition": None,
+                    "penalty": None,
+                    "amount": Record({"min": None, "max": None, "unit": None}),
+                }
+            )
+        ),
+        "flow": FLOW,
+    }
+)
+CHANGE = Record({"date": None, "items": _TEXTS, "kind": None, "reason": None, "reported": None})
+
+_ABSENT = object()
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | date)
+
+
+def project(value: Any, spec: Spec) -> Any:
+    """`value` cut to `spec`; `_ABSENT` when nothing of it is public (a value of the wrong shape)."""
+    if spec is None:
+        return value if _scalar(value) else _ABSENT
+    if isinstance(spec, Items):
+        if not isinstance(value, list):
+            return _ABSENT
+        items = (project(item, spec.of) for item in value)
+        return [item for item in items if item is not _ABSENT]
+    if isinstance(value, Mapping):
+        out = {}
+        for key, field in spec.fields.items():
+            if key in value:
+                kept = project(value[key], field)
+                if kept is not _ABSENT:
+                    out[key] = kept
+        return out
+    return value if spec.scalar and _scalar(value) else _ABSENT
+
+
+def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
+    """The unit's public 源数据: the public fields of the powers in `keep`, change records naming only them."""
+    out: dict[str, Any] = {}
+    if "schema" in data and _scalar(data["schema"]):
+        out["schema"] = data["schema"]
+    unit = project(data.get("unit"), UNIT)
+    if unit is not _ABSENT:
+        out["unit"] = unit
+    powers = data.get("powers")
+    chosen = [p for p in powers if isinstance(p, Mapping) and p.get("id") in keep] if isinstance(powers, list) else []
+    out["powers"] = [project(p, POWER) for p in chosen]
+    changes = []
+    entries = data.get("changes")
+    for entry in entries if isinstance(entries, list) else []:
+        record = project(entry, CHANGE)
+        if isinstance(record, dict) and isinstance(record.get("items"), list):
+            record["items"] = [i for i in record["items"] if i in keep]
+            if record["items"]:
+                changes.append(record)
+    if changes:
+        out["changes"] = changes
+    return out
