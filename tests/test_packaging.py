@@ -137,3 +137,35 @@ def test_the_pre_commit_hook_installs_and_passes(installed: tuple[Path, dict[str
     tried = _run(pre_commit, "try-repo", ROOT, "powerctl-validate", "--all-files", cwd=repo, env=git_env, timeout=900)
     assert tried.returncode == 0, tried.stdout[-3000:] + tried.stderr[-3000:]
     assert "powerctl validate" in tried.stdout and "Passed" in tried.stdout
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            {"url": "https://git.example.org/x/powerctl.git", "vcs_info": {"vcs": "git", "commit_id": "ab12"}},
+            "git+https://git.example.org/x/powerctl.git@ab12",
+        ),
+        ({"url": "https://mirror.example.org/powerctl-0.1.0-py3-none-any.whl", "archive_info": {}}, None),
+        ({"url": "file:///home/u/powerctl-0.1.0-py3-none-any.whl", "archive_info": {}}, ""),
+        ({"url": "file:///home/u/powerctl", "dir_info": {"editable": True}}, ""),
+        ({"url": "https://hg.example.org/powerctl", "vcs_info": {"vcs": "hg", "commit_id": "1"}}, ""),
+        ("not json", ""),
+    ],
+)
+def test_init_names_where_ci_installs_powerctl_from(
+    monkeypatch: pytest.MonkeyPatch, record: object, expected: str | None
+) -> None:
+    """PEP 610's direct_url.json: a git commit or a web address is what CI can install; a local path is not."""
+    from importlib import metadata
+
+    from powerctl.cli import init
+
+    class Dist:
+        def read_text(self, name: str) -> str:
+            assert name == "direct_url.json"
+            return record if isinstance(record, str) else json.dumps(record)
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    url = record["url"] if isinstance(record, dict) else ""
+    assert init.install_source() == (url if expected is None else expected)
