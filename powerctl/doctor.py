@@ -161,7 +161,8 @@ def _weasyprint() -> Check:
             required=False,
             fix=f"{APT} libpango-1.0-0 libpangoft2-1.0-0",
         )
-    return Check("WeasyPrint", "bundle（无 Chromium 时打印一表 PDF）", True, f"WeasyPrint {weasyprint.__version__}")
+    version = f"WeasyPrint {weasyprint.__version__}"
+    return Check("WeasyPrint", "bundle（无 Chromium 时打印一表 PDF）", True, version, required=False)
 
 
 def _git() -> Check:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -243,3 +244,17 @@ def test_fast_paths_do_not_import_typer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_doctor_names_what_is_missing_and_exits_1(tmp_path: Path) -> None:
+    """With no Graphviz, fontconfig or git on PATH, doctor says what each is for, how to install it, and exits 1;
+    on this machine (where the tests draw flowcharts) it exits 0 and names the Graphviz version."""
+    here = run_cli("doctor", cwd=tmp_path)
+    assert here.returncode == 0, here.stdout + here.stderr
+    assert "Graphviz" in here.stdout and "流程图绘制方式" in here.stdout
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    bare = run_cli("doctor", cwd=tmp_path, env={**os.environ, "PATH": str(empty)})
+    assert bare.returncode == 1, bare.stdout + bare.stderr
+    assert "✗ Graphviz" in bare.stdout and "sudo apt-get install graphviz" in bare.stdout
+    assert "缺少" in bare.stdout and "git" in bare.stdout.rsplit("缺少", 1)[1]
