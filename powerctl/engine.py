@@ -7,9 +7,7 @@ here, after the rules: rules never decide severity or visibility.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import pickle
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from powerctl import gcpolicy, rules  # the rule modules themselves load on first use of rules.REGISTRY
-from powerctl.cache import RunCache, cache_root, code_fingerprint
+from powerctl.cache import cache_root
 from powerctl.config import Config
 from powerctl.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
 from powerctl.report import Finding, Report, Severity
@@ -32,7 +30,8 @@ if TYPE_CHECKING:  # imported where used: a run answered from the cache needs no
     from powerctl.schema import SchemaChecker
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "laws"})
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})  # anywhere; the local law folders only at the root
+_FOLDER_HINT = "检查文件夹是否存在以及读取权限（例如 chmod -R u+rX 文件夹）；不需要检查的文件夹请移出 catalogues/"
 _LOOSE_DIRECTIVE = re.compile(r"#\s*powerctl:")
 _DIRECTIVE = re.compile(r"#\s*powerctl:\s*disable=([A-Za-z0-9,\s]+?)(?:\s+--\s*(\S.*))?\s*$")
 
@@ -57,22 +56,73 @@ class UsageError(Exception):
     """Bad arguments (a path that does not exist, an unknown rule code): exit 2."""
 
 
-def discover(paths: Sequence[str]) -> list[str]:
-    """Catalogue files under the given paths, as display paths, sorted; hidden entries skipped."""
+@dataclass(frozen=True)
+class Discovered:
+    """The catalogue files under the given paths (display paths, sorted), and every folder that could not be
+    listed, with why (a finding each: never a silent skip)."""
+
+    files: list[str]
+    unreadable: list[tuple[str, str]]
+
+
+def discover(paths: Sequence[str], skip: Sequence[FsPath] = ()) -> Discovered:
+    """Walk the paths: hidden entries, node_modules and __pycache__ are left out, and the folders in `skip`
+    (the repository's local law folders). Linked folders are followed; a link back into a folder being
+    walked is reported, a second way into a folder already walked adds nothing."""
     found: list[str] = []
+    unreadable: list[tuple[str, str]] = []
+    skipped = {os.path.realpath(s) for s in skip}
+    seen: set[tuple[int, int]] = set()
     for given in paths:
         p = FsPath(given)
         if p.is_file():
             found.append(given)
         elif p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(given):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
-                for name in sorted(filenames):
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.append(os.path.join(dirpath, name))
+            _walk(given, found, unreadable, skipped, seen)
         else:
             raise UsageError(f"路径不存在：{given}")
-    return sorted(dict.fromkeys(found))
+    return Discovered(sorted(dict.fromkeys(found)), unreadable)
+
+
+def _walk(
+    top: str, found: list[str], unreadable: list[tuple[str, str]], skipped: set[str], seen: set[tuple[int, int]]
+) -> None:
+    # (folder, the (device, inode) of the folders above it): depth first, in name order
+    stack: list[tuple[str, frozenset[tuple[int, int]]]] = [(top, frozenset())]
+    while stack:
+        folder, above = stack.pop()
+        try:
+            st = os.stat(folder)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unreadable.append((folder, exc.strerror or type(exc).__name__))
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in above:
+            unreadable.append((folder, "文件夹链接指向它自己的上级文件夹，形成循环"))
+            continue
+        if ident in seen:
+            continue  # reached again through a link: its files are already in the list
+        seen.add(ident)
+        below = above | {ident}
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError as exc:
+                unreadable.append((path, exc.strerror or type(exc).__name__))
+                continue
+            if is_dir:
+                if name not in _SKIP_DIRS and os.path.realpath(path) not in skipped:
+                    subfolders.append(path)
+            elif name.endswith(YAML_SUFFIXES):
+                found.append(path)  # a file that cannot be read is reported when it is loaded
+        stack.extend((sub, below) for sub in reversed(subfolders))
 
 
 @dataclass
@@ -160,6 +210,12 @@ class _Collector:
         self.options = options
         self.findings: list[Finding] = []
 
+    def _from_root(self, file: str) -> str:
+        """A file's path relative to the repository root, as `ignore.paths` are written (absolute outside it)."""
+        absolute = FsPath(os.path.abspath(file))
+        root = FsPath(os.path.abspath(self.config.root))
+        return (absolute.relative_to(root) if absolute.is_relative_to(root) else absolute).as_posix()
+
     def level(self, code: str) -> str:
         level = self.config.levels.get(code)
         if level is not None:
@@ -176,7 +232,7 @@ class _Collector:
         level = self.level(code)
         if level == "off" or not self.enabled(code):
             return
-        if any(ig.matches(doc.file, code) for ig in self.config.ignores):
+        if self.config.ignores and any(ig.matches(self._from_root(doc.file), code) for ig in self.config.ignores):
             return
         unit, power = _unit_and_power(doc, path)
         sev: Severity = level  # type: ignore[assignment]
@@ -298,7 +354,7 @@ class _Checker:
         self.options = options
         self.collector = _Collector(config, options)
         self.checker = SchemaChecker.for_catalogues(config.categories)
-        self.cache = FileCache(cache_root(), fingerprint(self.checker.schema)) if options.cache else None
+        self.cache = FileCache.open(cache_root(), fingerprint(self.checker.schema)) if options.cache else None
         self.laws = _law_resolver(config, options.today, self.collector)
         if worker:  # the local law registry's own findings are reported once, by the parent
             self.collector.findings.clear()
@@ -411,14 +467,8 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in codes))
         if unknown:
             raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
-    files = discover(paths)
-    # A whole run's report answers only a caller that needs nothing else (validate); the others need units.
-    run_cache = RunCache(cache_root()) if options.cache and not options.keep else None
-    run_key = _run_key(files, config, options) if run_cache is not None else None
-    if run_cache is not None and run_key is not None:
-        cached = run_cache.get(run_key)
-        if isinstance(cached, Report):
-            return Validation(docs=[], units=[], report=cached)
+    discovered = discover(paths, skip=[config.root / folder for folder in config.law_paths])
+    files = discovered.files
 
     workers = _workers(files, options, jobs)
     if workers > 1:
@@ -441,38 +491,18 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         for file in files:
             results.append(checker.check(file))
 
+    for folder, reason in discovered.unreadable:
+        problem = LoadProblem("E001", Span.point(folder), f"无法读取文件夹：{reason}", _FOLDER_HINT)
+        checker.collector.add(
+            Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
+        )
     findings = [f for r in results for f in r.findings]
-    findings.extend(checker.collector.findings)  # those of the local law registry
+    findings.extend(checker.collector.findings)  # the local law registry's, and the folders that cannot be read
     if options.only_files is not None:
         only = options.only_files
         findings = [f for f in findings if str(FsPath(f.file).resolve()) in only]
     powers = sum(r.powers for r in results)
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
-    if run_cache is not None and run_key is not None:
-        run_cache.put(run_key, report)
     docs = [r.doc for r in results if r.doc is not None]
     units = [r.unit for r in results if r.unit is not None]
     return Validation(docs=docs, units=units, report=report, laws=checker.laws)
-
-
-def _run_key(files: Sequence[str], config: Config, options: Options) -> str | None:
-    """What decides a run's report: the files' names and bytes, the code, the config, the law registries
-    and index, the options and the day. None when something cannot be read (then nothing is cached)."""
-    from powerctl.cache import law_index_path
-
-    h = hashlib.sha256(code_fingerprint().encode())
-    try:
-        extra = [config.file] if config.file else []
-        for folder in config.law_paths:
-            extra.extend(sorted((config.root / folder).glob("*.y*ml")))
-        for name in [*files, *map(str, extra)]:
-            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
-            h.update(hashlib.sha256(FsPath(name).read_bytes()).digest())
-        index = law_index_path()
-        h.update(f"{index}:{index.stat().st_mtime_ns if index.exists() else 0}".encode())
-    except OSError:
-        return None
-    h.update(repr((sorted(options.select), sorted(options.ignore), options.today.isoformat())).encode())
-    h.update(pickle.dumps((options.base, sorted(options.only_files) if options.only_files else None)))
-    h.update(str(FsPath.cwd()).encode())
-    return h.hexdigest()

@@ -52,7 +52,7 @@ def unit_data(folder: Path) -> dict[str, Any]:
     from powerctl.load import load_file
 
     units: dict[str, Any] = {}
-    for file in discover([str(folder)]) if folder.is_dir() else []:
+    for file in discover([str(folder)]).files if folder.is_dir() else []:
         data = load_file(Path(file)).data
         unit = data.get("unit") if isinstance(data, dict) else None
         if isinstance(unit, dict) and isinstance(unit.get("id"), str):

@@ -52,8 +52,9 @@ def cli() -> Any:
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read or write the user's ~/.cache/powerctl (law index, validation cache)."""
+    """Tests never read or write the user's ~/.cache/powerctl (law index, validation cache) or its key."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("xdg-state"))  # the cache's signing key
 
 
 # Graphviz loaded in-process (powerctl.gvlib) and librsvg (powerctl.raster)

@@ -52,7 +52,7 @@ def _run(folder: Path) -> Report:
     base = None
     if base_folder.is_dir():
         base = {}
-        for file in discover([str(base_folder)]):
+        for file in discover([str(base_folder)]).files:
             data = load_file(Path(file)).data
             base[data["unit"]["id"]] = data
     report = validate([str(folder)], config, Options(today=TODAY, base=base)).report
@@ -67,7 +67,7 @@ def _rel(folder: Path, file: str) -> str:
 def _markers(folder: Path) -> dict[str, set[Place]]:
     """Expected finding places by code, from `# expect:` comments."""
     expected: dict[str, set[Place]] = {}
-    for file in discover([str(folder)]):
+    for file in discover([str(folder)]).files:
         for n, raw in enumerate(Path(file).read_bytes().splitlines(), start=1):
             if m := MARKER.search(raw.decode("latin-1")):
                 for code in m.group(1).split(","):

@@ -17,7 +17,7 @@ CASES = Path(__file__).parent / "rule_cases"
 # Every case and example file that loads as a YAML mapping (the others never reach the schema stage).
 FILES = [
     f
-    for f in discover([str(CASES), str(CATALOGUES)])
+    for f in discover([str(CASES), str(CATALOGUES)]).files
     if not (d := load_file(Path(f))).problems and isinstance(d.data, dict)
 ]
 
@@ -37,7 +37,7 @@ def test_cache_serves_unchanged_files_and_notices_changes(tmp_path: Path) -> Non
     unit.write_text(text, encoding="utf-8")
     first = run_cli("validate", str(unit), "-f", "json", env=env)
     assert first.returncode == 0
-    assert list((tmp_path / "cache" / "powerctl" / "files").rglob("*.pickle"))
+    assert list((tmp_path / "cache" / "powerctl" / "files").rglob("*.msgpack"))
     unit.write_text(text.replace("  level: 县级", "  level: 区级"), encoding="utf-8")
     changed = run_cli("validate", str(unit), "-f", "json", env=env)
     assert changed.returncode == 1
@@ -49,8 +49,10 @@ def test_cache_serves_unchanged_files_and_notices_changes(tmp_path: Path) -> Non
 def test_damaged_cache_entries_are_ignored(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     assert run_cli("validate", "catalogues", env=env).returncode == 0
-    for entry in (tmp_path / "cache").rglob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = list((tmp_path / "cache").rglob("*.msgpack"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not an entry")
     again = run_cli("validate", "catalogues", "-f", "json", env=env)
     assert again.returncode == 0 and json.loads(again.stdout)["findings"] == []
 

@@ -1,7 +1,6 @@
-"""Entry point. `powerctl`, `powerctl --help`, `powerctl rules [CODE]` and a repeated `powerctl validate`
-over unchanged files (`powerctl.quickrun`) are answered without importing typer or the rules (they must
-start in well under 0.15 s); everything else goes to the typer application in `powerctl.cli.app`, which
-registers the commands from the same table.
+"""Entry point. `powerctl`, `powerctl --help` and `powerctl rules [CODE]` are answered without importing
+typer or the rules (they must start in well under 0.15 s); everything else goes to the typer application in
+`powerctl.cli.app`, which registers the commands from the same table.
 """
 
 from __future__ import annotations
@@ -68,14 +67,6 @@ def _fast(argv: list[str]) -> int | None:
         return 0
     if argv[:1] == ["rules"] and len(argv) <= 2 and not any(a.startswith("-") for a in argv[1:]):
         return show_rules(argv[1] if len(argv) == 2 else None)
-    if argv[:1] == ["validate"]:
-        from powerctl import quickrun
-
-        if quickrun.eligible(argv):
-            replay = quickrun.lookup(argv)
-            if replay is not None:
-                sys.stdout.write(replay[0])
-                return replay[1]
     return None
 
 

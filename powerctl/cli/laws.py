@@ -89,6 +89,8 @@ def check_command(
         sys.stdout.write(f"{p.code} {p.message}\n  提示：{p.hint}\n")
     if problems:
         raise typer.Exit(1)
+    if resolver.parts_unchecked(parsed.law, parsed.article_text or None):
+        sys.stdout.write("注意：法规文本索引中没有这一条的现行文本，只核对了条号，款、项未核对\n")
     sys.stdout.write("有效\n")
 
 

@@ -114,29 +114,7 @@ def command(
         except OSError as exc:
             raise fail(f"无法写入 {path}：{exc.strerror}") from None
     code = int(result.report.exit_code(fail_on.value))
-    _remember(text, code, targets, config)
     raise typer.Exit(code)
-
-
-def _remember(text: str, code: int, targets: list[str], config: Config) -> None:
-    """Record this run for `powerctl.quickrun` (when the command line is one it may answer)."""
-    from powerctl import quickrun
-    from powerctl.cache import law_index_path
-    from powerctl.engine import _SKIP_DIRS, discover
-
-    argv = sys.argv[1:]
-    if not quickrun.eligible(argv):
-        return
-    files = discover(targets)
-    if config.file:
-        files.append(str(config.file))
-    folders = quickrun.walked(targets, _SKIP_DIRS)
-    for folder in config.law_paths:
-        law_dir = config.root / folder
-        folders.append(str(law_dir))
-        files.extend(str(p) for p in sorted(law_dir.glob("*.y*ml")))
-    files.append(str(law_index_path()))
-    quickrun.record(argv, text, code, files, folders)
 
 
 def _outputs(specs: list[str]) -> list[tuple[str, Path]]:

@@ -55,6 +55,27 @@ def parse_article(value: str | int) -> ArticleRef | None:
     return ArticleRef(number, m.group("suffix") or "", paragraph, item)
 
 
+_ITEM_LINE = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
+_ARTICLE_LABEL = re.compile(rf"^第\s*{_NUM}\s*条(?:之[一二三四五六七八九十]+)?\s*")
+
+
+def article_structure(text: str) -> list[int]:
+    """The number of items (项) in each paragraph (款) of an article's text as indexed: one line per
+    paragraph or item, items written （一）（二）…; the article's own label (第N条) starts the first line."""
+    counts: list[int] = []
+    for index, raw in enumerate(text.split("\n")):
+        line = _ARTICLE_LABEL.sub("", raw.strip(), count=1) if index == 0 else raw.strip()
+        if not line:
+            continue
+        if _ITEM_LINE.match(line):
+            if not counts:
+                counts.append(0)
+            counts[-1] += 1
+        else:
+            counts.append(0)
+    return counts or [0]
+
+
 @dataclass(frozen=True, slots=True)
 class CitationText:
     law: str

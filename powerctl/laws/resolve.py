@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from powerctl.laws.citation import ArticleRef, parse_article, quote_matches
+from powerctl.laws.citation import ArticleRef, article_structure, parse_article, quote_matches
 from powerctl.laws.registry import Law, LocalRegistry, Registry, builtin, load_local
 
 if TYPE_CHECKING:
@@ -143,21 +143,55 @@ class LawResolver:
                 )
             )
             return problems
+        if ref.paragraph is not None or ref.item is not None:
+            part = self._part_problem(found, ref)
+            if part is not None:
+                problems.append(part)
+                return problems
         if quote:
             mismatch = self._quote_problem(found, ref, quote)
             if mismatch is not None:
                 problems.append(mismatch)
         return problems
 
-    def _quote_problem(self, found: Resolved, ref: ArticleRef, quote: str) -> Problem | None:
+    def _article_text(self, found: Resolved, ref: ArticleRef) -> str | None:
+        """The article's current text from the index; None where the index cannot judge it."""
         if self.index is None or found.indexed is None:
             return None
         indexed = found.indexed
         newest = indexed.versions[-1].date if indexed.versions else None
         changed = found.law.last_changed
         if newest is not None and changed is not None and newest < changed:
-            return None  # the corpus predates the law's last amendment: its text cannot judge the quote
-        text = self.index.article(indexed.title, ref.number, suffix=ref.suffix)
+            return None  # the corpus predates the law's last amendment: its text is not the current one
+        return self.index.article(indexed.title, ref.number, suffix=ref.suffix)
+
+    def parts_unchecked(self, law_name: str, article: str | int | None) -> bool:
+        """Whether a citation names a 款 or 项 that could not be checked (no current text indexed)."""
+        ref = parse_article(article) if article is not None else None
+        found = self.resolve(law_name)
+        if ref is None or found is None or (ref.paragraph is None and ref.item is None):
+            return False
+        return self._article_text(found, ref) is None
+
+    def _part_problem(self, found: Resolved, ref: ArticleRef) -> Problem | None:
+        """B104 for a 款 or 项 the article's indexed text does not have."""
+        text = self._article_text(found, ref)
+        if text is None:
+            return None
+        counts = article_structure(text)
+        article = ArticleRef(ref.number, ref.suffix).label()
+        hint = "核对款、项的序号（款是条文中的自然段，项是（一）（二）……）；法律修改后序号可能已变化"
+        if ref.paragraph is not None and ref.paragraph > len(counts):
+            return Problem("B104", f"《{found.law.name}》{article}只有 {len(counts)} 款，没有{ref.label()}", hint)
+        items = counts[ref.paragraph - 1] if ref.paragraph is not None else max(counts)
+        if ref.item is not None and ref.item > items:
+            where = ArticleRef(ref.number, ref.suffix, ref.paragraph).label()
+            has = f"只有 {items} 项" if items else "不分项"
+            return Problem("B104", f"《{found.law.name}》{where}{has}，没有{ref.label()}", hint)
+        return None
+
+    def _quote_problem(self, found: Resolved, ref: ArticleRef, quote: str) -> Problem | None:
+        text = self._article_text(found, ref)
         if text is None or quote_matches(quote, text):
             return None
         return Problem(
