@@ -47,6 +47,7 @@ class Config:
     code_profile: CodeProfile | None = None
     font_family: str = "Noto Sans CJK SC"
     law_paths: tuple[str, ...] = ("laws",)
+    text: str = ""  # the config file's text as parsed: what keys of later work are made from
 
 
 def find_root(start: Path) -> Path:
@@ -102,6 +103,7 @@ def load_config(root: Path) -> Config:
     return Config(
         root=root,
         file=path,
+        text=doc.text,
         levels=dict(data.get("rules", {})),
         ignores=ignores,
         categories=tuple(data.get("categories", [])),

@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-from powerctl.cache import bundle_records_dir, code_fingerprint, fonts_dir, law_index_path
+    from powerctl.laws.resolve import LawResolver
+
+from powerctl.cache import bundle_records_dir, code_fingerprint, fonts_dir
 from powerctl.config import Config
 from powerctl.resources import TEMPLATES
 
@@ -140,27 +141,16 @@ def drawing_chain() -> str | None:
     return h.hexdigest()
 
 
-def toolchain(config: Config, today: date, drawing: str | None = None) -> str | None:
-    """The key of everything but the unit's own file (`drawing`: `drawing_chain()`, if already known);
-    None where it cannot be read (nothing is reused)."""
+def toolchain(config: Config, laws: LawResolver, drawing: str | None = None) -> str | None:
+    """The key of everything but the unit's own file, from what this run actually read: the config's text
+    as parsed, the law resolver's identity (local law texts as read, the index, the day) and the drawing
+    chain (`drawing`: `drawing_chain()`, if already known); None where it cannot be read (nothing is reused)."""
     drawing = drawing or drawing_chain()
     if drawing is None:
         return None
     h, add = _hasher("unit")
-    try:
-        add(drawing, today.isoformat())
-        add(config.root, config.file)  # the config's content is the file's bytes, below
-        extra = [config.file] if config.file else []
-        for folder in config.law_paths:
-            extra.extend(sorted((config.root / folder).rglob("*")))
-        for path in extra:
-            if path.is_file():
-                add(path)
-                h.update(path.read_bytes())
-        index = law_index_path()
-        add(_stat(index) if index.exists() else "no index")
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
+    add(drawing, config.root, config.file, laws.identity())
+    h.update(config.text.encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

@@ -100,24 +100,32 @@ def test_a_touched_or_removed_file_and_force_rebuild(repo: Path, tmp_path: Path)
 
 
 def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The toolchain key covers the templates (and the code, libraries, fonts, config, laws and the day)."""
+    """The toolchain key covers the templates (and the code, libraries, fonts, config, laws and the day), each
+    as this run read it."""
     from datetime import date
 
     from powerctl import rebuild
-    from powerctl.config import Config
+    from powerctl.config import Config, load_config
+    from powerctl.laws.resolve import LawResolver
+
+    def laws(day: date, texts: tuple[tuple[str, str], ...] = ()) -> LawResolver:
+        return LawResolver([], None, day, texts)
 
     templates = tmp_path / "templates"
     shutil.copytree(rebuild.TEMPLATES, templates)
     monkeypatch.setattr(rebuild, "TEMPLATES", templates)
     config = Config(root=repo)
-    before = rebuild.toolchain(config, date(2026, 11, 23))
-    assert before is not None and before == rebuild.toolchain(config, date(2026, 11, 23))
-    assert rebuild.toolchain(config, date(2026, 11, 24)) != before
+    day = date(2026, 11, 23)
+    before = rebuild.toolchain(config, laws(day))
+    assert before is not None and before == rebuild.toolchain(config, laws(day))
+    assert rebuild.toolchain(config, laws(date(2026, 11, 24))) != before
+    assert rebuild.toolchain(config, laws(day, (("laws/local.yaml", "laws: []\n"),))) != before
     page = templates / "documents" / "table.html.j2"
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert rebuild.toolchain(config, date(2026, 11, 23)) != before
-    (repo / ".powerctl.yaml").write_text("font_family: Noto Sans CJK SC\n", encoding="utf-8")
-    assert rebuild.toolchain(Config(root=repo, file=repo / ".powerctl.yaml"), date(2026, 11, 23)) != before
+    changed = rebuild.toolchain(config, laws(day))
+    assert changed != before
+    (repo / ".powerctl.yaml").write_text("fonts: {family: Noto Sans CJK SC}\n", encoding="utf-8")
+    assert rebuild.toolchain(load_config(repo), laws(day)) != changed
 
 
 def test_force_records_and_a_fallback_table_is_not_kept(repo: Path, tmp_path: Path) -> None:
@@ -161,7 +169,9 @@ def test_the_key_does_not_depend_on_the_hash_seed(repo: Path) -> None:
         "from datetime import date\n"
         "from powerctl import rebuild\n"
         "from powerctl.cli.validate import load_repo_config\n"
-        "print(rebuild.toolchain(load_repo_config(), date(2026, 11, 23)))\n"
+        "from powerctl.laws.resolve import open_resolver\n"
+        "config = load_repo_config()\n"
+        "print(rebuild.toolchain(config, open_resolver(config.root, config.law_paths, date(2026, 11, 23))[0]))\n"
     )
     keys = set()
     for seed in ("1", "2", "3"):

@@ -114,7 +114,7 @@ def command(
         # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
         # cannot be told, so every unit is built). --force builds every unit but still records them.
         drawing = rebuild.drawing_chain()
-        chain = rebuild.toolchain(config, laws.today, drawing)
+        chain = rebuild.toolchain(config, laws, drawing)
         status.update(f"生成成果包：0/{len(work)}")
         futures: list[Future[BundleResult]] = []
         for kind, folder, unit, notes in work:

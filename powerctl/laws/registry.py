@@ -156,6 +156,7 @@ class LocalRegistry:
 
     registry: Registry
     problems: tuple[tuple[Document, LoadProblem], ...]
+    texts: tuple[tuple[str, str], ...] = ()  # (file, text as parsed) of every file read
 
 
 def load_local(root: Path, folders: Iterable[str]) -> LocalRegistry:
@@ -176,7 +177,8 @@ def load_local(root: Path, folders: Iterable[str]) -> LocalRegistry:
             problems.extend((doc, p) for p in found)
     bad = {(d.file, p.path) for d, p in problems}
     label = "本地法规库（" + "、".join(f"{f}/" for f in folders) + "）"
-    return LocalRegistry(Registry(label, laws_from_documents(docs, bad)), tuple(problems))
+    texts = tuple((d.file, d.text) for d in docs)
+    return LocalRegistry(Registry(label, laws_from_documents(docs, bad)), tuple(problems), texts)
 
 
 @cache

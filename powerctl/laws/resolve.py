@@ -7,6 +7,8 @@ were searched). Local registries come first, then the built-in facts, then the c
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +59,20 @@ class LawResolver:
     registries: Sequence[Registry]
     index: LawIndex | None
     today: date
+    local_texts: tuple[tuple[str, str], ...] = ()  # the local law files as read for this resolver
+
+    def identity(self) -> str:
+        """What this resolver answers from, as one key: the local law files' text as read, the index's
+        identity (where it is, when it was built, from which corpus) and the day."""
+        h = hashlib.sha256(self.today.isoformat().encode())
+        for file, text in self.local_texts:
+            h.update(file.encode("utf-8", "surrogateescape") + b"\0" + text.encode("utf-8", "surrogateescape") + b"\0")
+        if self.index is not None:
+            h.update(json.dumps([str(self.index.path), sorted(self.index.meta.items())], ensure_ascii=False).encode())
+        else:
+            h.update(b"no index")
+        return h.hexdigest()
+
     _resolved: dict[str, Resolved | None] = field(default_factory=dict)
     _checked: dict[tuple[str, str, str | None], tuple[Problem, ...]] = field(default_factory=dict)
 
@@ -209,4 +225,4 @@ def open_resolver(root: Path, law_paths: Sequence[str], today: date) -> tuple[La
     from powerctl.laws.index import LawIndex
 
     local = load_local(root, law_paths)
-    return LawResolver([local.registry, builtin()], LawIndex.open(), today), local
+    return LawResolver([local.registry, builtin()], LawIndex.open(), today, local.texts), local
