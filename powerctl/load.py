@@ -152,12 +152,14 @@ def guess_encoding(raw: bytes) -> str:
     if b"\x00" in raw[:4096]:
         return "二进制文件或 UTF-16"
     for codec, label in (("gb18030", "GBK（GB18030）"), ("big5", "Big5（繁体）")):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            return label
+        for cut in range(4):  # a sample may end inside a character (up to 4 bytes in GB18030): not a reason
+            try:
+                text = raw[: len(raw) - cut].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+                return label
+            break
     return "未知编码（可能是二进制文件）"
 
 
@@ -178,8 +180,11 @@ def decode(file: str, raw: bytes) -> tuple[str | None, LoadProblem | None]:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, column = _position_of_offset(good, len(good))
         # Guess from the neighbourhood of the first bad byte: a file may be UTF-8 with one pasted GBK line.
+        # The sample runs from that line's start to a line end at least 400 bytes on (a line feed is never
+        # inside a GBK, GB18030 or Big5 character), at most 64 KB.
         start = raw.rfind(b"\n", 0, exc.start) + 1
-        guess = guess_encoding(raw[start : exc.start + 400])
+        end = raw.find(b"\n", exc.start + 400, exc.start + 65536)
+        guess = guess_encoding(raw[start : end if end >= 0 else exc.start + 65536])
         return None, LoadProblem(
             "E004",
             Span.point(file, line, column),

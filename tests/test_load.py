@@ -40,6 +40,17 @@ def test_gbk_names_the_encoding() -> None:
     assert p.code == "E004" and "GBK" in p.message and (p.span.line, p.span.column) == (2, 7)
 
 
+@pytest.mark.parametrize("lead", range(4))
+@pytest.mark.parametrize("newlines", [False, True])
+def test_gbk_is_named_wherever_the_sample_would_end(lead: int, newlines: bool) -> None:
+    """However many bytes come before the Chinese text, and with or without line ends near byte 400, a GBK
+    file is named GBK (a fixed 400-byte sample cut a character in two, then "未知编码")."""
+    body = "\n".join(f"  - 城市管理局第{i}项职责" for i in range(40)) if newlines else "城" * 600
+    raw = ("x" * lead + "name: " + body + "\n").encode("gbk")
+    (p,) = load_bytes("t.yaml", raw).problems
+    assert p.code == "E004" and "GBK" in p.message, p.message
+
+
 def test_duplicate_key_position_and_first_value_kept() -> None:
     doc = load_text("t.yaml", "a:\n  b: 1\n  b: 2\n")
     (p,) = doc.problems

@@ -90,3 +90,12 @@ def test_compare_by_unit_id_and_unknown_unit() -> None:
     assert ok.returncode == 0 and ok.stdout.startswith("# 对照：")
     bad = run_cli("compare", "lsj-zhadu", "no-such-unit")
     assert bad.returncode == 2 and "no-such-unit" in bad.stderr
+
+
+def test_risk_catalogue_with_no_risks_says_so(tmp_path: Path) -> None:
+    """The scaffold's example unit has no 廉政风险点: the text and markdown say so instead of a bare header."""
+    assert run_cli("init", str(tmp_path / "repo")).returncode == 0
+    for fmt in ("text", "markdown"):
+        done = run_cli("stats", "--risks", "-f", fmt, cwd=tmp_path / "repo")
+        assert done.returncode == 0 and "没有登记廉政风险点" in done.stdout, done.stdout + done.stderr
+    assert run_cli("stats", "--risks", "-f", "json", cwd=tmp_path / "repo").stdout.strip() == "[]"

@@ -127,6 +127,8 @@ def _risks_text(units: object, fmt: Format) -> str:
         [str(i), r.unit, r.power, r.category, r.basis, r.point, r.level, r.measures, r.owner]
         for i, r in enumerate(rows, start=1)
     ]
+    if not rows and fmt is not Format.json:
+        return "没有登记廉政风险点：所检查的职权都没有填写 risks（廉政风险点）。\n"
     if fmt is Format.json:
         keys = ("no", "unit", "power", "category", "basis", "point", "level", "measures", "owner")
         return json.dumps([dict(zip(keys, rec, strict=True)) for rec in records], ensure_ascii=False, indent=2) + "\n"
