@@ -3,6 +3,7 @@ missing; exit 1 when something a command needs is missing."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 import unicodedata
 from pathlib import Path
@@ -18,18 +19,19 @@ def command() -> None:
     from powerctl.config import ConfigError, find_root, load_config
     from powerctl.doctor import Check, checks, environment_note
 
-    found: list[Check] = []
+    config_problem: list[Check] = []
     family = "Noto Sans CJK SC"
     try:
         family = load_config(find_root(Path.cwd())).font_family
     except ConfigError as exc:
-        found.append(Check("仓库配置 .powerctl.yaml", "全部命令", False, str(exc), fix="按提示修改 .powerctl.yaml"))
+        fix = "按提示修改 .powerctl.yaml"
+        config_problem.append(Check("仓库配置 .powerctl.yaml", "全部命令", False, str(exc), fix=fix))
     out = sys.stdout
     out.write(f"powerctl 运行环境检查：{environment_note()}\n\n")
     out.flush()
-    for check in [*found, *checks(family)]:  # shown as each is done: the drawing check takes a moment
-        if check not in found:
-            found.append(check)
+    found: list[Check] = []
+    for check in itertools.chain(config_problem, checks(family)):  # shown as each is done: some take a moment
+        found.append(check)
         mark = "✓" if check.ok else ("✗" if check.required else "△")
         pad = " " * max(1, 28 - _width(check.name))
         out.write(f"  {mark} {check.name}{pad}{check.detail}\n")
