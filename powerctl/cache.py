@@ -27,6 +27,7 @@ import msgpack
 from powerctl import __version__
 from powerctl.load import Document, LoadProblem
 from powerctl.span import Span
+from powerctl.typos import Edit
 
 Entry = tuple[Document, list[LoadProblem]]
 _MAGIC = b"powerctl-cache-2\n"
@@ -72,7 +73,7 @@ def _versions(*names: str) -> list[str]:
 def fingerprint(schema: Any) -> str:
     text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     # The code of the cached stage itself, so that an upgrade or a local edit never reads old entries.
-    names = ("load.py", "schema.py", "cache.py", "engine.py")
+    names = ("load.py", "typos.py", "schema.py", "repair.py", "cache.py", "engine.py")
     code = [(Path(__file__).parent / name).read_bytes().hex() for name in names]
     parts = [__version__, sys.version, text, *code, *_versions("PyYAML", "jsonschema", "fastjsonschema")]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -124,14 +125,32 @@ def _span_in(value: Any) -> Span:
 
 def _problem_out(p: LoadProblem) -> list[Any]:
     s = p.span
-    return [p.code, [s.file, s.line, s.column, s.end_line, s.end_column], p.message, p.hint, _path_out(p.path)]
+    edits = [[e.line, e.column, e.length, e.text] for e in p.edits]
+    return [
+        p.code,
+        [s.file, s.line, s.column, s.end_line, s.end_column],
+        p.message,
+        p.hint,
+        _path_out(p.path),
+        p.repaired,
+        edits,
+    ]
 
 
 def _problem_in(value: Any) -> LoadProblem:
-    code, span, message, hint, path = value
-    if not all(isinstance(x, str) for x in (code, message, hint)):
+    code, span, message, hint, path, repaired, edits = value
+    if not all(isinstance(x, str) for x in (code, message, hint)) or not isinstance(repaired, bool):
         raise ValueError("bad problem")
-    return LoadProblem(code, _span_in(span), message, hint, _path_in(path))
+    return LoadProblem(code, _span_in(span), message, hint, _path_in(path), repaired, tuple(_edit_in(e) for e in edits))
+
+
+def _edit_in(value: Any) -> Edit:
+    line, column, length, text = value
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (line, column, length)) or not isinstance(
+        text, str
+    ):
+        raise ValueError("bad edit")
+    return Edit(line, column, length, text)
 
 
 def encode(key: str, entry: Entry) -> bytes:

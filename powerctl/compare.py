@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ def citation_key(c: Citation) -> tuple[str, int | None]:
 
 
 def basis_text(power: Power) -> list[str]:
-    return [f"《{c.law}》{c.article if isinstance(c.article, str) else f'第{c.article}条'}" for c in power.basis]
+    return [c.text for c in power.basis]
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,15 @@ def compare(a: Unit, b: Unit) -> Comparison:
 
     take("事项编码", lambda p: p.code, lambda p: p.code)
     take("名称", lambda p: normalise_power_name(p.name), lambda p: normalise_power_name(p.name))
-    # Shared legal basis: same category and the largest overlap of cited articles.
+    # Shared legal basis: same category and the largest overlap of the articles specific to the power.
+    specific = _specific_citations(a) & _specific_citations(b)
     for p in list(left):
-        keys = {citation_key(c) for c in p.basis}
+        keys = {citation_key(c) for c in p.basis} & specific
         best: tuple[float, Power] | None = None
         for q in right:
             if q.category != p.category:
                 continue
-            other = {citation_key(c) for c in q.basis}
+            other = {citation_key(c) for c in q.basis} & specific
             shared = len(keys & other)
             if shared:
                 score = shared / len(keys | other)
@@ -116,4 +118,43 @@ def compare(a: Unit, b: Unit) -> Comparison:
             pairs.append(Pair(p, best[1], "依据", _differences(p, best[1])))
             left.remove(p)
             right.remove(best[1])
+    # Names close enough to be the same power written differently (简称, word order), in one category.
+    for p in list(left):
+        scored = [
+            (difflib.SequenceMatcher(None, normalise_power_name(p.name), normalise_power_name(q.name)).ratio(), q)
+            for q in right
+            if q.category == p.category
+        ]
+        close = max(scored, key=lambda s: s[0], default=None)
+        if close is not None and close[0] >= NAME_SIMILARITY:
+            pairs.append(Pair(p, close[1], "名称相近", _differences(p, close[1])))
+            left.remove(p)
+            right.remove(close[1])
     return Comparison(a, b, left, right, pairs)
+
+
+# Laws on how powers are exercised, cited by powers of every kind: a shared article of theirs says
+# nothing about two powers being the same one.
+PROCEDURE_LAWS = frozenset(
+    name_key(n)
+    for n in (
+        "中华人民共和国行政许可法",
+        "中华人民共和国行政处罚法",
+        "中华人民共和国行政强制法",
+        "中华人民共和国行政复议法",
+        "中华人民共和国行政诉讼法",
+        "中华人民共和国国家赔偿法",
+        "中华人民共和国政府信息公开条例",
+    )
+)
+NAME_SIMILARITY = 0.75
+
+
+def _specific_citations(unit: Unit) -> set[tuple[str, int | None]]:
+    """The articles that pin a power down: cited by one power of the unit, not by several, and not an
+    article of a procedure law."""
+    count: dict[tuple[str, int | None], int] = {}
+    for power in unit.powers:
+        for key in {citation_key(c) for c in power.basis}:
+            count[key] = count.get(key, 0) + 1
+    return {k for k, n in count.items() if n == 1 and k[1] is not None and k[0] not in PROCEDURE_LAWS}

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from powerctl.laws.citation import article_label, law_name
+
 Data = Mapping[str, Any]
 
 
@@ -31,6 +33,36 @@ class PowerDiff:
 _MISSING = object()
 
 
+def _normal_citation(value: Any) -> Any:
+    if not isinstance(value, Mapping) or not isinstance(value.get("law"), str):
+        return value
+    out = dict(value)
+    out["law"] = law_name(value["law"])
+    if isinstance(value.get("article"), str | int) and not isinstance(value.get("article"), bool):
+        out["article"] = article_label(value["article"])
+    return out
+
+
+def _normal_power(power: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A power with each citation in its normal form: writing 《》 or 第48条 instead of 第四十八条 is no change."""
+    out = dict(power)
+    if isinstance(power.get("basis"), list):
+        out["basis"] = [_normal_citation(c) for c in power["basis"]]
+    for field_name in ("fee", "secrecy"):
+        part = power.get(field_name)
+        if isinstance(part, Mapping) and "basis" in part:
+            out[field_name] = {**part, "basis": _normal_citation(part["basis"])}
+    return out
+
+
+def normal_form(data: Data) -> Data:
+    """Unit data with every citation in its normal form, for comparing two versions."""
+    powers = data.get("powers") if isinstance(data, Mapping) else None
+    if not isinstance(powers, list):
+        return data
+    return {**data, "powers": [_normal_power(p) if isinstance(p, Mapping) else p for p in powers]}
+
+
 def field_changes(old: Any, new: Any, path: tuple[str, ...] = ()) -> list[FieldChange]:
     """Changed leaves between two mappings; lists and scalars compare whole."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
@@ -53,7 +85,7 @@ def _powers(data: Data) -> dict[str, Mapping[str, Any]]:
 
 
 def power_changes(old: Data, new: Data) -> PowerDiff:
-    a, b = _powers(old), _powers(new)
+    a, b = _powers(normal_form(old)), _powers(normal_form(new))
     diff = PowerDiff()
     diff.added = [pid for pid in b if pid not in a]
     diff.removed = [pid for pid in a if pid not in b]
@@ -80,7 +112,7 @@ def unit_changes(old: Mapping[str, Data], new: Mapping[str, Data]) -> list[UnitD
             out.append(UnitDiff(uid, "added", power_changes({}, new[uid])))
         elif uid not in new:
             out.append(UnitDiff(uid, "removed", power_changes(old[uid], {})))
-        elif old[uid] != new[uid]:
+        elif normal_form(old[uid]) != normal_form(new[uid]):
             diff = power_changes(old[uid], new[uid])
             out.append(UnitDiff(uid, "changed", diff))
     return out

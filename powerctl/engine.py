@@ -379,7 +379,7 @@ class _Checker:
         powers = 0
         if isinstance(doc.data, dict) and isinstance(doc.data.get("powers"), list):
             powers = len(doc.data["powers"])
-        unit = build_unit(doc, {p.path for p in problems}) if not doc.problems else None
+        unit = build_unit(doc, {p.path for p in problems if not p.repaired}) if not doc.problems else None
         if unit is not None:
             self.ctx.first_unit.setdefault(unit.id, unit.file)
             for spec in self.checks:

@@ -146,8 +146,7 @@ def _node_attrs(step: Step) -> str:
 def _citation_text(power: Power) -> str:
     parts = []
     for c in power.basis:
-        article = c.article if isinstance(c.article, str) else f"第{c.article}条"
-        parts.append(f"《{c.law}》{article}")
+        parts.append(c.text)
     return "；".join(dict.fromkeys(parts)) or "（无）"
 
 

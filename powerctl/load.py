@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from powerctl.span import Path, Span
+from powerctl.typos import Edit, Typo, indent_typo, indentation_typos, syntax_typo
 
 Pos = tuple[int, int, int, int]
 
@@ -53,6 +54,8 @@ class LoadProblem:
     message: str
     hint: str = ""
     path: Path = ()  # where in the data, for the JSON pointer and the power it concerns
+    repaired: bool = False  # a typing mistake whose meaning is clear: the data holds what was meant
+    edits: tuple[Edit, ...] = ()  # the text edits that correct it (powerctl fix); none where that is not safe
 
 
 @dataclass
@@ -436,6 +439,12 @@ class _Builder:
         self._place(value, pos, path, size)
 
 
+def typo_problem(file: str, typo: Typo, code: str = "E001", path: Path = (), repaired: bool = False) -> LoadProblem:
+    """The finding for a typing mistake, at its character."""
+    span = Span.point(file, typo.line, typo.column)
+    return LoadProblem(code, span, typo.message, typo.hint, path, repaired, typo.edits)
+
+
 def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context_mark", None)
@@ -451,6 +460,12 @@ def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:
         problem = "control characters are not allowed"
     else:
         line, column = 1, 1
+    earliest = context.line + 1 if context is not None else None
+    typo = syntax_typo(text, line, earliest) or indent_typo(text, line)
+    if typo is None and earliest is not None and earliest != line:
+        typo = indent_typo(text, earliest)
+    if typo is not None:
+        return typo_problem(file, typo)
     message, hint = _explain_yaml_problem(str(problem), text, line)
     return LoadProblem("E001", Span.point(file, line, column), message, hint)
 
@@ -504,6 +519,10 @@ def _explain_yaml_problem(problem: str, text: str, line: int) -> tuple[str, str]
 
 def load_text(file: str, text: str) -> Document:
     doc = Document(file=file, text=text)
+    wide = indentation_typos(text)
+    if wide:
+        doc.problems.extend(typo_problem(file, t) for t in wide)
+        return doc
     builder = _Builder(doc)
     try:
         builder.run(text)

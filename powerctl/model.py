@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from powerctl.laws.citation import article_label, citation_label, law_name
 from powerctl.load import Document
 from powerctl.span import Path, Span
 
@@ -44,10 +45,15 @@ class Loc:
 @dataclass(frozen=True, slots=True)
 class Citation:
     loc: Loc
-    law: str
-    article: str | int
+    law: str  # normal form: no 《》 around it, no spaces
+    article: str  # normal form 第N条…, or the text as written when it is not an article reference
     role: str | None
     quote: str | None
+
+    @property
+    def text(self) -> str:
+        """《中华人民共和国行政许可法》第十二条"""
+        return citation_label(self.law, self.article)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +300,8 @@ def _tuple_str(value: Any) -> tuple[str, ...]:
 
 
 def _citation(loc: Loc, d: Mapping[str, Any]) -> Citation:
-    return Citation(loc, d["law"], d["article"], d.get("role"), d.get("quote"))
+    # Written forms (《…》, 48, 第48条, 第（三）项) mean one citation: the model holds its normal form.
+    return Citation(loc, law_name(d["law"]), article_label(d["article"]), d.get("role"), d.get("quote"))
 
 
 def _disclosure(loc: Loc, d: Mapping[str, Any]) -> Disclosure:

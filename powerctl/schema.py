@@ -20,12 +20,15 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
-from powerctl.load import Document, LoadProblem
+from powerctl.load import Document, LoadProblem, typo_problem
+from powerctl.repair import Repairer
 from powerctl.resources import SCHEMAS
 from powerctl.span import Path
 
 SCHEMA_DIR = SCHEMAS
 CATALOGUE_SCHEMA = "catalogue.schema.json"
+# A file may hold several typing mistakes; each round corrects those the schema errors of the last one show.
+MAX_REPAIR_ROUNDS = 20
 CONFIG_SCHEMA = "config.schema.json"
 LAWS_SCHEMA = "laws.schema.json"
 
@@ -33,7 +36,7 @@ _TYPE_ZH = {
     "string": "文本",
     "integer": "整数",
     "number": "数字",
-    "boolean": "是/否（true 或 false）",
+    "boolean": "true（是）或 false（否）",
     "array": "列表",
     "object": "映射（键: 值）",
     "null": "空值",
@@ -158,7 +161,9 @@ class SchemaChecker:
             ]
         if self.quick_valid(doc.data):
             return []
-        problems: list[LoadProblem] = []
+        problems = self._repair(doc)
+        if problems and self.quick_valid(doc.data):
+            return problems
         seen: set[tuple[Path, str]] = set()
         for error in self._errors(self.validator.iter_errors(doc.data)):
             problem = self._explain(doc, error)
@@ -167,6 +172,17 @@ class SchemaChecker:
                 seen.add(key)
                 problems.append(problem)
         return problems
+
+    def _repair(self, doc: Document) -> list[LoadProblem]:
+        """Typing mistakes behind schema errors, named; doc.data then holds what was meant."""
+        repairer = Repairer(doc, self.title, lambda path: self.field_schema(path)[1])
+        for _ in range(MAX_REPAIR_ROUNDS):
+            if not any([repairer.attempt(e) for e in self._errors(self.validator.iter_errors(repairer.data))]):
+                break
+        if not repairer.repairs:
+            return []
+        doc.data = repairer.data
+        return [typo_problem(doc.file, r.typo, r.code, r.path, repaired=True) for r in repairer.repairs]
 
     def _errors(self, errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
         for error in errors:

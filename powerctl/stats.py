@@ -133,7 +133,7 @@ def risk_catalogue(units: Iterable[Unit]) -> list[RiskRow]:
     for unit in sorted(units, key=lambda u: u.id):
         for power in unit.powers:
             basis = "；".join(
-                f"《{c.law}》{c.article if isinstance(c.article, str) else f'第{c.article}条'}" for c in power.basis
+                c.text for c in power.basis
             )
             for risk in power.risks:
                 owner = unit.post(risk.owner)

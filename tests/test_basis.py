@@ -307,7 +307,8 @@ def test_html_escapes_hostile_text() -> None:
     )
     page = _visible(basis.html(_docs(unit, "public")))
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;审批" in page
-    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;某规定" in page
+    # A law name is printed in its normal form: no spaces, Chinese brackets.
+    assert "<img" not in page and "&lt;imgsrc=xonerror=alert（1）&gt;某规定" in page
     assert "<i>" not in page and "&lt;i&gt;测试&lt;/i&gt;局 &amp; {{ 7*7 }}" in page
     assert "49" not in page
     assert "第{{7*7}}条" in page and basis.UNREADABLE_ARTICLE in page  # an unreadable article is shown as written

@@ -13,6 +13,7 @@ DESCRIPTION = "权力清单（职权目录）校验与“四个一”成果生�
 # name → help, in the order `--help` lists them; `laws` is a group with its own subcommands
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "校验职权目录：结构与全部规则，每个发现附文件:行:列。"),
+    ("fix", "自动改正能安全改正的错误：全角标点和数字、缩进、是/否、法规名称和条款写法。"),
     ("render", "绘制每项职权的权力运行流程图（SVG、PNG、PDF）。"),
     ("bundle", "生成“四个一”成果包：一表、一图、一件、一盘（含静态网站）。"),
     ("stats", "清理情况统计：按类别、清理结果、承办机构、风险等级统计职权。"),

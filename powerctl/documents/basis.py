@@ -244,7 +244,7 @@ def compile_basis(docs: UnitDocs) -> list[LawGroup]:
     by_law: dict[str, tuple[Resolved | None, set[str], list[_Cite]]] = {}
     for power in docs.powers:
         for citation, purpose in _cited(power):
-            written = citation.law.strip().strip("《》").strip()
+            written = citation.law
             found = docs.laws.resolve(citation.law)
             name = found.law.name if found is not None else written
             ref = parse_article(citation.article)

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from powerctl.laws.resolve import LawResolver
-from powerctl.model import Citation, Power, Unit
+from powerctl.model import Power, Unit
 from powerctl.resources import TEMPLATES
 
 AUDIENCES = ("public", "internal")
@@ -35,11 +35,6 @@ def audience_powers(unit: Unit, audience: str) -> tuple[Power, ...]:
     if audience == "internal":
         return unit.powers
     return tuple(p for p in unit.powers if p.disclosure.scope == "社会公开")
-
-
-def citation_text(c: Citation) -> str:
-    article = c.article if isinstance(c.article, str) else f"第{c.article}条"
-    return f"《{c.law}》{article}"
 
 
 def css_string(value: object) -> Markup:

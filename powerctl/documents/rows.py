@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from powerctl.documents.context import UnitDocs, citation_text
+from powerctl.documents.context import UnitDocs
 from powerctl.model import Disclosure, Power, Unit
 
 COLUMNS = (
@@ -76,7 +76,7 @@ def _posts(unit: Unit, power: Power) -> str:
 def _fee(power: Power) -> str:
     if not power.fee.charged:
         return "不收费"
-    basis = citation_text(power.fee.basis) if power.fee.basis else "（未写依据）"
+    basis = power.fee.basis.text if power.fee.basis else "（未写依据）"
     return f"{basis}；{power.fee.standard or ''}".rstrip("；")
 
 
@@ -114,7 +114,7 @@ def rows(docs: UnitDocs) -> list[Row]:
                 code=power.code or "",
                 name=power.name,
                 category=power.category,
-                basis="；".join(dict.fromkeys(citation_text(c) for c in power.basis)),
+                basis="；".join(dict.fromkeys(c.text for c in power.basis)),
                 subject=power.subject or unit.name,
                 department=departments.get(power.department, power.department),
                 posts=_posts(unit, power),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
 from powerctl.laws.citation import parse_article
 from powerctl.model import Citation, Power, Step, Unit
@@ -136,7 +136,7 @@ def _basis_item(docs: UnitDocs, c: Citation) -> BasisItem:
         name = found.law.name if found is not None else c.law
         article = docs.laws.index.article(name, ref.number, suffix=ref.suffix) or ""
     return BasisItem(
-        text=citation_text(c),
+        text=c.text,
         role=c.role or "",
         level=found.law.level if found is not None else "",
         quote=c.quote or "",
@@ -229,7 +229,7 @@ def _secrecy(docs: UnitDocs, power: Power) -> str:
         return ""
     parts = [power.secrecy.reason or ""]
     if power.secrecy.basis is not None:
-        parts.append("依据：" + citation_text(power.secrecy.basis))
+        parts.append("依据：" + power.secrecy.basis.text)
     return "；".join(p for p in parts if p)
 
 

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from powerctl import fonts, zipwrite
-from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, citation_text, environment, literal
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment, literal
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.stats import risk_catalogue
 from powerctl.textwrap_cjk import wrap
@@ -165,7 +165,7 @@ def tables(docs: UnitDocs) -> list[Table]:
             continue
         sec = power.secrecy
         reason = sec.reason if sec is not None and sec.reason else "（未写理由）"
-        basis = citation_text(sec.basis) if sec is not None and sec.basis is not None else "（未写依据）"
+        basis = sec.basis.text if sec is not None and sec.basis is not None else "（未写依据）"
         secret.append((str(len(secret) + 1), power.name, power.category, power.disclosure.scope, reason, basis))
     out.append(
         Table(

@@ -11,7 +11,7 @@ from powerctl.laws.numerals import cn_to_int, int_to_cn
 _NUM = r"[零〇一二三四五六七八九十百千万两0-9０-９]+"
 _ARTICLE = re.compile(
     rf"^第\s*(?P<n>{_NUM})\s*条(?P<suffix>之[一二三四五六七八九十]+)?"
-    rf"(?:\s*第\s*(?P<p>{_NUM})\s*款)?(?:\s*第\s*(?P<i>{_NUM})\s*项)?$"
+    rf"(?:\s*第\s*(?P<p>{_NUM})\s*款)?(?:\s*第\s*[（(]?\s*(?P<i>{_NUM})\s*[）)]?\s*项)?$"
 )
 _CITATION = re.compile(r"《(?P<law>[^》]+)》\s*(?P<article>.*)$")
 
@@ -53,6 +53,40 @@ def parse_article(value: str | int) -> ArticleRef | None:
     if paragraph == 0 or item == 0:
         return None
     return ArticleRef(number, m.group("suffix") or "", paragraph, item)
+
+
+_WRAPPERS = {"《": "》", "〈": "〉", "「": "」", "『": "』", "【": "】", "“": "”", '"': '"', "'": "'", "[": "]"}
+
+
+def law_name(text: str) -> str:
+    """A law's name as written, in its one normal form: no spaces, no 《》 (or other brackets or quotes)
+    around the whole name; brackets inside it (上海市实施《中华人民共和国义务教育法》办法) stay."""
+    name = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    name = name.translate(_FULLWIDTH_BRACKETS)
+    while len(name) > 2 and _WRAPPERS.get(name[0]) == name[-1]:
+        inner = name[1:-1]
+        if inner.count("《") != inner.count("》") or (name[0] == "《" and inner.find("》") < inner.find("《")):
+            break
+        name = inner
+    return name
+
+
+# NFKC folds full-width brackets to ASCII; law names are written with the Chinese ones.
+_FULLWIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def article_label(value: str | int) -> str:
+    """第四十八条第一款第三项 for 48, "48", 第48条, 第四十八条第一款第（三）项 …; text that is not an
+    article reference stays as written (without surrounding spaces), for the rules to report."""
+    ref = parse_article(value)
+    if ref is not None:
+        return ref.label()
+    return str(value).strip()
+
+
+def citation_label(law: str, article: str | int | None) -> str:
+    """《中华人民共和国行政许可法》第十二条: how every output prints a citation."""
+    return f"《{law_name(law)}》" + (article_label(article) if article not in (None, "") else "")
 
 
 _ITEM_LINE = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")

@@ -1,0 +1,95 @@
+"""`powerctl fix`: correct what is safe to correct, in place or shown as a diff; the work is in powerctl.fix."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from powerctl.cli._common import fail
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace the file's bytes atomically, keeping its permissions."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="目录文件或文件夹；默认为仓库根目录下的 catalogues/", show_default=False),
+    ] = None,
+    show_diff: Annotated[bool, typer.Option("--diff", help="只显示将要做的修改（统一 diff 格式），不写文件")] = False,
+) -> None:
+    """Exit 0 when nothing is left that fix could correct; 1 when --diff shows changes or a mistake was
+    found that is not safe to correct automatically; 2 on usage errors."""
+    from powerctl.cli.validate import default_paths, load_repo_config
+    from powerctl.engine import UsageError, discover
+    from powerctl.fix import fix_bytes
+    from powerctl.laws.index import LawIndexError
+    from powerctl.laws.resolve import open_resolver
+    from powerctl.schema import SchemaChecker
+
+    config = load_repo_config()
+    try:
+        found = discover(paths or default_paths(config), skip=[config.root / p for p in config.law_paths])
+        laws, _ = open_resolver(config.root, config.law_paths, date.today())
+    except (UsageError, LawIndexError) as exc:
+        raise fail(str(exc)) from None
+    checker = SchemaChecker.for_catalogues(config.categories)
+    out = sys.stdout
+    status = 0
+    touched = 0
+    for folder, why in found.unreadable:
+        out.write(f"{folder}: 无法读取文件夹：{why}\n")
+        status = 1
+    for file in found.files:
+        path = Path(file)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            out.write(f"{file}: 无法读取文件：{exc.strerror or type(exc).__name__}\n")
+            status = 1
+            continue
+        result = fix_bytes(file, raw, checker, laws)
+        if result.unreadable:
+            out.write(f"{file}: 没有修改：{result.unreadable}\n")
+            status = 1
+            continue
+        if result.changed:
+            touched += 1
+            if show_diff:
+                out.writelines(
+                    difflib.unified_diff(
+                        result.original.lstrip("\ufeff").splitlines(keepends=True),
+                        result.text.lstrip("\ufeff").splitlines(keepends=True),
+                        f"a/{file}",
+                        f"b/{file}",
+                    )
+                )
+                status = 1
+            else:
+                _write(path, result.text)
+                for change in result.changes:
+                    out.write(f"{file}:{change.line}: 已修改：{change.message}\n")
+        for p in result.left:
+            out.write(f"{file}:{p.span.line}:{p.span.column}: 未能自动修改：{p.message}（{p.hint}）\n")
+            status = 1
+    verb = "需要修改" if show_diff else "修改了"
+    sys.stderr.write(f"检查了 {len(found.files)} 个文件，{verb} {touched} 个\n")
+    raise typer.Exit(status)
