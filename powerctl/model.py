@@ -263,6 +263,7 @@ class Unit:
     changes: tuple[Change, ...]
     # Ids of every power in the file, including those left out for schema errors.
     all_power_ids: frozenset[str]
+    sample: bool = False  # the example unit of powerctl init, not yet made this unit's own
 
     @property
     def span(self) -> Span:
@@ -514,6 +515,7 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
             powers=tuple(powers),
             changes=tuple(changes),
             all_power_ids=frozenset(ids),
+            sample=u.get("sample") is True,
         )
     except _BUILD_ERRORS:
         return None

@@ -253,7 +253,6 @@ class Repairer:
         self.repairs.append(Repair(code, path, typo))
         return True
 
-
     def _code(self, path: Path, source: str) -> bool:
         """A code typed without quotes (000101) that YAML read as a number: the text it was."""
         span = self.doc.span(path)

@@ -132,9 +132,7 @@ def risk_catalogue(units: Iterable[Unit]) -> list[RiskRow]:
     rows: list[RiskRow] = []
     for unit in sorted(units, key=lambda u: u.id):
         for power in unit.powers:
-            basis = "；".join(
-                c.text for c in power.basis
-            )
+            basis = "；".join(c.text for c in power.basis)
             for risk in power.risks:
                 owner = unit.post(risk.owner)
                 rows.append(

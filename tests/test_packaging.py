@@ -91,6 +91,12 @@ def test_the_wheel_scaffolds_validates_draws_and_bundles(
     assert "@POWERCTL_PIP@" not in json.dumps(workflow, ensure_ascii=False)
     assert "POWERCTL_PIP" in made.stdout  # a wheel from a local file: the office is told to fill it in
 
+    # The example unit is marked: it is not published until it has been made the office's own.
+    refused = _run(powerctl_cmd, "bundle", "-o", "dist", cwd=repo, env=env)
+    assert refused.returncode == 1 and "sample: true" in refused.stderr and not (repo / "dist").exists()
+    example = repo / "catalogues/example/lsj-zjj.yaml"
+    text = example.read_text(encoding="utf-8")
+    example.write_text("".join(line for line in text.splitlines(True) if "sample: true" not in line), encoding="utf-8")
     for args in (["validate"], ["render", "-o", "out"], ["bundle", "-o", "dist"]):
         done = _run(powerctl_cmd, *args, cwd=repo, env=env)
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])

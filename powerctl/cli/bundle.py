@@ -70,6 +70,15 @@ def command(
     if result.report.counts()["error"] and not allow_errors:
         sys.stdout.write(get("text")(result.report, sys.stdout.isatty()))
         raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
+    samples = [u for u in result.units if u.sample]
+    if samples:
+        names = "、".join(f"{u.id}（{u.file}）" for u in samples)
+        raise fail(
+            f"{names} 是 powerctl init 生成的示例单位（unit.sample: true），不能作为本单位的成果发布，未生成成果包。\n"
+            "把它改成本单位的内容（单位标识、名称、机构、岗位和职权，文件名随单位标识改），删去 `sample: true` 这一行；"
+            "不需要时直接删除这个文件",
+            1,
+        )
     assert result.laws is not None
     base: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -111,5 +111,6 @@ def command(
         )
     out.write(
         "下一步：把 catalogues/example/lsj-zjj.yaml 改成本单位的职权目录（文件名即单位标识），"
-        "然后运行 powerctl validate\n"
+        "改好后删去其中的 `sample: true`（标为示例的单位不会生成成果包），然后运行 powerctl validate；"
+        "输入有误时 powerctl fix 能改正全角标点、缩进等常见错误\n"
     )
