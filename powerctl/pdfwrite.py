@@ -21,19 +21,18 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
-
-from isal import isal_zlib
 
 from powerctl.truetype import TrueType
 
 if TYPE_CHECKING:
     from powerctl.paint import Picture
 
-_LEVEL = 2  # ISA-L's deflate level (0–3): within a few per cent of zlib's default size, several times faster
+_LEVEL = 6  # zlib's default: the same bytes for the same input every time (ISA-L's deflate was not: see zipwrite)
 _KAPPA = 0.5522847498307936  # a quarter ellipse as one cubic Bézier
 
 FontKey = tuple[str, bool]  # family, bold
@@ -229,7 +228,7 @@ class _Writer:
         return number
 
     def stream(self, data: bytes, extra: str = "") -> int:
-        packed = isal_zlib.compress(data, _LEVEL)
+        packed = zlib.compress(data, _LEVEL)
         head = f"<< /Length {len(packed)} /Filter /FlateDecode{extra} >>\nstream\n".encode("ascii")
         return self.add(head + packed + b"\nendstream")
 

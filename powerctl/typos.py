@@ -253,11 +253,11 @@ def indent_typo(text: str, line: int) -> Typo | None:
         return None
     column = m.start("key")
     for n in range(line - 1, 0, -1):
-        above = lines[n - 1].split(" #", 1)[0].rstrip()
-        if not above.strip() or above.lstrip().startswith("#"):
+        text = lines[n - 1].split(" #", 1)[0].rstrip()
+        if not text.strip() or text.lstrip().startswith("#"):
             continue
-        opener = _BLOCK_KEY.match(above)
-        if opener is not None and above.endswith((":", "：")) and column > opener.start("key"):
+        opener = _BLOCK_KEY.match(text)
+        if opener is not None and text.endswith((":", "：")) and column > opener.start("key"):
             return None  # the first entry of the block the line above opens: any deeper indentation will do
         break
     levels: list[tuple[int, int, str]] = []  # (column, line, key) of the enclosing levels, nearest first

@@ -1,9 +1,9 @@
-"""Reproducible zip archives, deflated with ISA-L.
+"""Reproducible zip archives.
 
 The bundle's archive (一盘) holds a unit's text files (HTML, SVG, YAML, JSON) deflated, and its PNG, PDF,
-DOCX and XLSX stored. Python's `zipfile` deflates at zlib's default level, which took about 70 ms per unit
-for 4 MB of text; ISA-L's level 2 takes 8 ms for an archive of those files about 15 % larger (and the stored
-pictures are most of the archive anyway). Entries keep the order given, a fixed time (1980-01-01, the
+DOCX and XLSX stored. Deflate is zlib's: ISA-L's (used here before, several times faster) now and then chose
+other matches for the same bytes, so that a rebuilt bundle differed from the last one in one compressed
+entry (seen in 1 of 27 identical builds; intel/isa-l#140). Entries keep the order given, a fixed time (1980-01-01, the
 earliest a zip can say) and mode 0644, so the same files give the same archive. Names are UTF-8 (flag bit
 11), as the file names are Chinese. An archive beyond the classic format's limits (4 GB, 65,535 entries)
 is left to `zipfile`, which writes Zip64.
@@ -15,13 +15,12 @@ import hashlib
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from isal import isal_zlib
-
-_LEVEL = 2
+_LEVEL = 6  # zlib's default
 _TIME, _DATE = 0, (0 << 9) | (1 << 5) | 1  # 00:00:00, 1980-01-01 in MS-DOS format
 _UTF8 = 0x0800
 _VERSION = 20  # 2.0: deflate
@@ -70,8 +69,8 @@ def _parts(entries: Sequence[tuple[str, bytes, bool]]) -> list[bytes]:
     for name, data, deflate in entries:
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else _UTF8
-        crc = isal_zlib.crc32(data)  # the same CRC-32 as zlib's, three times faster
-        body = isal_zlib.compress(data, _LEVEL, wbits=-15) if deflate else data
+        crc = zlib.crc32(data)
+        body = zlib.compress(data, _LEVEL, wbits=-15) if deflate else data
         method = 8 if deflate else 0
         if deflate and len(body) >= len(data):  # incompressible: stored, as zipfile would not bother either
             body, method = data, 0

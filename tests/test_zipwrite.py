@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,18 @@ def test_repack_keeps_entries_and_order_with_fixed_stamps() -> None:
     with zipfile.ZipFile(io.BytesIO(again)) as zf:
         assert zf.namelist() == [name for name, _, _ in _entries()]
         assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_entries_are_deflated_by_zlib_so_a_rebuild_is_the_same_file() -> None:
+    """ISA-L's deflate (used before) now and then chose other matches for the same bytes, depending on the
+    process's earlier work, so a rebuilt bundle differed in one entry. zlib's stream is a function of the
+    bytes and the level alone: each deflated entry must be exactly that stream."""
+    entries = _entries()
+    with zipfile.ZipFile(io.BytesIO(zipwrite.archive(entries))) as z:
+        for info, (name, data, deflate) in zip(z.infolist(), entries, strict=True):
+            if info.compress_type != zipfile.ZIP_DEFLATED:
+                continue
+            assert deflate
+            raw = z.fp.getbuffer()[info.header_offset :] if hasattr(z.fp, "getbuffer") else b""
+            header = 30 + len(info.filename.encode("utf-8")) + len(info.extra)
+            assert bytes(raw[header : header + info.compress_size]) == zlib.compress(data, 6, wbits=-15), name
