@@ -236,6 +236,31 @@ class Power:
 
 
 @dataclass(frozen=True, slots=True)
+class PartialPower:
+    """A power that lacks a required field (an imported row without 承办机构, 清理结果, 时限, 收费 or 公开):
+    left out of the unit's powers and of every output, but the rules that need only what it has — its
+    legal basis, name, category, code and ids — still check it (an imported row without basis is B101)."""
+
+    loc: Loc
+    id: str
+    code: str | None
+    name: str
+    category: str | None
+    parent: str | None
+    department: str | None
+    status: str | None
+    basis: tuple[Citation, ...]
+
+    @property
+    def span(self) -> Span:
+        return self.loc.span
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     loc: Loc
     date: str
@@ -264,6 +289,7 @@ class Unit:
     # Ids of every power in the file, including those left out for schema errors.
     all_power_ids: frozenset[str]
     sample: bool = False  # the example unit of powerctl init, not yet made this unit's own
+    partial_powers: tuple[PartialPower, ...] = ()  # powers lacking a required field (checked, never output)
 
     @property
     def span(self) -> Span:
@@ -276,8 +302,17 @@ class Unit:
     def post(self, post_id: str | None) -> Post | None:
         return next((p for p in self.posts if p.id == post_id), None)
 
-    def citations(self) -> Iterator[tuple[Power, Citation]]:
+    def checked_powers(self) -> tuple[Power | PartialPower, ...]:
+        """The powers the basis, name and reference rules check: the whole ones and the partial ones, in
+        the order of the file."""
+        if not self.partial_powers:
+            return self.powers
+        return tuple(sorted((*self.powers, *self.partial_powers), key=lambda p: p.loc.path))
+
+    def citations(self) -> Iterator[tuple[Power | PartialPower, Citation]]:
         """Every citation of the unit: legal bases, fee bases and secrecy bases."""
+        for partial in self.partial_powers:
+            yield from ((partial, c) for c in partial.basis)
         for power in self.powers:
             yield from ((power, c) for c in power.basis)
             if power.fee.basis is not None:
@@ -450,6 +485,34 @@ def _without_bad_values(data: Any, bad_paths: set[Path]) -> Any:
 _BUILD_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
 
 
+def _partial(loc: Loc, d: Any) -> PartialPower | None:
+    """What the rules can check of a power that cannot be built whole; None without an id and a name."""
+    if not isinstance(d, Mapping) or not isinstance(d.get("id"), str) or not isinstance(d.get("name"), str):
+        return None
+
+    def text(key: str) -> str | None:
+        value = d.get(key)
+        return value if isinstance(value, str) else None
+
+    basis: list[Citation] = []
+    for i, c in _items(d.get("basis") if isinstance(d.get("basis"), list) else []):
+        try:
+            basis.append(_citation(loc.child("basis", i), c))
+        except _BUILD_ERRORS:
+            continue
+    return PartialPower(
+        loc,
+        d["id"],
+        text("code"),
+        d["name"],
+        text("category"),
+        text("parent"),
+        text("department"),
+        text("status"),
+        tuple(basis),
+    )
+
+
 def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
     """The model of a schema-checked document; None when its unit part is unusable.
 
@@ -474,11 +537,14 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
     for p in original if isinstance(original, list) else []:
         if isinstance(p, dict) and isinstance(p.get("id"), str):
             ids.add(p["id"])
+    partial: list[PartialPower] = []
     for i, p in _items(powers_raw):
         try:
             powers.append(_power(root.child("powers", i), p))
         except _BUILD_ERRORS:
-            continue
+            found = _partial(root.child("powers", i), p)
+            if found is not None:
+                partial.append(found)
     changes: list[Change] = []
     for i, c in _items(data.get("changes") if isinstance(data.get("changes"), list) else []):
         try:
@@ -500,8 +566,8 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
             file=doc.file,
             id=u["id"],
             name=u["name"],
-            region=u["region"],
-            level=u["level"],
+            region=u.get("region") or "",  # absent: the schema says so; the rules still run
+            level=u.get("level") or "",
             credit_code=u.get("credit_code"),
             departments=tuple(
                 Department(uloc.child("departments", i), d["id"], d["name"], _tuple_str(d.get("duties")))
@@ -516,6 +582,7 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
             changes=tuple(changes),
             all_power_ids=frozenset(ids),
             sample=u.get("sample") is True,
+            partial_powers=tuple(partial),
         )
     except _BUILD_ERRORS:
         return None

@@ -13,6 +13,7 @@ from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
 from powerctl.cli import doctor as doctor_cmd
 from powerctl.cli import fix as fix_cmd
+from powerctl.cli import importing as import_cmd
 from powerctl.cli import init as init_cmd
 from powerctl.cli import laws as laws_cmd
 from powerctl.cli import render as render_cmd
@@ -33,6 +34,7 @@ _HELP = dict(COMMANDS)
 for _name, _module in (
     ("validate", validate_cmd),
     ("fix", fix_cmd),
+    ("import", import_cmd),
     ("render", render_cmd),
     ("bundle", bundle_cmd),
     ("stats", stats_cmd),

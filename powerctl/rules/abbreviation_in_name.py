@@ -73,7 +73,7 @@ def _explained(name: str, end: int) -> bool:
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     shorts = _short_law_names()
-    for power in unit.powers:
+    for power in unit.checked_powers():
         name = power.name
         for m in _QUOTED.finditer(name):
             title = m.group(1)

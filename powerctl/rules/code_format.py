@@ -38,7 +38,7 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     profile = ctx.config.code_profile
     if profile is None:
         return
-    for power in unit.powers:
+    for power in unit.checked_powers():
         if power.code is not None and not profile.pattern.fullmatch(power.code):
             what = profile.description or "本地区事项编码"
             yield Violation.at(

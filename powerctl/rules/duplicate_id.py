@@ -67,7 +67,7 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
         )
     yield from _dups(((d.id, d.loc) for d in unit.departments), "机构", "本单位")
     yield from _dups(((p.id, p.loc) for p in unit.posts), "岗位", "本单位")
-    yield from _dups(((p.id, p.loc) for p in unit.powers), "职权", "本单位")
+    yield from _dups(((p.id, p.loc) for p in unit.checked_powers()), "职权", "本单位")
     for power in unit.powers:
         if power.flow is not None:
             yield from _dups(((s.id, s.loc) for s in power.flow.steps), "步骤", f"职权「{power.name}」的流程图")

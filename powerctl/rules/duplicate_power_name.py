@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from powerctl.model import Power, Unit
+from powerctl.model import PartialPower, Power, Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "N602"
@@ -38,8 +38,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
-    first: dict[str, Power] = {}
-    for power in unit.powers:
+    first: dict[str, Power | PartialPower] = {}
+    for power in unit.checked_powers():
         key = _SPACE.sub("", power.name)
         other = first.setdefault(key, power)
         if other is not power:

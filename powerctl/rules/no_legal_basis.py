@@ -39,7 +39,7 @@ SUMMARY = "职权没有法律依据（建议废止）"
 
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
-    for power in unit.powers:
+    for power in unit.checked_powers():
         if not power.basis and not power.ended:
             yield Violation.at(
                 power.loc,

@@ -41,7 +41,7 @@ NEEDS_SETTING = frozenset({"行政许可", "行政处罚", "行政强制"})
 
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
-    for power in unit.powers:
+    for power in unit.checked_powers():
         if power.category not in NEEDS_SETTING or not power.basis:
             continue
         if not any(c.role == "设定依据" for c in power.basis):

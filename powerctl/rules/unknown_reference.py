@@ -73,6 +73,13 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     posts = [p.id for p in unit.posts]
     for post in unit.posts:
         yield from _missing(post.department, departments, post.loc, "department", what="机构", where="岗位")
+    for partial in unit.partial_powers:
+        label = f"职权「{partial.name}」"
+        yield from _missing(partial.department, departments, partial.loc, "department", what="机构", where=label)
+        if partial.parent is not None:
+            yield from _missing(
+                partial.parent, sorted(unit.all_power_ids), partial.loc, "parent", what="主项", where=label
+            )
     for power in unit.powers:
         label = f"职权「{power.name}」"
         yield from _missing(power.department, departments, power.loc, "department", what="机构", where=label)

@@ -1,0 +1,67 @@
+"""`powerctl import`: office tables → catalogue YAML; the work is in powerctl.importer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from powerctl.cli._common import fail
+
+
+def command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Excel（.xlsx/.xls）、CSV 或 Word（.docx）文件", show_default=False)
+    ],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写入的文件夹；默认为仓库根目录下的 catalogues/")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="单位标识（只有一个单位时），如 lsj-wlj")] = None,
+    unit_name: Annotated[str | None, typer.Option("--unit-name", help="单位名称（表中没有主管部门一列时）")] = None,
+) -> None:
+    """Exit 0 when every cell was mapped, 1 when some were not (listed), 2 when nothing could be read."""
+    from powerctl.cli.validate import load_repo_config
+    from powerctl.importer.build import build
+    from powerctl.importer.sheets import SheetError, read_tables
+    from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
+
+    config = load_repo_config()
+    tables = []
+    for f in files:
+        try:
+            tables.extend(read_tables(f, str(f)))
+        except SheetError as exc:
+            raise fail(str(exc)) from None
+    default = unit_name or (files[0].stem if files else "本单位")
+    result = build(tables, default, config.categories)
+    if not result.units:
+        for u in result.unmapped:
+            sys.stderr.write(f"{u.where}：{u.reason}\n")
+        raise fail("没有读出任何职权：表中需要有“事项名称”“职权名称”等列")
+    target = out or config.root / "catalogues"
+    ids = unit_ids(result.units, unit)
+    written = []
+    for rows, uid in zip(result.units, ids, strict=True):
+        path = target / f"{uid}.yaml"
+        if path.exists():
+            raise fail(f"{path} 已存在：换一个 -o 文件夹，或先移走原文件（不会覆盖已有的目录文件）")
+        doc, modeline = unit_document(rows, uid, schema_path(path, config.root))
+        written.append((path, dump(doc, modeline), rows))
+    target.mkdir(parents=True, exist_ok=True)
+    for path, text, _ in written:
+        path.write_text(text, encoding="utf-8")
+    o = sys.stdout
+    for u in result.unmapped:
+        header = f"（列「{u.header}」）" if u.header else ""
+        shown = u.text if len(u.text) <= 40 else u.text[:39] + "…"
+        o.write(f"{u.where}{header}：{u.reason}" + (f"：{shown}" if shown else "") + "\n")
+    powers = sum(len(r.powers) for _, _, r in written)
+    for path, _, rows in written:
+        o.write(f"已写入 {path}：{rows.name}，{len(rows.powers)} 项职权\n")
+    o.write(
+        f"导入了 {len(written)} 个单位、{powers} 项职权，读出依据 {result.citations} 条；"
+        f"未能对应的单元格 {len(result.unmapped)} 个。下一步：补全标有“待补充”的内容，运行 powerctl validate\n"
+    )
+    raise typer.Exit(1 if result.unmapped else 0)

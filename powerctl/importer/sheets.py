@@ -1,0 +1,166 @@
+"""Office files read into tables of text cells, each cell knowing where it is (FILE:SHEET!B5).
+
+Merged cells are filled with the merged value in every cell they cover (so a 实施主体 merged over ten rows
+belongs to each of them). Numbers that are whole come back without ".0" and codes typed as text keep their
+leading zeros; dates come back as YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
+
+
+class SheetError(Exception):
+    """A file that cannot be read as a table: said in a clerk's words, with the file."""
+
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    name: str  # the sheet's name, 表N for a Word table, "" for a CSV file
+    rows: list[list[str]]
+    word: bool = False  # a Word table: cells are told as 第R行第C列
+
+    def where(self, row: int, column: int) -> str:
+        """The position of a cell (0-based row and column), as the clerk finds it in the file."""
+        if self.word:
+            return f"{self.file}:{self.name}第{row + 1}行第{column + 1}列"
+        ref = f"{column_letter(column)}{row + 1}"
+        return f"{self.file}:{self.name}!{ref}" if self.name else f"{self.file}:{ref}"
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _xlsx(path: Path, display: str) -> Iterator[Table]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
+        raise SheetError(f"{display}：无法按 Excel（.xlsx）文件读取（{type(exc).__name__}）") from exc
+    for sheet in book.worksheets:
+        rows = [[_text(c.value) for c in row] for row in sheet.iter_rows()]
+        for merged in sheet.merged_cells.ranges:
+            value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(rows) else ""
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                    rows[r][c] = value
+        yield Table(display, sheet.title, rows)
+
+
+def _xls(path: Path, display: str) -> Iterator[Table]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+    except Exception as exc:
+        raise SheetError(f"{display}：无法按 Excel 97-2003（.xls）文件读取（{exc}）") from exc
+    for sheet in book.sheets():
+        rows: list[list[str]] = []
+        for r in range(sheet.nrows):
+            row = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(_text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
+                else:
+                    row.append(_text(cell.value))
+            rows.append(row)
+        for r0, r1, c0, c1 in sheet.merged_cells:
+            value = rows[r0][c0]
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    rows[r][c] = value
+        yield Table(display, sheet.name, rows)
+
+
+def decode_text(raw: bytes, display: str) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), else GB18030 (which covers GBK), as Excel on a
+    Chinese Windows saves it."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise SheetError(f"{display}：不是 UTF-8 也不是 GBK 编码的文本，无法读取") from exc
+
+
+def _csv(path: Path, display: str) -> Iterator[Table]:
+    text = decode_text(path.read_bytes(), display)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    yield Table(display, "", rows)
+
+
+def _docx(path: Path, display: str) -> Iterator[Table]:
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise SheetError(f"{display}：无法按 Word（.docx）文件读取（{type(exc).__name__}）") from exc
+    for number, table in enumerate(document.tables, 1):
+        rows = []
+        for row in table.rows:
+            # python-docx gives a horizontally merged cell once per grid column it spans, and a vertically
+            # merged one as the cell where the merge starts.
+            rows.append([_text(cell.text) for cell in row.cells])
+        yield Table(display, f"表{number}", rows, word=True)
+
+
+def read_tables(path: Path, display: str | None = None) -> list[Table]:
+    shown = display or str(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise SheetError(f"{shown}：文件不存在")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return list(_xlsx(path, shown))
+        if suffix == ".xls":
+            return list(_xls(path, shown))
+        if suffix == ".csv":
+            return list(_csv(path, shown))
+        if suffix == ".docx":
+            return list(_docx(path, shown))
+    except OSError as exc:
+        raise SheetError(f"{shown}：无法读取文件（{exc.strerror or type(exc).__name__}）") from exc
+    if suffix == ".doc":
+        raise SheetError(f"{shown}：是 Word 97-2003（.doc）文件，请先用 Word 或 WPS 另存为 .docx")
+    raise SheetError(f"{shown}：不认识的文件类型，可读取 " + "、".join(SUFFIXES))
