@@ -496,10 +496,10 @@ def _partial(loc: Loc, d: Any) -> PartialPower | None:
 
     basis: list[Citation] = []
     for i, c in _items(d.get("basis") if isinstance(d.get("basis"), list) else []):
-        try:
-            basis.append(_citation(loc.child("basis", i), c))
-        except _BUILD_ERRORS:
-            continue
+        if isinstance(c, Mapping) and isinstance(c.get("law"), str):  # an article may be missing: its finding says so
+            article = c.get("article")
+            written = article_label(article) if isinstance(article, str | int) and not isinstance(article, bool) else ""
+            basis.append(Citation(loc.child("basis", i), law_name(c["law"]), written, c.get("role"), c.get("quote")))
     return PartialPower(
         loc,
         d["id"],

@@ -225,7 +225,7 @@ class Repairer:
             if meant is not None:
                 word = "true" if meant else "false"
                 start = source.find(value, span.column - 1)
-                edits = (Edit(span.line, start + 1, len(value), word),) if start >= 0 else ()
+                edits: tuple[Edit, ...] = (Edit(span.line, start + 1, len(value), word),) if start >= 0 else ()
                 typo = Typo(
                     span.line,
                     span.column,
@@ -246,6 +246,16 @@ class Repairer:
                     ):
                         typo, fixed, code = t, parsed, "E001"
                         break
+        if typo is None and "array" in names and value.startswith("【") and value.endswith("】"):
+            # 【】 is the bracket a Chinese input method types for [ ]; as text it is common, so it is taken
+            # for a list only where the schema wants one.
+            start = source.find(value, span.column - 1)
+            parsed = _parse_fragment("[" + value[1:-1] + "]")
+            if start >= 0 and isinstance(parsed, list):
+                end = start + len(value)
+                edits = (Edit(span.line, start + 1, 1, "["), Edit(span.line, end, 1, "]"))
+                message = f"第 {span.line} 行第 {start + 1} 列是中文方头括号“【”，YAML 把整段读成了一段文字"
+                typo, fixed, code = Typo(span.line, start + 1, message, "列表用英文方括号 [ ]", edits), parsed, "E001"
         if typo is None:
             return False
         holder = _node(self.data, path[:-1])

@@ -278,7 +278,8 @@ class SchemaChecker:
             names: list[str] = [str(n) for n in bound] if isinstance(bound, list) else [str(bound)]
             want = "或".join(_TYPE_ZH.get(n, n) for n in names)
             got = _TYPE_ZH[_json_type(value)]
-            message = f"{title}应为{want}，实际是{got}「{_short(value)}」"
+            gap = " " if want[:1].isascii() else ""
+            message = f"{title}应为{gap}{want}，实际是{got}「{_short(value)}」"
             source = doc.plain_numbers.get(path)
             if "string" in names and source is not None:
                 key = path[-1] if path and isinstance(path[-1], str) else "值"

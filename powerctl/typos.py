@@ -192,8 +192,29 @@ def syntax_typo(text: str, line: int, earliest: int | None = None) -> Typo | Non
     first = max(1, min(earliest or line, line - 3))
     for n in range(min(line, len(lines)), first - 1, -1):
         for typo in line_typos(n, lines[n - 1]):
+            if not typo.edits and "\t" in lines[n - 1][: typo.column]:
+                edit = _tab_edit(lines, n)
+                if edit is not None:
+                    return Typo(typo.line, typo.column, typo.message, typo.hint, (edit,))
             return typo
     return None
+
+
+def _tab_edit(lines: list[str], n: int) -> Edit | None:
+    """Tabs in a line's indentation as the spaces that line it up where it can only belong: with the line
+    above (a sibling) or two spaces deeper when that line opens a block, whatever width the tab had."""
+    source = lines[n - 1]
+    indent = source[: len(source) - len(source.lstrip(" \t"))]
+    above = next((s for s in reversed(lines[: n - 1]) if s.strip() and not s.lstrip().startswith("#")), None)
+    if above is None or "\t" in above[: len(above) - len(above.lstrip())]:
+        return None
+    column = len(above) - len(above.lstrip(" "))
+    opens = above.split(" #", 1)[0].rstrip().endswith(":")
+    wanted = column + 2 if opens else column
+    widths = {len(indent.expandtabs(w)) for w in (2, 4, 8)}
+    if wanted not in widths:
+        return None
+    return Edit(n, 1, len(indent), " " * wanted)
 
 
 def _wide_digits(value: str) -> bool:
@@ -203,6 +224,21 @@ def _wide_digits(value: str) -> bool:
 def number_typo(line: int, column: int, source_line: str, value: str) -> tuple[Typo, int | float] | None:
     """A number typed with full-width digits (１５, ３.５) where the schema wants a number."""
     folded = unicodedata.normalize("NFKC", value).strip()
+    counted = re.fullmatch(r"([0-9]+)\s*(?:个)?\s*(?:工作日|自然日|天|日)", folded)
+    if counted:
+        start = source_line.find(value, column - 1)
+        if start < 0:
+            return None
+        return (
+            Typo(
+                line,
+                start + 1,
+                f"{_at(line, start + 1)}的「{value}」写了单位，这里只写天数",
+                f"写成 {counted.group(1)}（工作日还是自然日写在 time_limit 的 unit 中）",
+                (Edit(line, start + 1, len(value), counted.group(1)),),
+            ),
+            int(counted.group(1)),
+        )
     if not _wide_digits(value) or not re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]+)?", folded):
         return None
     number: int | float = float(folded) if "." in folded else int(folded)
@@ -222,7 +258,19 @@ def number_typo(line: int, column: int, source_line: str, value: str) -> tuple[T
     )
 
 
-_BOOL_WORDS = {"是": True, "否": False, "对": True, "错": False, "有": True, "无": False, "yes": True, "no": False}
+_BOOL_WORDS = {
+    "是": True,
+    "否": False,
+    "对": True,
+    "错": False,
+    "有": True,
+    "无": False,
+    "yes": True,
+    "no": False,
+    "收费": True,
+    "不收费": False,
+    "免费": False,
+}
 
 
 def bool_word(value: str) -> bool | None:

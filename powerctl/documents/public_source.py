@@ -9,10 +9,12 @@ of the wrong type. Only the audience's powers are kept, and change records only 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from powerctl.laws.citation import article_label, law_name
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,17 @@ class Items:
     of: Spec
 
 
-Spec = Record | Items | None  # None: a scalar (text, number, true/false, null)
+@dataclass(frozen=True)
+class Normal:
+    """A scalar published in its normal form (a law's name, an article), as every other output prints it."""
+
+    form: Callable[[Any], str]
+
+
+Spec = Record | Items | Normal | None  # None: a scalar (text, number, true/false, null)
 
 _TEXTS = Items(None)
-CITATION = Record({"law": None, "article": None, "role": None, "quote": None})
+CITATION = Record({"law": Normal(law_name), "article": Normal(article_label), "role": None, "quote": None})
 DISCLOSURE = Record({"scope": None, "forms": _TEXTS, "within_days": None})
 CHANNELS = Items(Record({"way": None, "contact": None}))
 
@@ -114,6 +123,10 @@ def _scalar(value: Any) -> bool:
 def project(value: Any, spec: Spec) -> Any:
     """`value` cut to `spec`; `_ABSENT` when nothing of it is public (a value of the wrong shape)."""
     if spec is None:
+        return value if _scalar(value) else _ABSENT
+    if isinstance(spec, Normal):
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return spec.form(value)
         return value if _scalar(value) else _ABSENT
     if isinstance(spec, Items):
         if not isinstance(value, list):

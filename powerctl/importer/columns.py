@@ -114,7 +114,8 @@ def find_layout(table: Table) -> Layout | None:
         rows: tuple[int, ...] = (r,)
         headers = {c: text for c, text in enumerate(row) if text}
         below = table.rows[r + 1] if r + 1 < len(table.rows) else []
-        sub = _map_row(below)
+        # Cells merged down from the header row repeat its text: they are not a second level.
+        sub = {c: f for c, f in _map_row(below).items() if c >= len(row) or below[c] != row[c]}
         # A second header level: cells under a merged header (the same text in neighbouring columns).
         spans = [c for c in sub if c < len(row) and row[c] and row[c] in (_at(row, c - 1), _at(row, c + 1))]
         if spans and "name" not in sub.values():

@@ -12,9 +12,12 @@ _NUM = r"[零〇一二三四五六七八九十百千两0-9]+"
 _ARTICLE = rf"第{_NUM}条(?:之[一二三四五六七八九十]+)?(?:第{_NUM}款)?(?:第[（(]?{_NUM}[）)]?项)?"
 # A law's name: inside 《》, or Chinese text ending the way law names end, before its first article.
 _NAMED = re.compile(r"《(?P<law>[^《》]+(?:《[^《》]+》[^《》]*)?)》")
+# Without 《》 a name counts only when an article follows it, or when it is plainly a name (中华人民共和国…,
+# 国务院…): 见相关规定 is not a law.
 _BARE = re.compile(
-    r"(?P<law>(?:中华人民共和国)?[\u4e00-\u9fff（）]{2,40}?"
+    r"(?P<law>(?:中华人民共和国|国务院)[\u4e00-\u9fff（）]{1,40}?"
     r"(?:法|条例|规定|办法|细则|规则|决定|规章|意见|通知|标准|规范|目录))(?=第|\s*$|[，,；;。、（\s])"
+    r"|(?P<named>[\u4e00-\u9fff（）]{2,40}?(?:法|条例|规定|办法|细则|规则|决定))(?=第)"
 )
 _ARTICLES = re.compile(
     rf"(?P<first>{_ARTICLE})(?:\s*(?:至|-|—|～|~)\s*(?P<last>{_ARTICLE}))?"
@@ -68,7 +71,7 @@ def parse_citations(text: str) -> Parsed:
             continue
         laws = [(m.start(), m.end(), m.group("law")) for m in _NAMED.finditer(piece)]
         if not laws:
-            laws = [(m.start(), m.end(), m.group("law")) for m in _BARE.finditer(piece)]
+            laws = [(m.start(), m.end(), m.group("law") or m.group("named")) for m in _BARE.finditer(piece)]
         if not laws:
             left.append(piece)
             continue
@@ -86,6 +89,11 @@ def parse_citations(text: str) -> Parsed:
                 else:
                     articles.append(article_label(m.group("more")))
                 consumed = m.end()
+            if not articles:
+                item = re.search(rf"第{_NUM}项", rest)  # an item of a decision: 国务院令第412号第101项
+                if item:
+                    articles.append(item.group(0))
+                    consumed = item.end()
             tail = rest[consumed:].strip()
             q = _QUOTE.match(tail)
             if q and articles:

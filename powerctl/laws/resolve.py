@@ -138,7 +138,7 @@ class LawResolver:
         status = self.status_problem(law)
         if status is not None:
             problems.append(status)
-        if article is None:
+        if article is None or article == "":  # no article written: the schema says so, once
             return problems
         ref = parse_article(article)
         if ref is None:
