@@ -23,7 +23,9 @@ from typing import Any
 import yaml
 
 from powerctl import chromium, rebuild, yamlwrite, zipwrite
+from powerctl.change_notes import ChangeNotes
 from powerctl.documents import basis as basis
+from powerctl.documents import changes as changes
 from powerctl.documents import site as site
 from powerctl.documents import table as table
 from powerctl.documents import table_pdf as table_pdf_writer
@@ -255,7 +257,7 @@ def build_in_worker(
     laws: LawResolver,
     font: str,
     source_commit: str | None,
-    changes_markdown: str | None,
+    notes: ChangeNotes | None,
     key: str | None,
     reuse: bool,
     drawing: str | None,
@@ -274,7 +276,7 @@ def build_in_worker(
             laws,
             font=font,
             source_commit=source_commit,
-            changes_markdown=changes_markdown,
+            notes=notes,
             renderer=here,
             key=key,
             reuse=reuse,
@@ -290,7 +292,7 @@ def build_unit_bundle(
     *,
     font: str,
     source_commit: str | None = None,
-    changes_markdown: str | None = None,
+    notes: ChangeNotes | None = None,
     progress: Callable[[str], None] | None = None,
     renderer: Renderer | None = None,
     key: str | None = None,
@@ -311,7 +313,7 @@ def build_unit_bundle(
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
         result, files, derived = _build(
-            unit, out, audience, laws, font, source_commit, changes_markdown, step, pool, (drawing, previous)
+            unit, out, audience, laws, font, source_commit, notes, step, pool, (drawing, previous)
         )
     if key is not None and _printed_as_expected(result.folder):
         with suppress(OSError):  # without a record the unit is simply built again next time
@@ -326,7 +328,7 @@ def _build(
     laws: LawResolver,
     font: str,
     source_commit: str | None,
-    changes_markdown: str | None,
+    notes: ChangeNotes | None,
     step: Callable[[str], None],
     pool: Renderer,
     earlier: tuple[str | None, rebuild.Previous | None],
@@ -400,8 +402,10 @@ def _build(
                 source, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120
             )
         (stage / "源数据" / f"{unit.id}.yaml").write_text(text, encoding="utf-8")
-        if changes_markdown is not None:
-            (stage / "变更说明.md").write_text(changes_markdown, encoding="utf-8")
+        if notes is not None:
+            (stage / "变更说明.md").write_text(notes.markdown, encoding="utf-8")
+            (stage / "变更说明.html").write_text(changes.html(notes), encoding="utf-8")
+            (stage / "变更说明.docx").write_bytes(changes.docx_bytes(notes))
 
         stage_name = "一表"
         if table_pdf is not None:

@@ -102,6 +102,8 @@ class UnitDiff:
     unit: str
     status: str  # added | removed | changed
     powers: PowerDiff
+    old: Data | None = None  # the unit's data in each version, for the words of the change (change_notes)
+    new: Data | None = None
 
 
 def unit_changes(old: Mapping[str, Data], new: Mapping[str, Data]) -> list[UnitDiff]:
@@ -109,10 +111,10 @@ def unit_changes(old: Mapping[str, Data], new: Mapping[str, Data]) -> list[UnitD
     out: list[UnitDiff] = []
     for uid in sorted(set(old) | set(new)):
         if uid not in old:
-            out.append(UnitDiff(uid, "added", power_changes({}, new[uid])))
+            out.append(UnitDiff(uid, "added", power_changes({}, new[uid]), None, new[uid]))
         elif uid not in new:
-            out.append(UnitDiff(uid, "removed", power_changes(old[uid], {})))
+            out.append(UnitDiff(uid, "removed", power_changes(old[uid], {}), old[uid], None))
         elif normal_form(old[uid]) != normal_form(new[uid]):
             diff = power_changes(old[uid], new[uid])
-            out.append(UnitDiff(uid, "changed", diff))
+            out.append(UnitDiff(uid, "changed", diff, old[uid], new[uid]))
     return out

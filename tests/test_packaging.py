@@ -86,7 +86,8 @@ def test_the_wheel_scaffolds_validates_draws_and_bundles(
     head = _run("git", "symbolic-ref", "HEAD", cwd=repo, env=env)
     assert head.stdout.strip() == "refs/heads/main"
     written = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git/" not in str(p))
-    assert {"schemas/catalogue.schema.json", ".powerctl.yaml", ".github/workflows/powerctl.yml"} <= set(written)
+    scaffold = {"schemas/catalogue.schema.json", ".powerctl.yaml", ".github/workflows/powerctl.yml", ".gitignore"}
+    assert scaffold <= set(written)
     workflow = yaml.safe_load((repo / ".github/workflows/powerctl.yml").read_text(encoding="utf-8"))
     assert "@POWERCTL_PIP@" not in json.dumps(workflow, ensure_ascii=False)
     assert "POWERCTL_PIP" in made.stdout  # a wheel from a local file: the office is told to fill it in

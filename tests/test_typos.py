@@ -137,12 +137,21 @@ def test_fix_corrects_every_mistake_and_keeps_every_other_byte(tmp_path: Path) -
 
 
 def test_fix_says_what_it_cannot_correct(tmp_path: Path) -> None:
-    path, _, _ = _catalogue(tmp_path, "  level: 县级", "\tlevel: 县级")
+    # Three tabs line up with no level whatever a tab's width (2, 4 or 8): left for the clerk, and said so.
+    path, _, _ = _catalogue(tmp_path, "  level: 县级", "\t\t\tlevel: 县级")
     (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
     before = path.read_bytes()
     done = run_cli("fix", cwd=tmp_path)
     assert done.returncode == 1 and "未能自动修改" in done.stdout and "制表符" in done.stdout, done.stdout
     assert path.read_bytes() == before
+
+
+def test_fix_turns_a_tab_into_the_one_indentation_that_fits(tmp_path: Path) -> None:
+    path, _, _ = _catalogue(tmp_path, "  level: 县级", "\tlevel: 县级")
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    done = run_cli("fix", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert path.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
 def test_fix_keeps_a_bom_and_windows_line_ends(tmp_path: Path) -> None:

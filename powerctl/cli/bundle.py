@@ -34,7 +34,7 @@ def command(
         ),
     ] = None,
     previous: Annotated[
-        str | None, typer.Option("--previous", help="与该 git 版本比较，附上变更说明（变更说明.md）")
+        str | None, typer.Option("--previous", help="与该 git 版本比较，附上变更说明（变更说明.docx、.html、.md）")
     ] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help="目录有错误时也生成")] = False,
     force: Annotated[
@@ -48,6 +48,8 @@ def command(
 
     from powerctl import fonts, rebuild
     from powerctl.bundle import BundleError, BundleResult, build_in_worker, kept_bundle
+    from powerctl.change_notes import ChangeNotes
+    from powerctl.change_notes import rows as change_rows
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.diff import unit_changes
     from powerctl.diff_report import as_markdown
@@ -62,7 +64,8 @@ def command(
     config = load_repo_config()
     try:
         check_tools(config.font_family, merge_pdf=True)
-        result = validate(paths or default_paths(config), config, Options(cache=not force, today=parse_day(today)))
+        day = parse_day(today)
+        result = validate(paths or default_paths(config), config, Options(cache=not force, today=day))
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
@@ -103,7 +106,15 @@ def command(
                     data = public_source(data, keep)
                     old = public_source(old, keep) if isinstance(old, dict) else old
                 diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
-                notes = as_markdown(diffs, {unit.id: unit.name}, previous, commit[:12] if commit else None)
+                head = commit[:12] if commit else None
+                notes = ChangeNotes(
+                    unit.name,
+                    previous,
+                    head,
+                    day.isoformat(),
+                    tuple(row for d in diffs for row in change_rows(d)),
+                    as_markdown(diffs, {unit.id: unit.name}, previous, head),
+                )
             work.append((kind, folder, unit, notes))
 
     laws = result.laws
@@ -130,7 +141,7 @@ def command(
             key = (
                 None
                 if chain is None or not unit.doc.text
-                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes)
+                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes.markdown if notes else None)
             )
             try:  # a unit whose bundle is current is kept here, not sent to a worker
                 kept = kept_bundle(unit, folder, kind.value, commit, None if force else key)

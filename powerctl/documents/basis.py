@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.oxml.styles import CT_Style
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.run import CT_R
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
@@ -295,7 +296,7 @@ def _numeral(n: int) -> str:
 # -- DOCX ------------------------------------------------------------------------------------------
 
 
-def _fonts(element: CT_R | CT_Style, east_asia: str, latin: str = LATIN_FONT) -> None:
+def set_fonts(element: CT_R | CT_Style, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Set the Latin and East-Asian typefaces of a run or style's rPr, dropping theme fonts that would win."""
     rpr = element.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
@@ -322,7 +323,7 @@ def _add_run(paragraph: Paragraph, text: str) -> Run:
     return Run(r, paragraph)
 
 
-def _run(
+def add_text(
     paragraph: Paragraph,
     text: str,
     *,
@@ -337,7 +338,7 @@ def _run(
     if properties is not None:
         run._element.insert(0, deepcopy(properties))  # w:rPr is a run's first child
         return run
-    _fonts(run._element, font)
+    set_fonts(run._element, font)
     run.bold = bold or None
     if size is not None:
         run.font.size = Pt(size)
@@ -347,10 +348,10 @@ def _run(
     return run
 
 
-def _style(doc: DocxDocument, name: str, font: str, size: float, *, bold: bool = False) -> ParagraphStyle:
+def set_style(doc: DocxDocument, name: str, font: str, size: float, *, bold: bool = False) -> ParagraphStyle:
     style = doc.styles[name]
     assert isinstance(style, ParagraphStyle)
-    _fonts(style.element, font)
+    set_fonts(style.element, font)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = False
@@ -366,12 +367,12 @@ def _setup(doc: DocxDocument) -> None:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(20)
-    normal = _style(doc, "Normal", BODY_FONT, 12)
+    normal = set_style(doc, "Normal", BODY_FONT, 12)
     normal.paragraph_format.space_after = Pt(3)
     normal.paragraph_format.line_spacing = 1.3
-    _style(doc, "Title", HEADING_FONT, 22, bold=False).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_style(doc, "Title", HEADING_FONT, 22, bold=False).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for name, size in (("Heading 1", 16), ("Heading 2", 14)):
-        heading = _style(doc, name, HEADING_FONT, size, bold=False)
+        heading = set_style(doc, name, HEADING_FONT, size, bold=False)
         heading.paragraph_format.space_before = Pt(12)
         heading.paragraph_format.space_after = Pt(6)
     title_style = doc.styles["Title"]
@@ -380,10 +381,15 @@ def _setup(doc: DocxDocument) -> None:
     ppr = title_style.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
+    add_page_number(section)
+
+
+def add_page_number(section: Section) -> None:
+    """— 1 — centred in the footer, as official documents number their pages."""
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(footer, "— ", size=10.5)
-    page = _run(footer, "", size=10.5)
+    add_text(footer, "— ", size=10.5)
+    page = add_text(footer, "", size=10.5)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         if kind is not None:
             char = OxmlElement("w:fldChar")
@@ -398,7 +404,7 @@ def _setup(doc: DocxDocument) -> None:
             t = OxmlElement("w:t")
             t.text = text
             page._element.append(t)
-    _run(footer, " —", size=10.5)
+    add_text(footer, " —", size=10.5)
 
 
 def _fixed_core(doc: DocxDocument, docs: UnitDocs) -> None:
@@ -432,14 +438,14 @@ def docx_bytes(docs: UnitDocs) -> bytes:
     _fixed_core(doc, docs)
     heading_1 = doc.styles["Heading 1"].style_id
 
-    _run(doc.add_paragraph(style="Title"), title(docs), font=HEADING_FONT)
+    add_text(doc.add_paragraph(style="Title"), title(docs), font=HEADING_FONT)
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(sub, f"（{AUDIENCE_ZH.get(docs.audience, docs.audience)}）", size=14)
+    add_text(sub, f"（{AUDIENCE_ZH.get(docs.audience, docs.audience)}）", size=14)
     citations = sum(len(a.powers) for g in groups for a in g.articles)
     intro = doc.add_paragraph()
     intro.paragraph_format.first_line_indent = Pt(24)
-    _run(
+    add_text(
         intro,
         f"本汇编收录{docs.unit.name}{len(docs.powers)}项职权引用的法律、法规、规章及规范性文件{len(groups)}部、"
         f"引用{citations}处，按效力层级排列；法规效力状态核对日期：{cn_date(docs.laws.today.isoformat())}。",
@@ -448,66 +454,66 @@ def docx_bytes(docs: UnitDocs) -> bytes:
     if groups:
         toc = doc.add_paragraph(style="Heading 2")
         toc.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(toc, "目　录", font=HEADING_FONT)
+        add_text(toc, "目　录", font=HEADING_FONT)
         for i, group in enumerate(groups, 1):
             line = doc.add_paragraph()
             line.paragraph_format.space_after = Pt(0)
-            _run(line, f"{_numeral(i)}、《{group.name}》")
-            _run(line, f"　{group.level or '效力层级不明'}", grey=True, size=10.5)
+            add_text(line, f"{_numeral(i)}、《{group.name}》")
+            add_text(line, f"　{group.level or '效力层级不明'}", grey=True, size=10.5)
     else:
-        _run(doc.add_paragraph(), "本目录所列职权均未引用法律依据。")
+        add_text(doc.add_paragraph(), "本目录所列职权均未引用法律依据。")
 
     for i, group in enumerate(groups, 1):
         heading = _heading(doc, heading_1)
         heading.paragraph_format.page_break_before = i == 1
-        _run(heading, f"{_numeral(i)}、《{group.name}》", font=HEADING_FONT)
+        add_text(heading, f"{_numeral(i)}、《{group.name}》", font=HEADING_FONT)
         facts = doc.add_paragraph()
         facts.paragraph_format.keep_with_next = True
         first_date = True
         for j, (label, value) in enumerate(group.facts):
             if label in DATE_FACTS and first_date and j:
                 first_date = False
-                _run(facts, "").add_break()
+                add_text(facts, "").add_break()
             elif j:
-                _run(facts, "　", size=10.5)
-            _run(facts, f"{label}：", bold=True, size=10.5)
+                add_text(facts, "　", size=10.5)
+            add_text(facts, f"{label}：", bold=True, size=10.5)
             warn = label in ("时效性", "状态") and not group.in_force
-            value_run = _run(facts, value, size=10.5, bold=warn)
+            value_run = add_text(facts, value, size=10.5, bold=warn)
             if warn:
                 value_run.font.color.rgb = RGBColor(0xB0, 0, 0)
         if group.written:
             written = doc.add_paragraph()
             written.paragraph_format.keep_with_next = True
-            _run(written, "目录中写作：" + "、".join(f"《{w}》" for w in group.written), size=10.5)
+            add_text(written, "目录中写作：" + "、".join(f"《{w}》" for w in group.written), size=10.5)
         if group.text_note:
             note = doc.add_paragraph()
             note.paragraph_format.keep_with_next = True
-            _run(note, group.text_note, size=10.5, grey=True)
+            add_text(note, group.text_note, size=10.5, grey=True)
         for article in group.articles:
             paragraphs = article.paragraphs
             first = doc.add_paragraph()
             first.paragraph_format.space_before = Pt(6)
             first.paragraph_format.keep_with_next = True
-            _run(first, article.label, font=HEADING_FONT, bold=True)
+            add_text(first, article.label, font=HEADING_FONT, bold=True)
             if paragraphs:
-                _run(first, "　" + paragraphs[0])
+                add_text(first, "　" + paragraphs[0])
                 for n, text in enumerate(paragraphs[1:], 2):
                     p = doc.add_paragraph()
                     p.paragraph_format.first_line_indent = Pt(24)
                     p.paragraph_format.keep_with_next = n == len(paragraphs)  # the citing powers follow
-                    _run(p, text)
+                    add_text(p, text)
             else:
-                _run(first, "　" + (article.note or ""), grey=True)
+                add_text(first, "　" + (article.note or ""), grey=True)
             cite = doc.add_paragraph()
             cite.paragraph_format.left_indent = Pt(24)
-            _run(cite, "引用职权：", bold=True, size=10.5, grey=True)
-            _run(cite, _powers_line(article.powers), size=10.5, grey=True)
+            add_text(cite, "引用职权：", bold=True, size=10.5, grey=True)
+            add_text(cite, _powers_line(article.powers), size=10.5, grey=True)
 
     without = powers_without_basis(docs)
     if without:
-        _run(_heading(doc, heading_1), "附：未列依据的职权", font=HEADING_FONT)
+        add_text(_heading(doc, heading_1), "附：未列依据的职权", font=HEADING_FONT)
         for power in without:
-            _run(doc.add_paragraph(), f"{power.id}　{power.name}（无合法依据的，建议废止）")
+            add_text(doc.add_paragraph(), f"{power.id}　{power.name}（无合法依据的，建议废止）")
 
     buffer = io.BytesIO()
     doc.save(buffer)
