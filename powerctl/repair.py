@@ -59,8 +59,9 @@ def _move_edits(doc: Document, key_path: Path, delta: int) -> tuple[Edit, ...]:
     value = doc.span(key_path)
     lines = doc.text.splitlines()
     last = value.end_line
-    if value.end_column == 1 and last > key.line:
-        last -= 1  # a block value ends at the start of the next line
+    # libyaml ends a block value where the next token starts: with only indentation before it, on the line above
+    if last > key.line and (last > len(lines) or not lines[last - 1][: value.end_column - 1].strip()):
+        last -= 1
     edits = []
     for n in range(key.line, last + 1):
         source = lines[n - 1] if n <= len(lines) else ""

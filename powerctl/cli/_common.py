@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import typer
 
@@ -20,3 +23,17 @@ def parse_day(value: str | None) -> date:
         return date.fromisoformat(value) if value else date.today()
     except ValueError:
         raise fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到「{value}」") from None
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace the file's bytes atomically, keeping its permissions."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

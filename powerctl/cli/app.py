@@ -12,6 +12,7 @@ from powerctl.cli import bundle as bundle_cmd
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
 from powerctl.cli import doctor as doctor_cmd
+from powerctl.cli import export as export_cmd
 from powerctl.cli import fix as fix_cmd
 from powerctl.cli import importing as import_cmd
 from powerctl.cli import init as init_cmd
@@ -35,6 +36,7 @@ for _name, _module in (
     ("validate", validate_cmd),
     ("fix", fix_cmd),
     ("import", import_cmd),
+    ("export", export_cmd),
     ("render", render_cmd),
     ("bundle", bundle_cmd),
     ("stats", stats_cmd),

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from powerctl.cli._common import fail
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace the file's bytes atomically, keeping its permissions."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from powerctl.cli._common import fail, write_text_atomic
 
 
 def command(
@@ -84,7 +68,7 @@ def command(
                 )
                 status = 1
             else:
-                _write(path, result.text)
+                write_text_atomic(path, result.text)
                 for change in result.changes:
                     out.write(f"{file}:{change.line}: 已修改：{change.message}\n")
         for p in result.left:

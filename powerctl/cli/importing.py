@@ -20,9 +20,16 @@ def command(
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="单位标识（只有一个单位时），如 lsj-wlj")] = None,
     unit_name: Annotated[str | None, typer.Option("--unit-name", help="单位名称（表中没有主管部门一列时）")] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="读回 powerctl export 导出并修改过的 Excel，只改动改过的单元格")
+    ] = False,
 ) -> None:
     """Exit 0 when every cell was mapped, 1 when some were not (listed), 2 when nothing could be read."""
     from powerctl.cli.validate import load_repo_config
+
+    if update:
+        _update(files)
+        return
     from powerctl.importer.build import build
     from powerctl.importer.sheets import SheetError, read_tables
     from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
@@ -65,3 +72,42 @@ def command(
         f"未能对应的单元格 {len(result.unmapped)} 个。下一步：补全标有“待补充”的内容，运行 powerctl validate\n"
     )
     raise typer.Exit(1 if result.unmapped else 0)
+
+
+def _update(files: list[Path]) -> None:
+    """import --update: the edited cells of exported workbooks into the catalogue files they came from."""
+    from powerctl.cli._common import write_text_atomic
+    from powerctl.cli.validate import default_paths, load_repo_config
+    from powerctl.engine import UsageError, discover
+    from powerctl.importer.update import update
+    from powerctl.load import load_file
+
+    config = load_repo_config()
+    try:
+        found = discover(default_paths(config), skip=[config.root / p for p in config.law_paths])
+    except UsageError as exc:
+        raise fail(str(exc)) from None
+    by_unit: dict[str, Path] = {}
+    for file in found.files:
+        doc = load_file(Path(file), file)
+        unit = doc.data.get("unit") if isinstance(doc.data, dict) else None
+        if isinstance(unit, dict) and isinstance(unit.get("id"), str):
+            by_unit.setdefault(unit["id"], Path(file))
+    o = sys.stdout
+    status = 0
+    for workbook in files:
+        if workbook.suffix.lower() != ".xlsx":
+            raise fail(f"{workbook}：--update 读的是 powerctl export 导出的 .xlsx 文件")
+        try:
+            result = update(workbook, by_unit, str(workbook))
+        except (OSError, ValueError, KeyError) as exc:
+            raise fail(f"{workbook}：无法读取（{type(exc).__name__}）") from None
+        for problem in result.problems:
+            o.write(problem + "\n")
+            status = 1
+        for changed in result.files:
+            write_text_atomic(changed.file, changed.text)
+            for line in changed.changed:
+                o.write(f"{changed.file}：{line}\n")
+        o.write(f"{workbook}：改动了 {len(result.files)} 个目录文件，{sum(len(f.changed) for f in result.files)} 处\n")
+    raise typer.Exit(status)

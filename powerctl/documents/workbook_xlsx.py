@@ -1,0 +1,113 @@
+"""`powerctl export`: an XLSX a clerk edits in Excel or WPS, one sheet per unit, read back by import --update.
+
+Every cell is text (so codes keep their zeros and Excel turns nothing into a date or a formula); the id
+column is locked, the others are not; enumerations are dropdowns; required columns are marked ★ with a note.
+Row 1 (hidden) names the sheet's unit for import --update.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from powerctl.workbook import COLUMNS, MARK, cell_text
+
+HEADER_ROW = 3
+SPARE_ROWS = 200  # unlocked rows below the powers, with the dropdowns
+_WIDTHS = {"职权名称": 30, "职权来源依据": 50, "收费标准": 24, "公开形式": 22, "事项编码": 18}
+_EDITABLE = Protection(locked=False)
+
+
+def _sheet_title(unit_id: str, taken: set[str]) -> str:
+    title = unit_id[:31]
+    n = 2
+    while title in taken:
+        title = f"{unit_id[:28]}-{n}"
+        n += 1
+    taken.add(title)
+    return title
+
+
+def _text_cell(sheet: Any, row: int, column: int, value: str, editable: bool = True) -> None:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value if value != "" else None
+    cell.data_type = "s"  # never a formula, a number or a date, whatever the text looks like
+    cell.number_format = "@"
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if editable:
+        cell.protection = _EDITABLE
+
+
+def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes:
+    """(unit id, unit name, the unit's data as loaded) for each unit → the workbook."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE7F3")
+    for unit_id, unit_name, data in units:
+        sheet = book.create_sheet(_sheet_title(unit_id, taken))
+        sheet["A1"] = MARK
+        sheet["B1"] = unit_id
+        sheet.row_dimensions[1].hidden = True
+        sheet["A2"] = f"{unit_name}职权目录（可编辑：改好后运行 powerctl import --update 本文件）"
+        sheet["A2"].font = Font(bold=True, size=14)
+        for c, column in enumerate(COLUMNS, 1):
+            head = sheet.cell(row=HEADER_ROW, column=c, value=("★" if column.required else "") + column.header)
+            head.font = bold
+            head.fill = fill
+            head.alignment = Alignment(wrap_text=True, vertical="center")
+            if column.note or column.required:
+                text = ("必填。" if column.required else "") + column.note
+                head.comment = Comment(text, "powerctl")
+            sheet.column_dimensions[get_column_letter(c)].width = _WIDTHS.get(column.header, 12)
+        listed = data.get("powers")
+        powers: list[Any] = listed if isinstance(listed, list) else []
+        rows = [p for p in powers if isinstance(p, Mapping)]
+        for r, power in enumerate(rows, HEADER_ROW + 1):
+            for c, column in enumerate(COLUMNS, 1):
+                _text_cell(sheet, r, c, cell_text(power, column), editable=column.path != ("id",))
+        last = HEADER_ROW + len(rows) + SPARE_ROWS
+        for r in range(HEADER_ROW + len(rows) + 1, last + 1):
+            for c, column in enumerate(COLUMNS, 1):
+                _text_cell(sheet, r, c, "", editable=column.path != ("id",))
+        held = data.get("unit")
+        unit: Mapping[str, Any] = held if isinstance(held, Mapping) else {}
+        departments = [d for d in unit.get("departments") or [] if isinstance(d, Mapping)]
+        side = len(COLUMNS) + 2
+        sheet.cell(row=HEADER_ROW, column=side, value="内设机构标识").font = bold
+        sheet.cell(row=HEADER_ROW, column=side + 1, value="名称").font = bold
+        for r, d in enumerate(departments, HEADER_ROW + 1):
+            _text_cell(sheet, r, side, str(d.get("id") or ""), editable=False)
+            _text_cell(sheet, r, side + 1, str(d.get("name") or ""), editable=False)
+        for c, column in enumerate(COLUMNS, 1):
+            options = column.options
+            if column.path == ("department",) and departments:
+                letter = get_column_letter(side)
+                source = f"=${letter}${HEADER_ROW + 1}:${letter}${HEADER_ROW + len(departments)}"
+                check = DataValidation(type="list", formula1=source, allow_blank=True)
+            elif options:
+                check = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+            else:
+                continue
+            check.error = "请从下拉列表中选择"
+            check.errorTitle = column.header
+            letter = get_column_letter(c)
+            check.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
+            sheet.add_data_validation(check)
+        sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
+        sheet.protection.sheet = True
+        sheet.protection.formatColumns = False  # widths and heights may still be changed
+        sheet.protection.formatRows = False
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
