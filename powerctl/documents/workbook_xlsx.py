@@ -105,6 +105,14 @@ def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes
             check.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
             sheet.add_data_validation(check)
         sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
+        # Printed on A4 landscape, all columns on one page width, the header on every page.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.print_area = f"A2:{get_column_letter(side + 1)}{HEADER_ROW + max(len(rows), len(departments))}"
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widths and heights may still be changed
         sheet.protection.formatRows = False
