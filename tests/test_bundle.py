@@ -205,7 +205,9 @@ def test_previous_adds_the_change_note(tmp_path: Path) -> None:
     result = run_cli("bundle", "-o", str(out), "--previous", "HEAD", "--allow-errors", cwd=repo, timeout=600)
     assert result.returncode == 0, result.stderr
     note = (out / "public" / "lsj-zhadu" / "变更说明.md").read_text(encoding="utf-8")
-    assert "承诺时限" in note and "15 → 14" in note
+    assert "修改：承诺时限 | 15 个工作日 | 14 个工作日" in note
+    assert (out / "public" / "lsj-zhadu" / "变更说明.docx").is_file()
+    assert (out / "public" / "lsj-zhadu" / "变更说明.html").is_file()
 
 
 CANARIES = ("金丝雀甲", "金丝雀乙", "canary-alpha", "canary-beta")

@@ -67,7 +67,7 @@ def test_diff_shows_that_power_and_field_only(repo: Path) -> None:
     md = run_cli("diff", "HEAD~1", "-f", "markdown", cwd=repo)
     assert md.returncode == 0 and "| 冷水江市城市管理局 | 有变更 | 0 | 0 | 1 |" in md.stdout
     folders = run_cli("diff", str(CATALOGUES), str(repo / "catalogues"), cwd=repo)
-    assert "承诺时限（time_limit.promised）：60 → 59" in folders.stdout
+    assert "承诺时限：60 个自然日 → 59 个自然日" in folders.stdout
 
 
 def test_base_reports_c701_until_a_change_is_recorded(repo: Path) -> None:
