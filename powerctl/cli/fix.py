@@ -69,8 +69,8 @@ def command(
                 status = 1
             else:
                 write_text_atomic(path, result.text)
-                for change in result.changes:
-                    out.write(f"{file}:{change.line}: 已修改：{change.message}\n")
+                for change in sorted(result.changes, key=lambda c: c.line):
+                    out.write(f"{file}:{change.line}: 已改正：{change.message}\n")
         for p in result.left:
             out.write(f"{file}:{p.span.line}:{p.span.column}: 未能自动修改：{p.message}（{p.hint}）\n")
             status = 1
