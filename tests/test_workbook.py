@@ -46,6 +46,8 @@ def test_export_then_import_without_edits_changes_no_byte(tmp_path: Path) -> Non
     lists = {str(v.sqref).split(":")[0][:1]: v.formula1 for v in sheet.data_validations.dataValidation}
     assert "行政许可" in lists["D"] and "保留" in lists["F"]  # 职权类别, 清理结果 as dropdowns
     book.save(repo / "目录.xlsx")  # saved again as a spreadsheet program would
+    plain = run_cli("import", "目录.xlsx", cwd=repo)  # the exported workbook is read back only by --update
+    assert plain.returncode == 2 and "import --update" in plain.stderr
     again = run_cli("import", "--update", "目录.xlsx", cwd=repo)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _files(repo) == before

@@ -33,6 +33,7 @@ def command(
     from powerctl.importer.build import build
     from powerctl.importer.sheets import SheetError, read_tables
     from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
+    from powerctl.workbook import MARK
 
     config = load_repo_config()
     tables = []
@@ -41,6 +42,8 @@ def command(
             tables.extend(read_tables(f, str(f)))
         except SheetError as exc:
             raise fail(str(exc)) from None
+    if any(t.rows and t.rows[0][:1] == [MARK] for t in tables):
+        raise fail("这是 powerctl export 导出的工作簿：改好后用 powerctl import --update 读回（只写回改过的单元格）")
     default = unit_name or (files[0].stem if files else "本单位")
     result = build(tables, default, config.categories)
     if not result.units:
