@@ -22,11 +22,23 @@ SECRET_ID = "ZD-001"  # 内部公开 in lsj-cgj: never in its public bundle
 
 
 @pytest.fixture(scope="module")
-def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalogues in a git repository of their own, committed once: every manifest names its
+    commit, which must not move between two builds (the checkout's HEAD does while someone commits)."""
+    repo = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(CATALOGUES, repo / "catalogues")
+    ident = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q", "-b", "main"], [*ident, "add", "-A"], [*ident, "commit", "-qm", "shipped"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def bundles(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {}
     for audience in ("public", "internal"):
         folder = tmp_path_factory.mktemp(audience)
-        result = run_cli("bundle", "catalogues", "-o", str(folder), "--audience", audience, timeout=600)
+        result = run_cli("bundle", "catalogues", "-o", str(folder), "--audience", audience, cwd=shipped, timeout=600)
         assert result.returncode == 0, result.stdout + result.stderr
         out[audience] = folder
     return out
@@ -138,8 +150,8 @@ def test_public_bundle_holds_nothing_of_undisclosed_powers(bundles: dict[str, Pa
     assert (internal / "一图" / f"{SECRET_ID}.svg").is_file()
 
 
-def test_same_input_gives_identical_bundles(bundles: dict[str, Path], tmp_path: Path) -> None:
-    again = run_cli("bundle", "catalogues", "-o", str(tmp_path), "--audience", "public", timeout=600)
+def test_same_input_gives_identical_bundles(bundles: dict[str, Path], shipped: Path, tmp_path: Path) -> None:
+    again = run_cli("bundle", "catalogues", "-o", str(tmp_path), "--audience", "public", cwd=shipped, timeout=600)
     assert again.returncode == 0, again.stderr
     first = bundles["public"]
     for path in sorted(p for p in first.rglob("*") if p.is_file()):
