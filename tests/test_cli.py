@@ -258,3 +258,16 @@ def test_doctor_names_what_is_missing_and_exits_1(tmp_path: Path) -> None:
     assert bare.returncode == 1, bare.stdout + bare.stderr
     assert "✗ Graphviz" in bare.stdout and "sudo apt-get install graphviz" in bare.stdout
     assert "缺少" in bare.stdout and "git" in bare.stdout.rsplit("缺少", 1)[1]
+
+
+def test_help_and_usage_errors_are_in_chinese() -> None:
+    """Click's and typer's own words (headings, usage errors) are translated like every other message."""
+    shown = run_cli("fix", "--help")
+    assert shown.returncode == 0 and "用法：" in shown.stdout and "显示本帮助并退出。" in shown.stdout
+    missing = run_cli("import")
+    assert missing.returncode == 2 and "错误：缺少参数" in missing.stderr
+    unknown = run_cli("validate", "--bogus")
+    assert unknown.returncode == 2 and "没有选项：--bogus" in unknown.stderr
+    for out in (shown.stdout, missing.stderr, unknown.stderr):
+        for english in ("Usage:", "Show this message", "Error:", "Missing argument", "No such option", "Try '"):
+            assert english not in out, (english, out)

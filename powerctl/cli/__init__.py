@@ -32,14 +32,14 @@ def top_help() -> str:
     """The same text typer prints for `powerctl --help` (a test compares them)."""
     width = max(len(name) for name, _ in COMMANDS)
     lines = [
-        "Usage: powerctl [OPTIONS] COMMAND [ARGS]...",
+        "用法： powerctl [OPTIONS] COMMAND [ARGS]...",
         "",
         f"  {DESCRIPTION}",
         "",
-        "Options:",
-        "  -h, --help  Show this message and exit.",
+        "选项:",
+        "  -h, --help  显示本帮助并退出。",
         "",
-        "Commands:",
+        "命令:",
         *(f"  {name:<{width}}  {text}" for name, text in COMMANDS),
     ]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from powerctl.cli import COMMANDS, DESCRIPTION
+from powerctl.cli import COMMANDS, DESCRIPTION, zh
 from powerctl.cli import bundle as bundle_cmd
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
@@ -22,6 +22,7 @@ from powerctl.cli import rules as rules_cmd
 from powerctl.cli import stats as stats_cmd
 from powerctl.cli import validate as validate_cmd
 
+zh.install()  # click's and typer's help headings and usage errors in Chinese
 app = typer.Typer(
     name="powerctl",
     help=DESCRIPTION,
