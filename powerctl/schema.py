@@ -261,9 +261,11 @@ class SchemaChecker:
             message = f"缺少必填字段「{label}」"
             hint = f"在{title}中添加 `{missing}:`。" + (fschema.get("description") or "")
             span = doc.key_span(path)
-            # The path names the absent field: the object holding it is not a rejected value, and the
-            # model keeps what it can of it (a power without fee is still checked for its legal basis).
-            return LoadProblem("E003", span, message, hint, (*path, missing))
+            # For the unit and a power, the path names the absent field: the object is not a rejected value,
+            # and the model keeps what it can of it (a power without fee is still checked for its legal
+            # basis). Any other object without a required field is left out, as a rejected value.
+            whole = path == ("unit",) or (len(path) == 2 and path[0] == "powers" and isinstance(path[1], int))
+            return LoadProblem("E003", span, message, hint, (*path, missing) if whole else path)
         if kind == "additionalProperties":
             allowed = list(sub.get("properties", {}))
             extras = [k for k in value if k not in allowed and not str(k).startswith("x-")]
