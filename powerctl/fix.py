@@ -138,7 +138,7 @@ def citation_edits(text: str, laws: LawResolver | None) -> tuple[list[Edit], lis
     yaml.preserve_quotes = True
     try:
         data = yaml.load(io.StringIO(text))
-    except YAMLError:
+    except (YAMLError, ValueError, TypeError, OverflowError):  # ruamel builds dates: 2026-02-30 raises ValueError
         return [], []
     lines = text.splitlines()
     edits: list[Edit] = []

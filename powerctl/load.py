@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from powerctl.span import Path, Span
-from powerctl.typos import Edit, Typo, indent_typo, indentation_typos, syntax_typo
+from powerctl.typos import Edit, Typo, indent_typo, indented_keys, syntax_typo
 
 Pos = tuple[int, int, int, int]
 
@@ -519,10 +519,6 @@ def _explain_yaml_problem(problem: str, text: str, line: int) -> tuple[str, str]
 
 def load_text(file: str, text: str) -> Document:
     doc = Document(file=file, text=text)
-    wide = indentation_typos(text)
-    if wide:
-        doc.problems.extend(typo_problem(file, t) for t in wide)
-        return doc
     builder = _Builder(doc)
     try:
         builder.run(text)
@@ -535,6 +531,11 @@ def load_text(file: str, text: str) -> Document:
     except RecursionError:  # pragma: no cover - the builder does not recurse; belt and braces
         doc.problems.append(LoadProblem("E001", Span.point(file), "文件结构过深，无法读取"))
         doc.data = None
+    if not doc.problems and "\u3000" in text:
+        wide = indented_keys(text, [pos[0] for path, pos in doc.keys.items() if str(path[-1])[:1] == "\u3000"])
+        if wide:  # a key read with the full-width spaces that were meant as its indentation
+            doc.problems.extend(typo_problem(file, t) for t in wide)
+            doc.data = None
     return doc
 
 

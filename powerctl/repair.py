@@ -12,6 +12,7 @@ Each repair knows the text edits that make the file say the same; ``powerctl fix
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -221,6 +222,10 @@ class Repairer:
             found = number_typo(span.line, span.column, source, value)
             if found is not None:
                 typo, fixed = found
+                if not self._unit_agrees(path, value):
+                    # 7个自然日 where the power counts working days: the number alone would change the meaning.
+                    hint = typo.hint + "；这里写的单位与 time_limit 的 unit 不同，请核对后修改"
+                    typo = Typo(typo.line, typo.column, typo.message, hint)
         if typo is None and "boolean" in names:
             meant = bool_word(value)
             if meant is not None:
@@ -259,10 +264,32 @@ class Repairer:
                 typo, fixed, code = Typo(span.line, start + 1, message, "列表用英文方括号 [ ]", edits), parsed, "E001"
         if typo is None:
             return False
+        if typo.edits and len(typo.edits) == 1 and code == "E003":
+            # A quoted value ("否", "７") is replaced with its quotes: the value becomes a boolean or a number.
+            token = _token(source, span.line, span.column, span.end_line, span.end_column)
+            if token is not None:
+                start, length = token
+                typo = Typo(
+                    typo.line,
+                    typo.column,
+                    typo.message,
+                    typo.hint,
+                    (Edit(span.line, start + 1, length, typo.edits[0].text),),
+                )
         holder = _node(self.data, path[:-1])
         holder[path[-1]] = fixed
         self.repairs.append(Repair(code, path, typo))
         return True
+
+    def _unit_agrees(self, path: Path, value: str) -> bool:
+        """Whether a number written with its unit (7个自然日) names the unit its power counts in."""
+        words = re.search(r"(工作日|自然日|天|日)\s*$", value)
+        if words is None or len(path) < 2 or path[0] != "powers":
+            return True
+        power = _node(self.data, path[:2])
+        limit = power.get("time_limit") if isinstance(power, dict) else None
+        unit = limit.get("unit") if isinstance(limit, dict) else None
+        return (words.group(1) == "工作日") == (unit == "工作日")
 
     def _code(self, path: Path, source: str) -> bool:
         """A code typed without quotes (000101) that YAML read as a number: the text it was."""
@@ -282,6 +309,13 @@ class Repairer:
         _node(self.data, path[:-1])[path[-1]] = source
         self.repairs.append(Repair("E003", path, typo))
         return True
+
+
+def _token(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple[int, int] | None:
+    """A quoted scalar's start and length with its quotes (0-based), when it is written on one line."""
+    if end_line != line or source[column - 1 : column] not in ('"', "'"):
+        return None
+    return column - 1, end_column - column
 
 
 def _apply_line(value: str, typo: Typo, column: int, source: str) -> str | None:

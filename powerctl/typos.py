@@ -122,9 +122,43 @@ def _colon_typo(line: int, source: str, key: str, key_end: int, gap: str, colon_
     return None
 
 
+def _masked(source: str) -> str:
+    """The line with the text of its quoted scalars replaced by x (same length): what is inside quotes is a
+    value as written, never a mistake in the YAML around it."""
+    out = list(source)
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        before = source[:i].rstrip()
+        if ch in "\"'" and (not before or before[-1] in ":[{,-"):
+            j = i + 1
+            while j < len(source):
+                if ch == '"' and source[j] == "\\":
+                    j += 2
+                    continue
+                if source[j] == ch:
+                    if ch == "'" and source[j + 1 : j + 2] == "'":
+                        j += 2
+                        continue
+                    break
+                j += 1
+            for k in range(i + 1, min(j, len(source))):
+                out[k] = "x"
+            i = j + 1
+            continue
+        if ch == "#" and (i == 0 or source[i - 1] in " \t"):
+            for k in range(i, len(source)):
+                out[k] = "x"  # a comment
+            break
+        i += 1
+    return "".join(out)
+
+
 def line_typos(line: int, source: str) -> Iterator[Typo]:
     """The typing mistakes on one line, left to right (line is 1-based)."""
     keys = schema_keys()
+    original = source
+    source = _masked(source)
     stripped = source.lstrip(" ")
     if stripped.startswith("#"):
         return
@@ -152,7 +186,9 @@ def line_typos(line: int, source: str) -> Iterator[Typo]:
         return
     block = _BLOCK_KEY.match(source)
     if block and block.group("key") in keys:
-        typo = _colon_typo(line, source, block.group("key"), block.end("key"), block.group("gap"), block.start("colon"))
+        typo = _colon_typo(
+            line, original, block.group("key"), block.end("key"), block.group("gap"), block.start("colon")
+        )
         if typo is not None:
             yield typo
     for m in _FLOW_KEY.finditer(source):
@@ -168,7 +204,7 @@ def line_typos(line: int, source: str) -> Iterator[Typo]:
                 (Edit(line, at + 1, 1 + len(m.group("lead")), ", "),),
             )
             continue
-        typo = _colon_typo(line, source, m.group("key"), m.end("key"), m.group("gap"), m.start("colon"))
+        typo = _colon_typo(line, original, m.group("key"), m.end("key"), m.group("gap"), m.start("colon"))
         if typo is not None:
             yield typo
     for m in _WIDE_OPEN.finditer(source):
@@ -278,15 +314,13 @@ def bool_word(value: str) -> bool | None:
     return _BOOL_WORDS.get(unicodedata.normalize("NFKC", value).strip().lower())
 
 
-def indentation_typos(text: str) -> list[Typo]:
-    """Lines indented with full-width spaces before a key or a list item: YAML would read the spaces as
-    part of a text and place the line wrongly, so these are named before parsing (block text is left be)."""
-    if "　" not in text:
-        return []
+def indented_keys(text: str, lines: list[int]) -> list[Typo]:
+    """The lines (1-based) whose key YAML read with full-width spaces in front: indentation meant as such."""
+    source = text.splitlines()
     found: list[Typo] = []
-    for n, source in enumerate(text.splitlines(), 1):
-        if _LEADING_WIDE.match(source):
-            found.extend(t for t in line_typos(n, source) if t.edits)
+    for n in sorted(set(lines)):
+        if 0 < n <= len(source) and _LEADING_WIDE.match(source[n - 1]):
+            found.extend(t for t in line_typos(n, source[n - 1]) if t.edits)
     return found
 
 

@@ -15,7 +15,10 @@ from powerctl.laws.citation import article_label, law_name
 
 MARK = "powerctl-workbook@1"  # in the hidden cell A1 of each unit's sheet, with the unit's id beside it
 ROLES = ("设定依据", "实施依据")
-_CITATION = re.compile(r"^《(?P<law>.+?)》(?P<article>[^（：]*)（(?P<role>设定依据|实施依据)）(?:：“(?P<quote>.*)”)?$")
+# The law's name runs to the last 》 before the article (a name may hold 《》 of its own: 湖南省实施《…》办法).
+_CITATION = re.compile(
+    r"^《(?P<law>.+)》(?P<article>[^（）《》：“]*)（(?P<role>设定依据|实施依据)）(?:：“(?P<quote>.*)”)?$"
+)
 
 
 class CellError(ValueError):

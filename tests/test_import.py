@@ -190,3 +190,21 @@ def test_tables_keep_codes_as_text(tmp_path: Path) -> None:
     assert table.rows[3][0] == "0431381001"
     result = build([table], "本单位")
     assert result.units[0].powers[0]["code"] == "0431381001"
+
+
+def test_time_limits_keep_their_units_and_names_their_characters(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    made = tmp_path / "时限.csv"
+    made.write_text(
+        "事项名称,职权类别,法定时限,承诺时限（工作日）\n"
+        "对违反（建筑）规定，行为的处罚,行政处罚,20个工作日,5天\n"
+        "许可乙,行政许可,20个工作日,10\n",
+        encoding="utf-8",
+    )
+    code, out, units = _import(repo, made)
+    (unit,) = units.values()
+    first, second = unit["powers"]
+    assert first["name"] == "对违反（建筑）规定，行为的处罚"  # as written, not width-folded
+    assert first["time_limit"] == {"statutory": 20, "unit": "工作日"} and "单位不同" in out
+    assert second["time_limit"] == {"statutory": 20, "promised": 10, "unit": "工作日"}  # the header names the unit
+    assert code == 1

@@ -218,3 +218,41 @@ def test_compare_does_not_pair_through_a_procedure_article(tmp_path: Path) -> No
     # An article specific to the power still pairs it, however the citation is written.
     pairs = compare(units["lsj-whj"], units["lsj-wlj"]).pairs
     assert [(p.a.name, p.b.name, p.matched_by) for p in pairs] == [("娱乐场所经营审批", "娱乐场所设立审批", "依据")]
+
+
+def test_text_inside_block_scalars_and_quotes_is_never_a_mistake(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "      standard: 城市道路占用费",
+        "      standard: |\n        收费标准如下：\n        　　- 占用费：每平方米每日一元\n        城市道路占用费",
+        1,
+    )
+    text = text.replace("does: 审查是否符合施工许可条件}", 'does: "审查条件，name：见附件"}', 1)
+    path = tmp_path / "catalogues" / "lsj-zjj.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    assert _findings(path, tmp_path) == []
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    assert run_cli("fix", "--diff", cwd=tmp_path).stdout == ""
+
+
+def test_fix_writes_a_quoted_word_as_the_boolean_and_survives_an_impossible_date(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("fee: {charged: false}", 'fee: {charged: "否"}', 1)
+    text += "changes:\n  - {date: 2026-02-30, items: [XK-001], kind: 调整, reason: 日期写错}\n"
+    path = tmp_path / "catalogues" / "lsj-zjj.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    done = run_cli("fix", cwd=tmp_path)
+    assert "内部错误" not in done.stderr and done.returncode == 0, done.stdout + done.stderr
+    assert "fee: {charged: false}" in path.read_text(encoding="utf-8")
+
+
+def test_a_number_with_another_unit_is_named_but_not_rewritten(tmp_path: Path) -> None:
+    old = "time_limit: {statutory: 7, promised: 5, unit: 工作日}"
+    path, line, _ = _catalogue(tmp_path, old, old.replace("statutory: 7,", "statutory: 7个自然日,"))
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    found = _findings(path, tmp_path)
+    assert [(f[0], f[1]) for f in found] == [("E003", line)] and "unit 不同" in found[0][4]
+    before = path.read_bytes()
+    done = run_cli("fix", cwd=tmp_path)
+    assert done.returncode == 1 and "未能自动修改" in done.stdout and path.read_bytes() == before

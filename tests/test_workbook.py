@@ -137,3 +137,32 @@ def test_any_catalogue_round_trips_byte_for_byte(
     if renamed.strip() != name.strip():
         expected["powers"][0]["name"] = renamed.strip()
         assert len(result.files) == 1 and yaml.safe_load(result.files[0].text) == expected, result.problems
+
+
+def test_cells_of_one_mapping_edited_together_and_text_over_lines(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "catalogues").mkdir(parents=True)
+    (repo / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "{law: 中华人民共和国建筑法, article: 第七条, role: 设定依据}",
+        "{law: 湖南省实施《城市道路管理条例》办法, article: 第五条, role: 设定依据}",
+        1,
+    )
+    path = repo / "catalogues" / "lsj-zjj.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("export", "-o", "w.xlsx", cwd=repo).returncode == 0
+    book = openpyxl.load_workbook(repo / "w.xlsx")
+    sheet = book["lsj-zjj"]
+    h = _headers(sheet)
+    for header, value in (("法定时限", "10"), ("承诺时限", "3"), ("是否收费", "是"), ("收费标准", "第一行\n第二行")):
+        sheet.cell(4, h[header]).value = value
+    basis = sheet.cell(4, h["职权来源依据"]).value
+    sheet.cell(4, h["职权来源依据"]).value = basis.replace("第十二条", "第十三条")
+    book.save(repo / "w.xlsx")
+    done = run_cli("import", "--update", "w.xlsx", cwd=repo)
+    assert done.returncode == 0, done.stdout
+    power = yaml.safe_load(path.read_text(encoding="utf-8"))["powers"][0]
+    assert power["time_limit"] == {"statutory": 10, "promised": 3, "unit": "工作日"}
+    assert power["fee"] == {"charged": True, "standard": "第一行\n第二行"}
+    assert power["basis"][0]["law"] == "湖南省实施《城市道路管理条例》办法"
+    assert power["basis"][1]["article"] == "第十三条"

@@ -184,8 +184,8 @@ class _Builder:
             power["code"] = found[1]
         name = cell("name")
         assert name is not None
-        text = unicodedata.normalize("NFKC", name[1]).replace("\n", "")
-        text = re.sub(r"^\s*[0-9]+[.．、]\s*", "", text).strip()
+        text = name[1].replace("\n", "")  # as written: the name must match the official list character for character
+        text = re.sub(r"^\s*[0-9０-９]+[.．、]\s*", "", text).strip()
         if text.endswith(("*", "＊")):
             self.report(table, r, name[0], layout.headers.get(name[0], ""), name[1], "名称后的“*”是原表的注记，已去掉")
             text = text.rstrip("*＊ ")
@@ -286,20 +286,28 @@ class _Builder:
 
     def _time(self, table: Table, layout: Layout, r: int, cell: Any, power: dict[str, Any], missing: list[str]) -> None:
         limits: dict[str, Any] = {}
-        unit_name = "工作日"
+        units: dict[str, str] = {}
         for f in ("statutory", "promised"):
             found = cell(f)
             if not found:
                 continue
-            days = parse_days(found[1])
+            header = layout.headers.get(found[0], "")
+            # A bare number counts in the unit its header names (法定时限（工作日）); else it is not read.
+            named = "工作日" if "工作日" in header else "自然日" if ("自然日" in header or "天" in header) else None
+            days = parse_days(found[1], named)
             if days is None:
-                self.report(
-                    table, r, found[0], layout.headers.get(found[0], ""), found[1], "读不出天数（写成“20个工作日”）"
-                )
+                self.report(table, r, found[0], header, found[1], "读不出天数和单位（写成“20个工作日”）")
                 continue
             limits[f] = days.days
             if days.days:
-                unit_name = days.unit
+                units[f] = days.unit
+        if len(set(units.values())) > 1:
+            found = cell("promised")
+            assert found is not None
+            header = layout.headers.get(found[0], "")
+            self.report(table, r, found[0], header, found[1], "承诺时限与法定时限的单位不同（工作日与自然日），未写入")
+            limits.pop("promised", None)
+        unit_name = units.get("statutory") or units.get("promised") or "工作日"
         if "promised" not in limits and limits.get("statutory") is not None:
             missing.append("time_limit.promised")
         if not limits:

@@ -116,8 +116,9 @@ _NONE = {"无", "无法定时限", "不适用", "/", "-", "—", "无规定", "�
 _NOW = {"即办", "即时办理", "当场办理", "立即办理", "当即办理", "当场", "即办件"}
 
 
-def parse_days(text: str) -> Days | None:
-    """20个工作日 / 自立案之日起90日 / 15天 / 即办 / 无 → Days; None when the text says something else."""
+def parse_days(text: str, unit: str | None = None) -> Days | None:
+    """20个工作日 / 自立案之日起90日 / 15天 / 即办 / 无 → Days; a bare number (20) only when the column names
+    its unit (`unit`); None when the text says something else."""
     from powerctl.laws.numerals import cn_to_int
 
     t = unicodedata.normalize("NFKC", text).strip().rstrip("。")
@@ -125,6 +126,8 @@ def parse_days(text: str) -> Days | None:
         return Days(None, "工作日")
     if t in _NOW or any(t.startswith(w) for w in _NOW):
         return Days(0, "工作日")
+    if unit is not None and re.fullmatch(r"[0-9]+", t):
+        return Days(int(t), unit)
     found = _DAYS.findall(t)
     if len(found) != 1:
         return None

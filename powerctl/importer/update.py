@@ -23,7 +23,7 @@ from powerctl.typos import Edit
 from powerctl.workbook import COLUMNS, MARK, CellError, Column, unchanged, value_at
 
 HEADER_ROW = 3
-_PLAIN_UNSAFE = re.compile(r"[:#,\[\]{}&*!|>'\"%@`]|^[-?\s]|\s$")
+_PLAIN_UNSAFE = re.compile(r"[:#,\[\]{}&*!|>'\"%@`\n\r\t]|^[-?\s]|\s$")
 
 
 @dataclass
@@ -126,6 +126,43 @@ def _last_line(lines: list[str], end_line: int, end_column: int) -> int:
     return end_line - 1 if not lines[end_line - 1][: end_column - 1].strip() else end_line
 
 
+def _set_field(doc: Document, index: int, top: str, leaves: Mapping[tuple[str, ...], Any]) -> list[Edit] | None:
+    """The edits for one field of a power: a value (leaves {(): v}) or some keys of a mapping field."""
+    path: tuple[str | int, ...] = ("powers", index, top)
+    if () in leaves:
+        return _set(doc, path, leaves[()])
+    current = value_at_path(doc.data, path)
+    merged: dict[str, Any] = dict(current) if isinstance(current, Mapping) else {}
+    for leaf, value in leaves.items():
+        merged[leaf[0]] = value
+    if current is None or not doc.has_value(path):
+        return _set(doc, path, merged)
+    line, _, end_line, end_column = doc.values[path]
+    if _last_line(doc.text.splitlines(), end_line, end_column) == line or end_line == line:
+        return _set(doc, path, merged)  # a flow mapping on one line: written again whole
+    if not isinstance(current, Mapping):
+        return None
+    edits: list[Edit] = []
+    missing = {k: v for k, v in merged.items() if k not in current}
+    for key, value in merged.items():
+        if key in current and current[key] != value:
+            change = _set(doc, (*path, key), value)
+            if change is None:
+                return None
+            edits.extend(change)
+    if missing:
+        keys = [k for k in current if doc.keys.get((*path, k))]
+        if not keys:
+            return None
+        lines = doc.text.splitlines()
+        last = max(_last_line(lines, doc.values[(*path, k)][2], doc.values[(*path, k)][3]) for k in keys)
+        last = max(last, max(doc.keys[(*path, k)][0] for k in keys))
+        pad = " " * (doc.keys[(*path, keys[0])][1] - 1)
+        added = "".join(f"\n{pad}{k}: {flow(v)}" for k, v in missing.items())
+        edits.append(Edit(last, len(lines[last - 1]) + 1, 0, added))
+    return edits
+
+
 def value_at_path(data: Any, path: tuple[str | int, ...]) -> Any:
     node = data
     for part in path:
@@ -194,6 +231,8 @@ def update(workbook: Path, catalogues: Mapping[str, Path], display: str) -> Upda
                 problems.append(f"{where}：目录中没有这项职权（新职权请用 powerctl import 导入），未导入")
                 continue
             power = powers[index]
+            wanted: dict[tuple[str, ...], Any] = {}
+            told: dict[tuple[str, ...], tuple[str, str]] = {}
             for c, column in columns:
                 current = value_at(power, column.path)
                 if unchanged(column, current, cells[c]):
@@ -210,12 +249,22 @@ def update(workbook: Path, catalogues: Mapping[str, Path], display: str) -> Upda
                 if value is None:
                     problems.append(f"{at}（{column.header}）：清空单元格不会删除目录中的内容，未改")
                     continue
-                change = _set(doc, ("powers", index, *column.path), value)
+                wanted[column.path] = value
+                told[column.path] = (
+                    at,
+                    f"{power.get('id')} {column.header}：{column.show(current) or '（无）'} → {cells[c]}",
+                )
+            # One edit per field of the power: the cells of one mapping (时限, 收费, 公开) change it together.
+            for top in dict.fromkeys(path[0] for path in wanted):
+                leaves = {path[1:]: v for path, v in wanted.items() if path[0] == top}
+                change = _set_field(doc, index, top, leaves)
+                paths = [path for path in wanted if path[0] == top]
                 if change is None:
-                    problems.append(f"{at}（{column.header}）：这一处的写法无法自动改写，请在 YAML 中修改")
+                    for path in paths:
+                        problems.append(f"{told[path][0]}：这一处的写法无法自动改写，请在 YAML 中修改")
                     continue
                 edits.extend(change)
-                said.append(f"{power.get('id')} {column.header}：{column.show(current) or '（无）'} → {cells[c]}")
+                said.extend(told[path][1] for path in paths)
         if edits:
             new = _finish(apply_edits(text, edits))
             files.append(FileUpdate(target, new, said))
