@@ -80,6 +80,12 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def enum_values(definition: str) -> tuple[str, ...]:
+    """The values the catalogue schema allows for one of its definitions (category, status, scope, timeUnit),
+    in the schema's order: the one list every command uses."""
+    return tuple(str(v) for v in load_schema(CATALOGUE_SCHEMA)["$defs"][definition]["enum"])
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"

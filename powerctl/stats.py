@@ -8,23 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from powerctl.model import Power, Unit
+from powerctl.schema import enum_values
 
-STATUS_ORDER = ("保留", "新增", "调整", "合并", "下放", "承接", "冻结", "转变管理方式", "取消", "废止")
-CATEGORY_ORDER = (
-    "行政许可",
-    "行政处罚",
-    "行政强制",
-    "行政征收",
-    "行政给付",
-    "行政检查",
-    "行政确认",
-    "行政奖励",
-    "行政裁决",
-    "其他行政权力",
-    "公共服务",
-    "重大事项决策",
-    "内部管理",
-)
+STATUS_ORDER = enum_values("status")
+CATEGORY_ORDER = enum_values("category")
 RISK_ORDER = ("高", "中", "低")
 
 

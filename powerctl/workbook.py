@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from powerctl.laws.citation import article_label, law_name
+from powerctl.schema import enum_values
 
 MARK = "powerctl-workbook@1"  # in the hidden cell A1 of each unit's sheet, with the unit's id beside it
 ROLES = ("设定依据", "实施依据")
@@ -119,12 +120,10 @@ def normal_citation(c: Any) -> Any:
     return out
 
 
-CATEGORIES = (
-    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决",
-    "其他行政权力", "公共服务", "重大事项决策", "内部管理",
-)  # fmt: skip
-STATUSES = ("保留", "新增", "调整", "合并", "下放", "承接", "冻结", "转变管理方式", "取消", "废止")
-SCOPES = ("社会公开", "内部公开", "依申请公开", "不予公开")
+CATEGORIES = enum_values("category")
+STATUSES = enum_values("status")
+SCOPES = enum_values("scope")
+TIME_UNITS = enum_values("timeUnit")
 
 COLUMNS: tuple[Column, ...] = (
     Column("职权标识", ("id",), _text, _read_text, required=True, note="不要修改：导回时按它对应到目录中的职权"),
@@ -139,7 +138,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("法定时限", ("time_limit", "statutory"), _int_text, _read_int, note="天数；没有法定时限时留空"),
     Column("承诺时限", ("time_limit", "promised"), _int_text, _read_int, required=True, note="天数"),
-    Column("时限单位", ("time_limit", "unit"), _text, _read_text, ("工作日", "自然日"), required=True),
+    Column("时限单位", ("time_limit", "unit"), _text, _read_text, TIME_UNITS, required=True),
     Column("是否收费", ("fee", "charged"), _bool_text, _read_bool, ("是", "否"), required=True),
     Column("收费标准", ("fee", "standard"), _text, _read_text),
     Column("公开范围", ("disclosure", "scope"), _text, _read_text, SCOPES, required=True),

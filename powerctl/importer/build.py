@@ -16,22 +16,9 @@ from typing import Any
 from powerctl.importer.columns import Layout, _map_row, find_layout
 from powerctl.importer.sheets import Table
 from powerctl.importer.text import parse_citations, parse_days
+from powerctl.schema import enum_values
 
-CATEGORIES = (
-    "行政许可",
-    "行政处罚",
-    "行政强制",
-    "行政征收",
-    "行政给付",
-    "行政检查",
-    "行政确认",
-    "行政奖励",
-    "行政裁决",
-    "其他行政权力",
-    "公共服务",
-    "重大事项决策",
-    "内部管理",
-)
+CATEGORIES = enum_values("category")
 # Short forms in tables and section titles (一、行政许可事项; 类型: 处罚).
 _CATEGORY_WORDS = (
     ("其他行政权力", "其他行政权力"),
@@ -48,7 +35,7 @@ _CATEGORY_WORDS = (
     ("公共服务", "公共服务"),
     ("其他", "其他行政权力"),
 )
-STATUSES = ("保留", "新增", "调整", "合并", "下放", "承接", "冻结", "转变管理方式", "取消", "废止")
+STATUSES = enum_values("status")
 ID_PREFIX = {
     "行政许可": "XK",
     "行政处罚": "CF",
