@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from powerctl.change_notes import Row, rows
@@ -13,17 +12,6 @@ from powerctl.schema import SchemaChecker
 def _field_title(change: FieldChange) -> str:
     title, _ = SchemaChecker.for_catalogues().field_schema(("powers", 0, *change.path))
     return title or change.dotted
-
-
-def _title(change: FieldChange) -> str:
-    return SchemaChecker.for_catalogues().power_field(change.dotted)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "（无）"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def as_json(diffs: list[UnitDiff]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ def _text(value: Any) -> str:
 
 
 def _read_text(text: str) -> Any:
+    text = text.strip()  # a stray space around a cell's text is not part of the value (nor of the comparison)
     return text if text != "" else None
 
 
@@ -106,18 +107,6 @@ def read_citation(line: str) -> dict[str, Any]:
 
 def _read_basis(text: str) -> Any:
     return [read_citation(line) for line in text.splitlines() if line.strip()]
-
-
-def normal_citation(c: Any) -> Any:
-    """A citation compared as the workbook shows it: law and article in their normal form."""
-    if not isinstance(c, Mapping):
-        return c
-    out = {k: v for k, v in c.items() if k in ("law", "article", "role", "quote")}
-    if isinstance(out.get("law"), str):
-        out["law"] = law_name(out["law"])
-    if isinstance(out.get("article"), str | int) and not isinstance(out.get("article"), bool):
-        out["article"] = article_label(out["article"])
-    return out
 
 
 CATEGORIES = enum_values("category")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from powerctl.importer.columns import Layout, _map_row, find_layout
+from powerctl.importer.columns import Layout, find_layout, map_row
 from powerctl.importer.sheets import Table
 from powerctl.importer.text import parse_citations, parse_days
 from powerctl.schema import enum_values
@@ -132,7 +132,7 @@ class _Builder:
             row = table.rows[r]
             if not any(row):
                 continue
-            if set(_map_row(row).values()) >= header_fields - {"seq"} and len(header_fields) > 2:
+            if set(map_row(row).values()) >= header_fields - {"seq"} and len(header_fields) > 2:
                 continue  # the header again (a Word table repeats it on every page)
             title = _section(row, layout)
             if title is not None:

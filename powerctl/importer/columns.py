@@ -95,7 +95,7 @@ class Layout:
         return self.header_rows[-1] + 1
 
 
-def _map_row(row: list[str]) -> dict[int, str]:
+def map_row(row: list[str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for c, text in enumerate(row):
         f = field_of(text)
@@ -108,14 +108,14 @@ def find_layout(table: Table) -> Layout | None:
     """The first row (within the first rows) whose cells name a power's name and at least one more field;
     with the row below when that row splits merged headers (办理时限 → 法定时限 | 承诺时限)."""
     for r, row in enumerate(table.rows[:MAX_HEADER_ROW]):
-        fields = _map_row(row)
+        fields = map_row(row)
         if "name" not in fields.values() or len(fields) < 2:
             continue
         rows: tuple[int, ...] = (r,)
         headers = {c: text for c, text in enumerate(row) if text}
         below = table.rows[r + 1] if r + 1 < len(table.rows) else []
         # Cells merged down from the header row repeat its text: they are not a second level.
-        sub = {c: f for c, f in _map_row(below).items() if c >= len(row) or below[c] != row[c]}
+        sub = {c: f for c, f in map_row(below).items() if c >= len(row) or below[c] != row[c]}
         # A second header level: cells under a merged header (the same text in neighbouring columns).
         spans = [c for c in sub if c < len(row) and row[c] and row[c] in (_at(row, c - 1), _at(row, c + 1))]
         if spans and "name" not in sub.values():
