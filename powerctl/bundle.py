@@ -31,10 +31,11 @@ from powerctl.documents import table as table
 from powerctl.documents import table_pdf as table_pdf_writer
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.public_source import public_source
-from powerctl.graph import DrawOptions, flow_dot
+from powerctl.graph import DrawOptions, flow_sheet
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Unit
 from powerctl.render import Job, Pending, Renderer
+from powerctl.sheet import FlowSheet
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: twenty times faster
 FLOW_FORMATS = ("svg", "png", "pdf")
@@ -88,21 +89,23 @@ def _alive(pid: str) -> bool:
 
 
 def _flowcharts(
-    docs: UnitDocs, stage: Path, font: str, internal: bool, renderer: Renderer, reuse: _Reuse
-) -> tuple[dict[str, Path], Pending]:
+    docs: UnitDocs, stage: Path, opts: DrawOptions, renderer: Renderer, reuse: _Reuse
+) -> tuple[dict[str, Path], dict[str, FlowSheet], Pending]:
     """Start drawing the unit's flowcharts (those drawn the same before are linked instead); their SVG paths,
-    and the drawing to wait for."""
+    their sheets, and the drawing to wait for."""
     jobs = []
     svgs: dict[str, Path] = {}
+    sheets: dict[str, FlowSheet] = {}
     for power in docs.powers:
         if power.flow is None or not power.flow.steps:
             continue
         target = stage / "一图" / power.id
         svgs[power.id] = target.with_suffix(".svg")
-        dot = flow_dot(docs.unit, power, DrawOptions(internal=internal, font=font))
-        if not reuse.link(f"一图/{power.id}", "flowchart", [dot], [f"一图/{power.id}.{fmt}" for fmt in FLOW_FORMATS]):
-            jobs.append(Job(dot, target, stage / _PAGES))
-    return svgs, renderer.start(jobs, FLOW_FORMATS)
+        flow = sheets[power.id] = flow_sheet(docs.unit, power, opts)
+        rels = [f"一图/{power.id}.{fmt}" for fmt in FLOW_FORMATS]
+        if not reuse.link(f"一图/{power.id}", "flowchart", flow.key(), rels):
+            jobs.append(Job(flow, target, stage / _PAGES))
+    return svgs, sheets, renderer.start(jobs, FLOW_FORMATS)
 
 
 class _Reuse:
@@ -128,6 +131,16 @@ class _Reuse:
             if known is not None:
                 self.digests[rel] = known
         return True
+
+
+def _compiled(unit: Unit) -> str | None:
+    """编制日期 on the cover of 全部流程图.pdf: the day of the catalogue's latest recorded change, if any (from
+    the catalogue, so that the same catalogue gives the same document)."""
+    dates = [c.date for c in unit.changes if c.date]
+    if not dates:
+        return None
+    year, month, day = max(dates)[:10].split("-")
+    return f"{int(year)} 年 {int(month)} 月 {int(day)} 日"
 
 
 def _settle(started: list[Pending]) -> None:
@@ -261,6 +274,7 @@ def build_in_worker(
     key: str | None,
     reuse: bool,
     drawing: str | None,
+    paper: str = "auto",
 ) -> BundleResult:
     """`build_unit_bundle` as a task of a worker process (`Renderer.call`): the unit is built there whole,
     its flowcharts drawn in that process, so that units, not only drawings, go to every core (the documents
@@ -275,6 +289,7 @@ def build_in_worker(
             audience,
             laws,
             font=font,
+            paper=paper,
             source_commit=source_commit,
             notes=notes,
             renderer=here,
@@ -291,6 +306,7 @@ def build_unit_bundle(
     laws: LawResolver,
     *,
     font: str,
+    paper: str = "auto",
     source_commit: str | None = None,
     notes: ChangeNotes | None = None,
     progress: Callable[[str], None] | None = None,
@@ -313,7 +329,7 @@ def build_unit_bundle(
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
         result, files, derived = _build(
-            unit, out, audience, laws, font, source_commit, notes, step, pool, (drawing, previous)
+            unit, out, audience, laws, (font, paper), source_commit, notes, step, pool, (drawing, previous)
         )
     if key is not None and _printed_as_expected(result.folder):
         with suppress(OSError):  # without a record the unit is simply built again next time
@@ -326,7 +342,7 @@ def _build(
     out: Path,
     audience: str,
     laws: LawResolver,
-    font: str,
+    drawn: tuple[str, str],  # the font and the paper of the flowcharts
     source_commit: str | None,
     notes: ChangeNotes | None,
     step: Callable[[str], None],
@@ -366,7 +382,8 @@ def _build(
                 table_pdf = pool.submit(table.write_pdf, page, target)
             started.append(table_pdf)
         stage_name = "一图"
-        svgs, drawing = _flowcharts(docs, stage, font, audience == "internal", pool, reuse)
+        opts = DrawOptions(internal=audience == "internal", font=drawn[0], paper=drawn[1])
+        svgs, sheets, drawing = _flowcharts(docs, stage, opts, pool, reuse)
         started.append(drawing)
 
         stage_name = "一表"
@@ -383,7 +400,9 @@ def _build(
         merged = None
         pages = [reuse.derived.get(f"一图/{power}", "") for power in svgs]
         if svgs and not reuse.link("一图/全部流程图.pdf", "merged", pages, ["一图/全部流程图.pdf"]):
-            merged = pool.merge_pdf(list(svgs.values()), stage / "一图" / "全部流程图.pdf", stage / _PAGES)
+            charts = [(sheets[power], power) for power in svgs]
+            cover = (unit.name, _compiled(unit))
+            merged = pool.merge_pdf(charts, stage / "一图" / "全部流程图.pdf", cover, stage / _PAGES)
             started.append(merged)
 
         stage_name = "网站"

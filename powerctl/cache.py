@@ -43,6 +43,13 @@ def cache_root() -> Path:
     return _base() / "files"
 
 
+def words_dir() -> Path:
+    """Where jieba keeps its prepared dictionary (`textwrap_cjk.phrases`): $XDG_CACHE_HOME/powerctl/words/."""
+    path = _base() / "words"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def fonts_dir() -> Path:
     """Where working fonts are kept (powerctl.fonts): $XDG_CACHE_HOME/powerctl/fonts/."""
     return _base() / "fonts"

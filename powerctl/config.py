@@ -46,6 +46,7 @@ class Config:
     categories: tuple[str, ...] = ()
     code_profile: CodeProfile | None = None
     font_family: str = "Noto Sans CJK SC"
+    paper: str = "auto"  # flowcharts: auto, A4 or A3 (`powerctl.sheet`)
     law_paths: tuple[str, ...] = ("laws",)
     text: str = ""  # the config file's text as parsed: what keys of later work are made from
 
@@ -109,5 +110,6 @@ def load_config(root: Path) -> Config:
         categories=tuple(data.get("categories", [])),
         code_profile=profile,
         font_family=data.get("fonts", {}).get("family", "Noto Sans CJK SC"),
+        paper=data.get("paper", "auto"),
         law_paths=tuple(data.get("laws", {}).get("paths", ["laws"])),
     )

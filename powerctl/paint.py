@@ -101,13 +101,24 @@ class Text:
     text: bytes  # UTF-8
 
 
+Transform = tuple[tuple[str, tuple[float, ...]], ...]  # ("translate"|"scale"|"rotate", numbers), in order
+
+
+@dataclass(frozen=True)
+class Group:
+    """Items drawn under one transform: a Graphviz SVG is one group; a page composed of several drawings
+    (`powerctl.sheet`) has one per drawing, side by side, never nested."""
+
+    transform: Transform
+    items: tuple[Shape | Text, ...]
+
+
 @dataclass(frozen=True)
 class Picture:
     width: float  # points
     height: float
     view: tuple[float, float]  # viewBox width and height
-    transform: tuple[tuple[str, tuple[float, ...]], ...]
-    items: tuple[Shape | Text, ...]
+    groups: tuple[Group, ...]
     common: bool  # every character is in the working fonts' set (powerctl.fonts)
 
 
@@ -267,21 +278,46 @@ def parse(svg: bytes) -> Picture:
     view = _numbers(root.get("viewBox", ""))
     if len(view) != 4 or view[0] or view[1] or view[2] <= 0 or view[3] <= 0 or width <= 0 or height <= 0:
         raise Unsupported("viewBox")
-    transform: tuple[tuple[str, tuple[float, ...]], ...] = ()
-    items: list[Shape | Text] = []
-    for element in root.iter():
-        if element is root:
-            continue
-        tag = element.tag[len(_SVG) :] if element.tag.startswith(_SVG) else element.tag
+    groups: list[Group] = []
+    loose: list[Shape | Text] = []  # items outside any transformed group, in order
+
+    def flush() -> None:
+        if loose:
+            groups.append(Group((), tuple(loose)))
+            loose.clear()
+
+    for child in root:
+        if _tag(child) == "g" and child.get("transform") is not None:
+            flush()
+            transform = tuple(
+                (name, tuple(_numbers(args))) for name, args in _TRANSFORM.findall(child.get("transform", ""))
+            )
+            items: list[Shape | Text] = []
+            _collect(child, items, inside=True)
+            groups.append(Group(transform, tuple(items)))
+        else:
+            _collect(child, loose, inside=False)
+    flush()
+    common = all(
+        covers(item.text.decode("utf-8")) for group in groups for item in group.items if isinstance(item, Text)
+    )
+    return Picture(width, height, (view[2], view[3]), tuple(groups), common)
+
+
+def _tag(element: ET.Element) -> str:
+    return element.tag[len(_SVG) :] if element.tag.startswith(_SVG) else element.tag
+
+
+def _collect(top: ET.Element, items: list[Shape | Text], inside: bool) -> None:
+    """The drawing operations of an element and everything in it (`inside`: the element is a top-level group
+    whose own transform is already taken); any other transform is Unsupported."""
+    for element in top.iter():
+        tag = _tag(element)
         if tag in _SKIPPED:
             continue
         if tag == "g" or tag == "a":
-            if element.get("transform") is not None:
-                if transform or tag != "g":
-                    raise Unsupported("nested transforms")
-                transform = tuple(
-                    (name, tuple(_numbers(args))) for name, args in _TRANSFORM.findall(element.get("transform", ""))
-                )
+            if element.get("transform") is not None and (element is not top or not inside):
+                raise Unsupported("nested transforms")
             continue
         if tag in ("polygon", "polyline", "path", "ellipse"):
             items.append(_shape(element, tag))
@@ -291,8 +327,6 @@ def parse(svg: bytes) -> Picture:
                 items.append(text)
         else:
             raise Unsupported(f"element {tag}")
-    common = all(covers(item.text.decode("utf-8")) for item in items if isinstance(item, Text))
-    return Picture(width, height, (view[2], view[3]), transform, tuple(items), common)
 
 
 class Painter:
@@ -433,13 +467,6 @@ class Painter:
         c = self._c
         c.cairo_save(cr)
         c.cairo_scale(cr, scale * picture.width / picture.view[0], scale * picture.height / picture.view[1])
-        for name, args in picture.transform:
-            if name == "translate" and args:
-                c.cairo_translate(cr, args[0], args[1] if len(args) > 1 else 0.0)
-            elif name == "scale" and args:
-                c.cairo_scale(cr, args[0], args[1] if len(args) > 1 else args[0])
-            elif name == "rotate" and args:
-                c.cairo_rotate(cr, math.radians(args[0]))
         c.cairo_set_miter_limit(cr, 4.0)  # SVG's default
         c.cairo_set_font_options(cr, self._options)
         self._current = None
@@ -448,43 +475,60 @@ class Painter:
             r, g, b, a = rgba
             c.cairo_set_source_rgba(cr, *((b, g, r, a) if swap else (r, g, b, a)))
 
-        items = picture.items
-        if swap and items and _white_backdrop(items[0]):
-            items = items[1:]  # Graphviz's white page: the pixels are white already
-        for item in items:
-            if isinstance(item, Text):
-                source(item.fill)
-                self._show(cr, item, picture.common)
-                continue
-            c.cairo_new_path(cr)
-            for op, v in item.path:
-                if op == "M":
-                    c.cairo_move_to(cr, v[0], v[1])
-                elif op == "L":
-                    c.cairo_line_to(cr, v[0], v[1])
-                elif op == "C":
-                    c.cairo_curve_to(cr, *v)
-                elif op == "Z":
-                    c.cairo_close_path(cr)
-                else:  # ellipse: a unit circle, scaled
-                    c.cairo_save(cr)
-                    c.cairo_translate(cr, v[0], v[1])
-                    c.cairo_scale(cr, v[2] or 1e-9, v[3] or 1e-9)
-                    c.cairo_arc(cr, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
-                    c.cairo_restore(cr)
-            if item.fill is not None:
-                source(item.fill)
-                c.cairo_fill_preserve(cr)
-            if item.stroke is not None and item.width > 0:
-                source(item.stroke)
-                c.cairo_set_line_width(cr, item.width)
-                dashes = (ctypes.c_double * len(item.dash))(*item.dash)
-                c.cairo_set_dash(cr, dashes, len(item.dash), 0.0)
-                c.cairo_stroke(cr)
-            c.cairo_new_path(cr)
+        first = True
+        for group in picture.groups:
+            c.cairo_save(cr)
+            self._transform(cr, group.transform)
+            items = group.items
+            if first and swap and items and _white_backdrop(items[0]):
+                items = items[1:]  # Graphviz's white page: the pixels are white already
+            first = False
+            for item in items:
+                if isinstance(item, Text):
+                    source(item.fill)
+                    self._show(cr, item, picture.common)
+                    continue
+                c.cairo_new_path(cr)
+                for op, v in item.path:
+                    if op == "M":
+                        c.cairo_move_to(cr, v[0], v[1])
+                    elif op == "L":
+                        c.cairo_line_to(cr, v[0], v[1])
+                    elif op == "C":
+                        c.cairo_curve_to(cr, *v)
+                    elif op == "Z":
+                        c.cairo_close_path(cr)
+                    else:  # ellipse: a unit circle, scaled
+                        c.cairo_save(cr)
+                        c.cairo_translate(cr, v[0], v[1])
+                        c.cairo_scale(cr, v[2] or 1e-9, v[3] or 1e-9)
+                        c.cairo_arc(cr, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
+                        c.cairo_restore(cr)
+                if item.fill is not None:
+                    source(item.fill)
+                    c.cairo_fill_preserve(cr)
+                if item.stroke is not None and item.width > 0:
+                    source(item.stroke)
+                    c.cairo_set_line_width(cr, item.width)
+                    dashes = (ctypes.c_double * len(item.dash))(*item.dash)
+                    c.cairo_set_dash(cr, dashes, len(item.dash), 0.0)
+                    c.cairo_stroke(cr)
+                c.cairo_new_path(cr)
+            c.cairo_restore(cr)
+            self._current = None  # the restore brought back the font set before the group
         c.cairo_restore(cr)
         if c.cairo_status(cr) != 0:
             raise PaintError("cairo 绘制失败")
+
+    def _transform(self, cr: int, transform: Transform) -> None:
+        c = self._c
+        for name, args in transform:
+            if name == "translate" and args:
+                c.cairo_translate(cr, args[0], args[1] if len(args) > 1 else 0.0)
+            elif name == "scale" and args:
+                c.cairo_scale(cr, args[0], args[1] if len(args) > 1 else args[0])
+            elif name == "rotate" and args:
+                c.cairo_rotate(cr, math.radians(args[0]))
 
     def _show(self, cr: int, item: Text, common: bool) -> None:
         """One line of text as glyphs. For PDF the text goes alongside (its ToUnicode comes from it: a reverse

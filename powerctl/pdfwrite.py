@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from powerctl.truetype import TrueType
 
 if TYPE_CHECKING:
-    from powerctl.paint import Picture
+    from powerctl.paint import Picture, Transform
 
 _LEVEL = 6  # zlib's default: the same bytes for the same input every time (ISA-L's deflate was not: see zipwrite)
 _KAPPA = 0.5522847498307936  # a quarter ellipse as one cubic Bézier
@@ -105,14 +105,6 @@ def page(picture: Picture, fonts: FontSource) -> Page:
     w = out.append
     sx, sy = picture.width / picture.view[0], picture.height / picture.view[1]
     w(f"1 0 0 -1 0 {_n(picture.height)} cm {_m(sx)} 0 0 {_m(sy)} 0 0 cm\n")
-    for name, args in picture.transform:
-        if name == "translate" and args:
-            w(f"1 0 0 1 {_n(args[0])} {_n(args[1] if len(args) > 1 else 0.0)} cm\n")
-        elif name == "scale" and args:
-            w(f"{_m(args[0])} 0 0 {_m(args[1] if len(args) > 1 else args[0])} 0 0 cm\n")
-        elif name == "rotate" and args:
-            c, s = math.cos(math.radians(args[0])), math.sin(math.radians(args[0]))
-            w(f"{_m(c)} {_m(s)} {_m(-s)} {_m(c)} 0 0 cm\n")
     w("4 M\n")  # SVG's miter limit
     glyphs: dict[FontKey, dict[int, str]] = {}
     alphas: set[tuple[float, float]] = set()
@@ -131,65 +123,85 @@ def page(picture: Picture, fonts: FontSource) -> Page:
             w(f"/{_alpha_name(pair)} gs\n")
 
     loaded: dict[FontKey, TrueType] = {}
-    for item in picture.items:
-        if isinstance(item, Text):
-            family, bold, italic = item.font
-            if italic:
-                raise Fallback("italic text")
-            key = (family, bold)
-            font = loaded.get(key)
-            if font is None:
-                found = fonts(family, bold)
-                if found is None:
-                    raise Fallback("no print font")
-                font = loaded[key] = found
-            ids = glyph_ids(font, item.text.decode("utf-8"), glyphs.setdefault(key, {}))
-            x = item.x
-            if item.anchor != "start":
-                advances = font.advances
-                length = sum(advances[g] for g in ids) * item.size / font.units
-                x -= length / 2 if item.anchor == "middle" else length
-            r, g, b, a = item.fill
-            if fill != (r, g, b):
-                fill = (r, g, b)
-                w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
-            set_opacity((a, opacity[1]))
-            w(f"BT /{resource(key)} {_n(item.size)} Tf 1 0 0 -1 {_n(x)} {_n(item.y)} Tm <{hex_string(ids)}> Tj ET\n")
-            continue
-        parts: list[str] = []
-        for op, v in item.path:
-            if op == "M":
-                parts.append(f"{_n(v[0])} {_n(v[1])} m")
-            elif op == "L":
-                parts.append(f"{_n(v[0])} {_n(v[1])} l")
-            elif op == "C":
-                parts.append(" ".join(map(_n, v)) + " c")
-            elif op == "Z":
-                parts.append("h")
-            else:
-                parts.append(_ellipse(*v))
-        stroked = item.stroke is not None and item.width > 0
-        if item.fill is not None:
-            r, g, b, a = item.fill
-            if fill != (r, g, b):
-                fill = (r, g, b)
-                w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
-        if stroked and item.stroke is not None:
-            r, g, b, _ = item.stroke
-            if stroke != (r, g, b):
-                stroke = (r, g, b)
-                w(f"{_c(r)} {_c(g)} {_c(b)} RG\n")
-            if width != item.width:
-                width = item.width
-                w(f"{_n(width)} w\n")
-            if dash != item.dash:
-                dash = item.dash
-                w(f"[{' '.join(map(_n, dash))}] 0 d\n")
-        fill_alpha = item.fill[3] if item.fill is not None else opacity[0]
-        set_opacity((fill_alpha, item.stroke[3] if stroked and item.stroke is not None else opacity[1]))
-        paint = ("B" if stroked else "f") if item.fill is not None else ("S" if stroked else "n")
-        w(" ".join(parts) + f" {paint}\n")
+    for group in picture.groups:
+        # q … Q brings back the graphics state at q: what this writer assumes of it comes back with it.
+        saved = (fill, stroke, opacity, width, dash)
+        w("q\n" + _transform(group.transform))
+        for item in group.items:
+            if isinstance(item, Text):
+                family, bold, italic = item.font
+                if italic:
+                    raise Fallback("italic text")
+                key = (family, bold)
+                font = loaded.get(key)
+                if font is None:
+                    found = fonts(family, bold)
+                    if found is None:
+                        raise Fallback("no print font")
+                    font = loaded[key] = found
+                ids = glyph_ids(font, item.text.decode("utf-8"), glyphs.setdefault(key, {}))
+                x = item.x
+                if item.anchor != "start":
+                    advances = font.advances
+                    length = sum(advances[g] for g in ids) * item.size / font.units
+                    x -= length / 2 if item.anchor == "middle" else length
+                r, g, b, a = item.fill
+                if fill != (r, g, b):
+                    fill = (r, g, b)
+                    w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
+                set_opacity((a, opacity[1]))
+                place = f"1 0 0 -1 {_n(x)} {_n(item.y)} Tm"
+                w(f"BT /{resource(key)} {_n(item.size)} Tf {place} <{hex_string(ids)}> Tj ET\n")
+                continue
+            parts: list[str] = []
+            for op, v in item.path:
+                if op == "M":
+                    parts.append(f"{_n(v[0])} {_n(v[1])} m")
+                elif op == "L":
+                    parts.append(f"{_n(v[0])} {_n(v[1])} l")
+                elif op == "C":
+                    parts.append(" ".join(map(_n, v)) + " c")
+                elif op == "Z":
+                    parts.append("h")
+                else:
+                    parts.append(_ellipse(*v))
+            stroked = item.stroke is not None and item.width > 0
+            if item.fill is not None:
+                r, g, b, a = item.fill
+                if fill != (r, g, b):
+                    fill = (r, g, b)
+                    w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
+            if stroked and item.stroke is not None:
+                r, g, b, _ = item.stroke
+                if stroke != (r, g, b):
+                    stroke = (r, g, b)
+                    w(f"{_c(r)} {_c(g)} {_c(b)} RG\n")
+                if width != item.width:
+                    width = item.width
+                    w(f"{_n(width)} w\n")
+                if dash != item.dash:
+                    dash = item.dash
+                    w(f"[{' '.join(map(_n, dash))}] 0 d\n")
+            fill_alpha = item.fill[3] if item.fill is not None else opacity[0]
+            set_opacity((fill_alpha, item.stroke[3] if stroked and item.stroke is not None else opacity[1]))
+            paint = ("B" if stroked else "f") if item.fill is not None else ("S" if stroked else "n")
+            w(" ".join(parts) + f" {paint}\n")
+        w("Q\n")
+        fill, stroke, opacity, width, dash = saved
     return Page(picture.width, picture.height, "".join(out).encode("ascii"), glyphs, frozenset(alphas))
+
+
+def _transform(transform: Transform) -> str:
+    out = []
+    for name, args in transform:
+        if name == "translate" and args:
+            out.append(f"1 0 0 1 {_n(args[0])} {_n(args[1] if len(args) > 1 else 0.0)} cm\n")
+        elif name == "scale" and args:
+            out.append(f"{_m(args[0])} 0 0 {_m(args[1] if len(args) > 1 else args[0])} 0 0 cm\n")
+        elif name == "rotate" and args:
+            c, s = math.cos(math.radians(args[0])), math.sin(math.radians(args[0]))
+            out.append(f"{_m(c)} {_m(s)} {_m(-s)} {_m(c)} 0 0 cm\n")
+    return "".join(out)
 
 
 def _ellipse(cx: float, cy: float, rx: float, ry: float) -> str:

@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
+import json
 import multiprocessing
 import os
-import pickle
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from powerctl import gcpolicy
+from powerctl import gcpolicy, sheet
 from powerctl.raster import fix_pdf_dates
+from powerctl.sheet import FlowSheet
 
 FORMATS = ("svg", "png", "pdf")
 _PR_SET_PDEATHSIG = 1
@@ -41,9 +43,9 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class Job:
-    dot: str
+    sheet: FlowSheet
     target: Path  # without suffix: target.with_suffix(".svg") etc.
-    pages: Path | None = None  # where to leave the PDF page for a merge in another process (`merge_pdf`)
+    pages: Path | None = None  # where to leave the PDF pages for the merged PDF (`merge_pdf`), as JSON
 
 
 def loadable(soname: str) -> bool:
@@ -64,13 +66,7 @@ def _fc_list(*args: str) -> str:
 
 
 def check_tools(font: str, merge_pdf: bool = False) -> None:
-    """Graphviz and a CJK font are there, and the chosen font is one of them (and librsvg, when PDFs are
-    to be merged into one); else RenderError."""
-    if merge_pdf and not loadable("librsvg-2.so.2") and shutil.which("rsvg-convert") is None:
-        raise RenderError(
-            "未找到 rsvg-convert，无法把流程图合并为一个 PDF。\n"
-            "安装方法：Debian/Ubuntu 运行 sudo apt-get install librsvg2-bin（或运行 bash scripts/bootstrap）"
-        )
+    """Graphviz and a CJK font are there, and the chosen font is one of them; else RenderError."""
     if shutil.which("dot") is None:
         raise RenderError(
             "未找到 Graphviz（dot 命令），无法绘制流程图。\n"
@@ -100,138 +96,184 @@ def _write(target: Path, fmt: str, data: bytes) -> None:
     path.write_bytes(fix_pdf_dates(data) if fmt == "pdf" else data)
 
 
-def _draw_process(job: Job, formats: Sequence[str]) -> list[str]:
-    """One graph in its own `dot` process, every format at once; the problems, if any."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "946684800"}
-    with tempfile.TemporaryDirectory(prefix="powerctl-dot-") as tmp:
-        source = Path(tmp) / "g.dot"
-        source.write_text(job.dot, encoding="utf-8")
-        cmd = ["dot", *(f"-T{fmt}" for fmt in formats), "-O", source.name]
-        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env=env, timeout=300, check=False)
-        problems = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("Warning")]
-        if proc.returncode != 0 and not problems:
-            problems = [f"dot 退出码 {proc.returncode}"]
-        for fmt in formats:
-            produced = Path(tmp) / f"g.dot.{fmt}"
-            if not produced.is_file():
-                problems.append(f"{fmt} 没有生成")
-                continue
-            data = produced.read_bytes()
-            _write(job.target, fmt, data)
-    return problems
+def _dot_process(dot: str) -> bytes:
+    """One graph laid out by a `dot` process: the SVG (where Graphviz cannot be loaded in-process)."""
+    proc = subprocess.run(["dot", "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=300, check=False)
+    problems = [line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    problems = [line for line in problems if not line.startswith("Warning")]
+    if proc.returncode != 0 or not proc.stdout:
+        from powerctl.gvlib import GraphvizError
+
+        raise GraphvizError("；".join(problems) or f"dot 退出码 {proc.returncode}")
+    return proc.stdout
+
+
+def _rsvg_convert(svgs: Sequence[bytes], fmt: str, dpi: float = 96.0) -> bytes:
+    """PNG or PDF by the `rsvg-convert` command: the fallback where librsvg cannot be loaded in-process."""
+    from powerctl.raster import RasterError
+
+    with tempfile.TemporaryDirectory(prefix="powerctl-rsvg-") as tmp:
+        names = []
+        for n, svg in enumerate(svgs):
+            (Path(tmp) / f"{n}.svg").write_bytes(svg)
+            names.append(f"{n}.svg")
+        cmd = ["rsvg-convert", "-f", fmt, "-d", f"{dpi:g}", "-p", f"{dpi:g}", "-o", "out", *names]
+        try:
+            proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=600, check=False)
+        except OSError as exc:
+            raise RasterError(f"rsvg-convert：{exc}") from None
+        if proc.returncode != 0:
+            raise RasterError(proc.stderr.strip()[:300] or f"rsvg-convert 退出码 {proc.returncode}")
+        return (Path(tmp) / "out").read_bytes()
 
 
 class _Worker:
-    """What a worker process keeps between tasks: Graphviz, the painter and librsvg, loaded once (or None:
-    fall back to `dot` processes)."""
+    """What a worker process keeps between tasks: Graphviz, the painter and librsvg, loaded once (each may be
+    None: Graphviz then runs as `dot` processes, librsvg as `rsvg-convert`)."""
 
     def __init__(self) -> None:
         # Any failure to load a library in-process (a missing library or symbol, a Graphviz whose structs
-        # differ, a crash in its set-up) means drawing with `dot` processes, never a failed run.
+        # differ, a crash in its set-up) means the slower path, never a failed run.
         self.problems: list[str] = []  # why a library is not used in-process (`powerctl doctor` shows them)
+        self.graphviz: Any = None
+        self.rasterizer: Any = None
+        self.painter: Any = None
         try:
             from powerctl.gvlib import Graphviz
-            from powerctl.raster import Rasterizer
 
-            self.engines: tuple[Any, Any] | None = (Graphviz(), Rasterizer())
+            self.graphviz = Graphviz()
         except Exception as exc:
-            self.engines = None
-            self.problems.append(f"{type(exc).__name__}: {exc}")
+            self.problems.append(f"Graphviz {type(exc).__name__}: {exc}")
         try:
             from powerctl.paint import Painter
 
-            self.painter: Any = Painter()
+            self.painter = Painter()
         except Exception as exc:
-            self.painter = None
             self.problems.append(f"cairo {type(exc).__name__}: {exc}")
+        try:
+            from powerctl.raster import Rasterizer
 
-    def _png(self, svg: bytes) -> bytes:
+            self.rasterizer = Rasterizer()
+        except Exception as exc:
+            self.problems.append(f"librsvg {type(exc).__name__}: {exc}")
+
+    def layout(self, dot: str) -> bytes:
+        if self.graphviz is not None:
+            return bytes(self.graphviz.draw(dot, ("svg",))["svg"])
+        return _dot_process(dot)
+
+    def _png(self, svg: bytes, dpi: float) -> bytes:
         from powerctl.paint import Unsupported
 
-        assert self.engines is not None
         if self.painter is not None:
             try:
-                return bytes(self.painter.png(svg))
+                return bytes(self.painter.png(svg, dpi))
             except Unsupported:
                 pass  # drawn by librsvg below, which falls back to other fonts
-        return bytes(self.engines[1].png(svg))
+        if self.rasterizer is not None:
+            return bytes(self.rasterizer.png(svg, dpi))
+        return _rsvg_convert([svg], "png", dpi)
 
-    def _pdf(self, svgs: Sequence[bytes], dot: str | None = None, pages: Mapping[bytes, Any] | None = None) -> bytes:
-        """PDF pages painted from the SVGs (`pages`: those already written, by SVG); else, for one flowchart,
-        Graphviz's own cairo PDF of its DOT, and for several, librsvg's pages."""
+    def _pdf(self, svgs: Sequence[bytes]) -> bytes:
         from powerctl.paint import Unsupported
 
-        assert self.engines is not None
         if self.painter is not None:
             try:
-                return bytes(self.painter.pdf(svgs, pages))
+                return bytes(self.painter.pdf(svgs))
             except Unsupported:
                 pass
-        if dot is not None:
-            return bytes(self.engines[0].draw(dot, ("pdf",))["pdf"])
-        return bytes(self.engines[1].pdf(svgs))
+        if self.rasterizer is not None:
+            return bytes(self.rasterizer.pdf(svgs))
+        return _rsvg_convert(svgs, "pdf")
 
-    def draw(self, job: Job, formats: Sequence[str]) -> list[str]:
-        if self.engines is None:
-            return _draw_process(job, formats)
+    def draw(self, job: Job, formats: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Draw one flowchart; the problems, and a note when it needed A3 or several pages."""
         from powerctl.gvlib import GraphvizError
         from powerctl.paint import PaintError
         from powerctl.raster import RasterError
 
         try:
-            out = self.engines[0].draw(job.dot, ("svg",))
+            drawn = sheet.draw(job.sheet, self.layout)
+            out = {"svg": drawn.web}
             if "png" in formats:
-                out["png"] = self._png(out["svg"])
+                out["png"] = self._png(drawn.png, drawn.png_dpi)
             if "pdf" in formats:
-                out["pdf"] = self._pdf([out["svg"]], job.dot)
-        except (GraphvizError, RasterError, PaintError) as exc:
-            return [str(exc)]
+                out["pdf"] = self._pdf(drawn.pages)
+        except (GraphvizError, RasterError, PaintError, ValueError) as exc:
+            return [str(exc)], []
         for fmt in formats:
             _write(job.target, fmt, out[fmt])
-        page = self.painter.written(out["svg"]) if self.painter is not None and job.pages is not None else None
-        if page is not None and job.pages is not None:
-            # The merge may run in another worker: the page it would otherwise read and write again.
-            with (job.pages / f"{job.target.name}.page").open("wb") as handle:
-                pickle.dump((out["svg"], page), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if job.pages is not None:
+            _keep_pages(job.pages / f"{job.target.name}.json", job.sheet, drawn)
+        return [], [f"{job.target.parent.name}/{job.target.name}：{drawn.note}"] if drawn.note else []
+
+    def merge(self, charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None],
+              pages: Path | None = None) -> list[str]:  # fmt: skip
+        from powerctl.gvlib import GraphvizError
+        from powerctl.paint import PaintError
+        from powerctl.raster import RasterError
+
+        try:
+            drawn = []
+            for flow, name in charts:
+                known = _kept_pages(pages / f"{name}.json", flow) if pages is not None else None
+                drawn.append((flow.title, known or sheet.draw(flow, self.layout)))
+            made, _ = sheet.document(drawn, cover[0], cover[1], charts[0][0].font if charts else "", self.layout)
+            data = self._pdf(made)
+        except (GraphvizError, RasterError, PaintError, ValueError) as exc:
+            return [str(exc)]
+        target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
+        target.write_bytes(fix_pdf_dates(data))
         return []
 
-    def merge(self, svgs: Sequence[Path], target: Path, pages: Path | None = None) -> list[str]:
-        if self.engines is not None:
-            from powerctl.paint import PaintError
-            from powerctl.raster import RasterError
 
-            written: dict[bytes, Any] = {}
-            for path in svgs if pages is not None else ():
-                assert pages is not None
-                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
-                    with (pages / f"{path.stem}.page").open("rb") as handle:
-                        svg, page = pickle.load(handle)
-                    written[svg] = page  # keyed by the SVG it was made from: a stale page is never used
-            try:
-                data = self._pdf([path.read_bytes() for path in svgs], pages=written)
-            except (RasterError, PaintError) as exc:
-                return [str(exc)]
-            target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
-            target.write_bytes(data)
-            return []
-        cmd = ["rsvg-convert", "-f", "pdf", "-o", str(target), *map(str, svgs)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
-        if proc.returncode != 0:
-            return [proc.stderr.strip()[:300] or f"rsvg-convert 退出码 {proc.returncode}"]
-        target.write_bytes(fix_pdf_dates(target.read_bytes()))
-        return []
+def _digest(flow: FlowSheet) -> str:
+    return hashlib.sha256(json.dumps(flow.key(), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _keep_pages(path: Path, flow: FlowSheet, drawn: sheet.Drawn) -> None:
+    """A chart's pages for the merged PDF, which may be made in another worker (JSON: the sheet's digest,
+    its paper and the page SVGs)."""
+    record = {
+        "sheet": _digest(flow),
+        "paper": drawn.paper,
+        "landscape": drawn.landscape,
+        "pages": [p.decode("utf-8") for p in drawn.pages],
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def _kept_pages(path: Path, flow: FlowSheet) -> sheet.Drawn | None:
+    """The pages `_keep_pages` left for this very sheet, if any (anything else, or unreadable, is a miss)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["sheet"] != _digest(flow):
+            return None
+        pages = tuple(p.encode("utf-8") for p in record["pages"])
+        if not pages or record["paper"] not in sheet.PAPERS:
+            return None
+        return sheet.Drawn(b"", pages, b"", 0.0, record["paper"], bool(record["landscape"]), 0.0, None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def drawing_path() -> tuple[bool, str]:
-    """Whether flowcharts will be drawn in-process (Graphviz and librsvg loaded, else `dot` processes), and
-    how, in words for `powerctl doctor`."""
+    """Whether flowcharts will be drawn in-process (Graphviz loaded, else `dot` processes), and how, in words
+    for `powerctl doctor`."""
     worker = _Worker()
-    if worker.engines is None:
-        return False, "每张流程图一个 dot 进程（较慢，结果相同）；进程内不可用：" + "；".join(worker.problems)
-    how = f"进程内 Graphviz {worker.engines[0].version}（libgvc）"
+    if worker.graphviz is None:
+        how = "每张流程图的每一块由一个 dot 进程排版（较慢，结果相同）"
+    else:
+        how = f"进程内 Graphviz {worker.graphviz.version}（libgvc）"
     if worker.painter is not None:
-        return True, how + "，PNG/PDF 由 powerctl 用 cairo 绘制"
-    return True, how + "，PNG/PDF 由 librsvg 绘制（cairo 不可用：" + "；".join(worker.problems) + "）"
+        how += "，PNG/PDF 由 powerctl 用 cairo 绘制"
+    elif worker.rasterizer is not None:
+        how += "，PNG/PDF 由 librsvg 绘制"
+    else:
+        how += "，PNG/PDF 由 rsvg-convert 绘制"
+    if worker.problems:
+        how += "（进程内不可用：" + "；".join(worker.problems) + "）"
+    return worker.graphviz is not None, how
 
 
 _worker: _Worker | None = None
@@ -256,13 +298,21 @@ def _init_worker(parent: int) -> None:
         os._exit(1)
 
 
-def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> list[str]:
+def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> tuple[list[str], list[str]]:
     worker = _here()
-    return [f"{job.target.name}: {problem}" for job in jobs for problem in worker.draw(job, formats)]
+    problems: list[str] = []
+    notes: list[str] = []
+    for job in jobs:
+        failed, noted = worker.draw(job, formats)
+        problems.extend(f"{job.target.name}: {problem}" for problem in failed)
+        notes.extend(noted)
+    return problems, notes
 
 
-def _merge(svgs: Sequence[Path], target: Path, pages: Path | None) -> list[str]:
-    return [f"{target.name}: {problem}" for problem in _here().merge(svgs, target, pages)]
+def _merge(
+    charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None], pages: Path | None
+) -> tuple[list[str], list[str]]:
+    return [f"{target.name}: {problem}" for problem in _here().merge(charts, target, cover, pages)], []
 
 
 def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
@@ -273,26 +323,34 @@ def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
 class Pending:
     """Work handed to the pool: `wait()` blocks until it is done and raises RenderError if any part failed."""
 
-    def __init__(self, parts: Sequence[tuple[Future[list[str]] | list[str], int]], what: str) -> None:
+    def __init__(self, parts: Sequence[tuple[Future[_Outcome] | _Outcome, int]], what: str) -> None:
         self._parts = parts
         self._what = what
 
-    def wait(self, progress: Callable[[int], None] | None = None) -> None:
+    def wait(self, progress: Callable[[int], None] | None = None) -> list[str]:
+        """The notes of the work (charts that needed A3 or several pages, and why)."""
         problems: list[str] = []
+        notes: list[str] = []
         for part, size in self._parts:
-            problems.extend(part if isinstance(part, list) else part.result())
+            failed, noted = part if isinstance(part, tuple) else part.result()
+            problems.extend(failed)
+            notes.extend(noted)
             if progress is not None:
                 progress(size)
         if problems:
             raise RenderError(f"{self._what}：\n" + "\n".join(problems[:20]))
+        return notes
 
 
-def _call(function: Callable[..., None], *args: Any) -> list[str]:
+_Outcome = tuple[list[str], list[str]]  # problems, notes
+
+
+def _call(function: Callable[..., None], *args: Any) -> _Outcome:
     try:
         function(*args)
     except Exception as exc:  # reported by Pending.wait in the parent, with the function's name
-        return [f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"]
-    return []
+        return [f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"], []
+    return [], []
 
 
 class Renderer:
@@ -324,7 +382,7 @@ class Renderer:
             )
         return self._pool
 
-    def _run(self, inline: bool, function: Callable[..., list[str]], *args: Any) -> Future[list[str]] | list[str]:
+    def _run(self, inline: bool, function: Callable[..., _Outcome], *args: Any) -> Future[_Outcome] | _Outcome:
         if inline or self.workers == 1:
             with _INLINE:  # Graphviz keeps global state: one drawing at a time in this process
                 return function(*args)
@@ -340,13 +398,21 @@ class Renderer:
 
     def draw(
         self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",), progress: Callable[[int], None] | None = None
-    ) -> None:
-        """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
-        self.start(jobs, formats).wait(progress)
+    ) -> list[str]:
+        """Draw every job into each format; RenderError with Graphviz's messages if any failed. The notes of
+        charts that needed A3 or several pages."""
+        return self.start(jobs, formats).wait(progress)
 
-    def merge_pdf(self, svgs: Sequence[Path], target: Path, pages: Path | None = None) -> Pending:
-        """One PDF page per SVG (already drawn), in order; `pages`: the folder the drawing left pages in."""
-        return Pending([(self._run(False, _merge, tuple(svgs), target, pages), 1)], "合并流程图 PDF 失败")
+    def merge_pdf(
+        self,
+        charts: Sequence[tuple[FlowSheet, str]],
+        target: Path,
+        cover: tuple[str, str | None],
+        pages: Path | None = None,
+    ) -> Pending:
+        """全部流程图.pdf: a cover (`cover`: the unit's name, 编制日期), the contents, then each chart's pages
+        (`charts`: the sheet and its file name); `pages`: the folder the drawing left pages in."""
+        return Pending([(self._run(False, _merge, tuple(charts), target, cover, pages), 1)], "合并流程图 PDF 失败")
 
     def prepare_fonts(self, family: str, print_family: str | None = None) -> bool:
         """Build the fonts (`fonts.to_build`) that are not built yet, one per worker at a time; whether there
@@ -387,7 +453,7 @@ def render(
     formats: Sequence[str] = ("svg",),
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> None:
-    """Draw every job into each format with a pool made for this call."""
+) -> list[str]:
+    """Draw every job into each format with a pool made for this call; the notes (`Renderer.draw`)."""
     with Renderer(workers) as renderer:
-        renderer.draw(jobs, formats, progress)
+        return renderer.draw(jobs, formats, progress)

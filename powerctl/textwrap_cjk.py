@@ -25,9 +25,59 @@ def display_width(text: str) -> int:
     return sum(map(char_width, text))
 
 
+BREAK = "\u200b"  # a zero-width space: where `phrases` allows a line to break
+_OPEN, _CLOSE = "（《(〔【", "）》)〕】"
+_PHRASE = 16  # a bracketed phrase up to this many columns (eight hanzi) is never broken
+
+
 def _tokens(text: str) -> list[str]:
-    """Words of Latin letters and digits stay whole; every other character is its own token."""
+    """Words of Latin letters and digits stay whole; every other character is its own token. Text marked by
+    `phrases` breaks only at its marks (and a token wider than a line still breaks inside)."""
+    if BREAK in text:
+        return [t for t in text.split(BREAK) if t]
     return _TOKEN.findall(text)
+
+
+_segmenter = None
+
+
+def phrases(text: str) -> str:
+    """The text with a `BREAK` between its words (jieba's segmentation of each Chinese run), none inside a
+    bracketed phrase of up to `_PHRASE` columns, so that `wrap` breaks lines between words."""
+    global _segmenter
+    if not text or BREAK in text or text.isascii():
+        return text
+    if _segmenter is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.ERROR)
+        from powerctl.cache import words_dir
+
+        jieba.dt.tmp_dir = str(words_dir())  # its dictionary, prepared once per machine
+        _segmenter = jieba.dt
+    words = [w for w in _segmenter.cut(text, HMM=False) if w]
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w in _OPEN:
+            # The bracketed phrase as one word when it is short, its closing mark included.
+            depth, end, width = 0, k, 0
+            for m in range(k, len(words)):
+                depth += (words[m] in _OPEN) - (words[m] in _CLOSE)
+                width += display_width(words[m])
+                if depth == 0:
+                    end = m
+                    break
+            if end > k and width <= _PHRASE:
+                out.append("".join(words[k : end + 1]))
+                k = end + 1
+                continue
+        out.append(w)
+        k += 1
+    return BREAK.join(out)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -44,15 +94,22 @@ def _wrap(text: str, width: int) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         paragraph = paragraph.strip()
-        if display_width(paragraph) <= width:  # fits: no token can start a new line
-            lines.append(paragraph)
+        if display_width(paragraph.replace(BREAK, "")) <= width:  # fits: no token can start a new line
+            lines.append(paragraph.replace(BREAK, ""))
             continue
         line = ""
         used = 0
         for tok in _tokens(paragraph):
             # A word token is ASCII (its width is its length); any other token is one character.
-            w = char_width(tok) if len(tok) == 1 else len(tok)
-            if line and used + w > width and not (len(tok) == 1 and tok in NO_START):
+            w = char_width(tok) if len(tok) == 1 else display_width(tok)
+            if w > width and len(tok) > 1:
+                # Wider than a line: broken inside, as unmarked text is.
+                for piece in _wrap(tok, width):
+                    if line.strip():
+                        lines.append(line.rstrip())
+                    line, used = piece, display_width(piece)
+                continue
+            if line and used + w > width and not (tok[0] in NO_START and w <= 2):
                 carry = ""
                 while line and line[-1] in NO_END:
                     carry = line[-1] + carry
@@ -67,4 +124,4 @@ def _wrap(text: str, width: int) -> tuple[str, ...]:
             line += tok
             used += w
         lines.append(line.rstrip())
-    return tuple(lines)
+    return tuple(line.replace(BREAK, "") for line in lines)

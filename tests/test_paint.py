@@ -57,7 +57,8 @@ def test_parse_reads_graphviz_vocabulary() -> None:
         )
     )
     assert picture.width == 200 and picture.view == (200, 100)
-    polygon, path, ellipse, text = picture.items
+    (group,) = picture.groups
+    polygon, path, ellipse, text = group.items
     assert polygon.fill == (1.0, 0.0, 0.0, 1.0) and polygon.stroke is None  # type: ignore[union-attr]
     assert [op for op, _ in path.path] == ["M", "C", "C"] and path.dash == (5.0, 2.0)  # type: ignore[union-attr]
     assert ellipse.path == (("E", (50.0, -50.0, 10.0, 5.0)),)  # type: ignore[union-attr]

@@ -15,14 +15,26 @@ import pytest
 
 from powerctl.config import Config
 from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_dot
-from powerctl.render import Job, Renderer, RenderError, _draw_process
+from powerctl import sheet
+from powerctl.graph import DrawOptions, flow_dot, flow_sheet
+from powerctl.render import Job, Renderer, RenderError
+from powerctl.sheet import FlowSheet
 from tests.conftest import CATALOGUES, ROOT, needs_libgvc, needs_librsvg
 
 
 def _dots() -> list[str]:
     units = validate([str(CATALOGUES)], Config(root=ROOT)).units
     return [flow_dot(u, p, DrawOptions(internal=i)) for u in units for p in u.powers if p.flow for i in (False, True)]
+
+
+def _sheets(paper: str = "auto") -> list[FlowSheet]:
+    units = validate([str(CATALOGUES)], Config(root=ROOT)).units
+    opts = [DrawOptions(internal=i, paper=paper) for i in (False, True)]
+    return [flow_sheet(u, p, o) for u in units for p in u.powers if p.flow for o in opts]
+
+
+def _broken() -> FlowSheet:
+    return FlowSheet(font="Noto Sans CJK SC", title="坏", lines=(), sections=(), chart="digraph { -> }", legend=())
 
 
 @needs_libgvc
@@ -90,8 +102,11 @@ def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
 ) -> None:
     """Whatever goes wrong loading Graphviz in-process (ValueError is what ctypes raises for a missing
-    symbol), the drawing is done by `dot` processes, byte for byte what a lone `dot` run writes."""
+    symbol), the drawing is laid out by `dot` processes, byte for byte what the in-process Graphviz gives."""
     from powerctl import gvlib, render
+
+    flow = _sheets()[0]
+    render.render([Job(flow, tmp_path / "in")], ("svg", "pdf"), workers=1)
 
     class Broken:
         def __init__(self) -> None:
@@ -99,11 +114,10 @@ def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
 
     monkeypatch.setattr(gvlib, "Graphviz", Broken)
     monkeypatch.setattr(render, "_worker", None)  # a fresh worker state in this process
-    dot = _dots()[0]
-    render.render([Job(dot, tmp_path / "g")], ("svg",), workers=1)
-    assert render._worker is not None and render._worker.engines is None  # the fallback was taken
-    lone = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout
-    assert (tmp_path / "g.svg").read_bytes() == lone
+    render.render([Job(flow, tmp_path / "g")], ("svg", "pdf"), workers=1)
+    assert render._worker is not None and render._worker.graphviz is None  # the fallback was taken
+    assert (tmp_path / "g.svg").read_bytes() == (tmp_path / "in.svg").read_bytes()
+    assert (tmp_path / "g.pdf").read_bytes() == (tmp_path / "in.pdf").read_bytes()
 
 
 @needs_librsvg
@@ -129,28 +143,76 @@ def test_png_and_pdf_from_svg() -> None:
 @needs_libgvc
 @needs_librsvg
 def test_pool_and_merge(tmp_path: Path) -> None:
-    dots = _dots()[:6]
+    sheets = _sheets()[:6]
+    pages = tmp_path / "pages"
+    pages.mkdir()
     with Renderer(workers=2) as renderer:
-        renderer.draw([Job(d, tmp_path / f"p{i}") for i, d in enumerate(dots)], ["svg", "png", "pdf"])
-        renderer.merge_pdf([tmp_path / f"p{i}.svg" for i in range(6)], tmp_path / "all.pdf").wait()
+        renderer.draw([Job(f, tmp_path / f"p{i}", pages) for i, f in enumerate(sheets)], ["svg", "png", "pdf"])
+        charts = [(f, f"p{i}") for i, f in enumerate(sheets)]
+        renderer.merge_pdf(charts, tmp_path / "all.pdf", ("某局", "2026 年 3 月 2 日"), pages).wait()
+        # Without the pages left by the drawing, the merge lays the charts out again: the same document.
+        renderer.merge_pdf(charts, tmp_path / "again.pdf", ("某局", "2026 年 3 月 2 日")).wait()
         with pytest.raises(RenderError, match="bad"):
-            renderer.draw([Job("digraph { -> }", tmp_path / "bad")] * 3, ["svg"])
+            renderer.draw([Job(_broken(), tmp_path / "bad")] * 3, ["svg"])
+    assert (tmp_path / "all.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
     for i in range(6):
         for ext in ("svg", "png", "pdf"):
             assert (tmp_path / f"p{i}.{ext}").stat().st_size > 1000
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(tmp_path / "all.pdf")], capture_output=True, text=True).stdout
-        assert re.search(r"^Pages:\s+6$", info, re.M), info
+        info = subprocess.run(["pdfinfo", "-l", "-1", str(tmp_path / "all.pdf")], capture_output=True, text=True)
+        sizes = set(re.findall(r"size:\s+([\d.]+) x ([\d.]+)", info.stdout))
+        assert len({tuple(sorted(map(float, s))) for s in sizes}) == 1, sizes  # one paper size throughout
+        count = int(re.search(r"^Pages:\s+(\d+)$", info.stdout, re.M).group(1))  # type: ignore[union-attr]
+        assert count >= 2 + 6  # the cover, the contents, a page or more per chart
+        text = subprocess.run(["pdftotext", "-l", "2", str(tmp_path / "all.pdf"), "-"], capture_output=True, text=True)
+        assert "某局" in text.stdout and "编制日期" in text.stdout and "目" in text.stdout
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
-def test_process_fallback_draws_every_format(tmp_path: Path) -> None:
-    """Where libgvc/librsvg cannot be loaded, a worker runs one `dot` per graph."""
-    assert _draw_process(Job(_dots()[0], tmp_path / "x"), ("svg", "png", "pdf")) == []
-    for ext in ("svg", "png", "pdf"):
-        assert (tmp_path / f"x.{ext}").stat().st_size > 1000
-    assert b"CreationDate (D:2000" in (tmp_path / "x.pdf").read_bytes()
-    assert _draw_process(Job("digraph { -> }", tmp_path / "y"), ("svg",))
+@needs_libgvc
+def test_every_chart_is_one_paper_with_the_floor_met() -> None:
+    """Every flowchart of the shipped catalogues and the rule cases lands on A4 or A3, the smallest text at 8 pt
+    or more (step names 9), three quarters of them or more on A4; `--paper A4` keeps A4 by continuing pages."""
+    from powerctl.gvlib import Graphviz
+
+    gv = Graphviz()
+
+    def layout(dot: str) -> bytes:
+        return bytes(gv.draw(dot, ("svg",))["svg"])
+
+    units = validate([str(CATALOGUES), str(ROOT / "tests" / "rule_cases")], Config(root=ROOT)).units
+    papers = []
+    for unit in units:
+        for power in unit.powers:
+            if power.flow is None or not power.flow.steps:
+                continue
+            drawn = sheet.draw(flow_sheet(unit, power, DrawOptions(internal=power.flow.kind == "内部")), layout)
+            size = sorted(sheet.paper_size(drawn.paper, drawn.landscape))
+            for page in drawn.pages:
+                head = page[: page.index(b"viewBox")].decode()
+                width, height = (float(x) for x in re.findall(r'"([\d.]+)pt"', head))
+                assert sorted((width, height)) == pytest.approx(size, abs=0.01), (unit.id, power.id)
+            assert drawn.smallest >= sheet.FLOOR - 1e-6, (unit.id, power.id, drawn.smallest)
+            assert drawn.smallest * sheet.STEP_SIZE / sheet.TEXT_SIZE >= sheet.STEP_FLOOR - 1e-6
+            papers.append(drawn.paper)
+    assert len(papers) > 100
+    assert papers.count("A4") >= 0.75 * len(papers), (papers.count("A4"), len(papers))
+    big = next(s for s in _sheets("A4") if "CF-0001" in s.title.replace("\u200b", ""))
+    drawn = sheet.draw(big, layout)
+    assert drawn.paper == "A4" and len(drawn.pages) > 1 and drawn.smallest >= sheet.FLOOR
+    assert b"\xe6\x8e\xa5\xe7\xbb\xad" in drawn.pages[0]  # 接续: the connector to the next page
+
+
+def test_labels_break_between_words() -> None:
+    from powerctl.textwrap_cjk import phrases, wrap
+
+    for text, width, whole in [
+        ("未发现违法行为的，依照第四十二条规定作出不予处罚决定", 12, ("违法行为", "第四十二条")),
+        ("副局长（局领导班子）分管综合执法", 16, ("（局领导班子）",)),
+    ]:
+        lines = wrap(phrases(text), width)
+        assert "".join(lines) == text
+        for word in whole:
+            assert any(word in line for line in lines), (word, lines)
 
 
 def test_call_runs_a_task_in_a_worker_or_here_with_one() -> None:

@@ -166,6 +166,7 @@ def command(
                     key,
                     not force,  # drawings of the previous bundle are linked where they would come out the same
                     drawing,
+                    config.paper,
                 )
             )
         for done, ((kind, _folder, unit, _notes), future) in enumerate(zip(work, futures, strict=True), start=1):

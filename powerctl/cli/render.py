@@ -30,20 +30,32 @@ def command(
         typer.Option("--kind", help="外部（公开版，不含风险点）或 内部（含廉政风险点）；默认按各流程图的 kind"),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行的 Graphviz 进程数；默认等于 CPU 核数")] = 0,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            help="PDF 纸张：auto（A4 放得下用 A4，否则 A3，再放不下分页）、A4 或 A3；默认取 .powerctl.yaml 的 paper",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from powerctl import fonts
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.engine import Options, RuleCrash, UsageError, validate
-    from powerctl.graph import DrawOptions, flow_dot
+    from powerctl.graph import DrawOptions, flow_sheet
     from powerctl.render import FORMATS, Job, Renderer, RenderError, check_tools
+    from powerctl.sheet import PAPER_CHOICES
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
     if bad or not wanted:
         raise fail(f"不支持的格式：{'、'.join(bad) or formats}（可选 {','.join(FORMATS)}）")
     config = load_repo_config()
+    chosen = {p.lower(): p for p in PAPER_CHOICES}.get((paper or config.paper).strip().lower())
+    if chosen is None:
+        raise fail(f"不支持的纸张：{paper}（可选 {'、'.join(PAPER_CHOICES)}）")
     try:
         check_tools(config.font_family)
         result = validate(paths or default_paths(config), config, Options(cache=True))
@@ -60,8 +72,8 @@ def command(
                 skipped += 1
                 continue
             internal = power.flow.kind == "内部" if kind is None else kind is Kind.internal
-            dot = flow_dot(unit, power, DrawOptions(internal=internal, font=config.font_family))
-            work.append(Job(dot, out / unit.id / power.id))
+            opts = DrawOptions(internal=internal, font=config.font_family, paper=chosen)
+            work.append(Job(flow_sheet(unit, power, opts), out / unit.id / power.id))
     errors = result.report.counts()["error"]
     if errors:
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有错误的职权未绘制；运行 powerctl validate 查看\n")
@@ -73,8 +85,10 @@ def command(
                 renderer.prepare_fonts(config.font_family)
             with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
                 task = bar.add_task("render", total=len(work))
-                renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
+                notes = renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
     except RenderError as exc:
         raise fail(str(exc)) from None
     note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
     sys.stdout.write(f"已绘制 {len(work)} 张流程图（{'、'.join(wanted)}）到 {out}/{note}\n")
+    if notes and "pdf" in wanted:
+        sys.stdout.write(f"其中 {len(notes)} 张不用 A4 单页：\n" + "".join(f"  {line}\n" for line in sorted(notes)))
