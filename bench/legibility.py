@@ -23,9 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from powerctl import sheet  # noqa: E402
 from powerctl.config import Config  # noqa: E402
 from powerctl.engine import Options, validate  # noqa: E402
-from powerctl.graph import DrawOptions, flow_dot  # noqa: E402
+from powerctl.graph import DrawOptions, flow_dot, flow_sheet  # noqa: E402
+from powerctl.gvlib import Graphviz  # noqa: E402
 
 MM = 72 / 25.4
 MARGIN = 15 * MM
@@ -120,27 +122,36 @@ def measure(dot_text: str) -> dict[str, float | int | str]:
 def main(argv: list[str]) -> None:
     paths = argv or [str(ROOT / "catalogues"), str(ROOT / "tests" / "rule_cases")]
     result = validate(paths, Config(root=ROOT), Options(cache=False, keep=True))
+    gv = Graphviz()
     rows = []
     for unit in result.units:
         for power in unit.powers:
-            if power.flow is None:
+            if power.flow is None or not power.flow.steps:
                 continue
-            rows.append((unit.id, power.id, measure(flow_dot(unit, power, DrawOptions(internal=False)))))
-    print(
-        f"{'单位':<16} {'职权':<8} {'natural pt':>12} {'A4 pt':>6} {'A3 pt':>6} "
-        f"{'paper':>6} {'cross':>6} {'edges pt':>9}"
-    )
+            opts = DrawOptions(internal=False)
+            m = measure(flow_dot(unit, power, opts))  # the chart alone: its crossings and edge length
+            drawn = sheet.draw(flow_sheet(unit, power, opts), lambda dot: bytes(gv.draw(dot, ("svg",))["svg"]))
+            m["paper"] = (
+                drawn.paper
+                + ("横" if drawn.landscape else "")
+                + (f"×{len(drawn.pages)}" if len(drawn.pages) > 1 else "")
+            )
+            m["printed"] = round(drawn.smallest, 1)
+            rows.append((unit.id, power.id, m))
+    print(f"{'单位':<16} {'职权':<8} {'chart pt':>12} {'paper':>8} {'min pt':>7} {'cross':>6} {'edges pt':>9}")
     for uid, pid, m in rows:
         size = f"{m['width']:.0f}×{m['height']:.0f}"
         print(
-            f"{uid:<16} {pid:<8} {size:>12} {m['A4_text']:>6} {m['A3_text']:>6} {m['paper']:>6} "
-            f"{m['crossings']:>6} {m['edge_length']:>9.0f}"
+            f"{uid:<16} {pid:<8} {size:>12} {m['paper']:>8} {m['printed']:>7} {m['crossings']:>6} "
+            f"{m['edge_length']:>9.0f}"
         )
-    count = {p: sum(1 for *_, m in rows if m["paper"] == p) for p in ("A4", "A3", "split")}
-    a4 = [float(m["A4_text"]) for *_, m in rows]
+    papers = [str(m["paper"]) for *_, m in rows]
+    printed = [float(m["printed"]) for *_, m in rows]
+    a4 = sum(1 for p in papers if p.startswith("A4") and "×" not in p)
+    a3 = sum(1 for p in papers if p.startswith("A3") and "×" not in p)
     print(
-        f"\n{len(rows)} charts: A4 {count['A4']}, A3 {count['A3']}, split {count['split']}; "
-        f"smallest text on A4: median {statistics.median(a4):.1f} pt, worst {min(a4):.1f} pt; "
+        f"\n{len(rows)} charts: A4 {a4}, A3 {a3}, over several pages {len(rows) - a4 - a3}; "
+        f"smallest text on paper: median {statistics.median(printed):.1f} pt, worst {min(printed):.1f} pt; "
         f"crossings {sum(int(m['crossings']) for *_, m in rows)}, "
         f"edge length {sum(float(m['edge_length']) for *_, m in rows):.0f} pt"
     )

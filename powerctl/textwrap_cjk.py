@@ -99,11 +99,12 @@ def _wrap(text: str, width: int) -> tuple[str, ...]:
             continue
         line = ""
         used = 0
+        marked = BREAK in paragraph
         for tok in _tokens(paragraph):
             # A word token is ASCII (its width is its length); any other token is one character.
             w = char_width(tok) if len(tok) == 1 else display_width(tok)
-            if w > width and len(tok) > 1:
-                # Wider than a line: broken inside, as unmarked text is.
+            if marked and w > width and len(tok) > 1:
+                # A marked word wider than a line: broken inside, as unmarked text is (a Latin word stays whole).
                 for piece in _wrap(tok, width):
                     if line.strip():
                         lines.append(line.rstrip())

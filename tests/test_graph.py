@@ -14,7 +14,8 @@ import pytest
 
 from powerctl.config import Config
 from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_dot
+from powerctl import sheet
+from powerctl.graph import DrawOptions, flow_dot, flow_sheet
 from powerctl.load import load_text
 from powerctl.model import Unit, build_unit
 from powerctl.textwrap_cjk import NO_START, display_width, wrap
@@ -47,15 +48,25 @@ def test_every_golden_file_belongs_to_an_example() -> None:
     assert {p.name for p in GOLDEN.glob("*.dot")} == expected
 
 
+def _page_text(unit: Unit, power: Any, opts: DrawOptions) -> str:
+    """Every DOT text of the power's page: the chart, the title block and the legend (word breaks removed)."""
+    flow = flow_sheet(unit, power, opts)
+    width = sheet.paper_size("A4", False)[0] - 2 * sheet.MARGIN
+    parts = [flow.chart, sheet.head_dot(flow, width), sheet.legend_dot(flow.font, flow.legend, width)]
+    return re.sub(r"<[^>]*>", "", "".join(parts).replace("\u200b", ""))  # lines of a label joined
+
+
 def test_seven_elements_are_drawn() -> None:
     unit, power = next((u, p) for u, p in EXAMPLES if p.category == "行政处罚")
-    dot = flow_dot(unit, power, DrawOptions(internal=False))
-    for words in ("行使条件", "相对人的权利", "投诉举报途径", "监督：", "时限：", power.name):
-        assert words in dot
+    text = _page_text(unit, power, DrawOptions(internal=False))
+    for words in ("行使条件", "相对人的权利", "投诉举报途径", "监督", "时限：", power.name):
+        assert words in text
+    for sup in power.flow.supervision:
+        assert sup.how in text
     for step in power.flow.steps:
-        assert step.name in dot
-    assert "廉政风险" not in dot  # the public version never shows risk points
-    internal = flow_dot(unit, power, DrawOptions(internal=True))
+        assert step.name in text
+    assert "廉政风险" not in text  # the public version never shows risk points
+    internal = _page_text(unit, power, DrawOptions(internal=True))
     assert ("廉政风险" in internal) == any(r.step for r in power.risks)
 
 
@@ -110,16 +121,18 @@ def test_hostile_strings_stay_inside_their_labels() -> None:
     dot = flow_dot(unit, unit.powers[0], DrawOptions(internal=True))
     # Every statement line starts the way the generator writes it: no injected node or edge.
     for line in dot.splitlines():
-        assert re.match(r"^\s*(digraph|graph|node|edge|subgraph|s\d|v\d|\{rank|\}|$)", line), line
+        assert re.match(r"^\s*(digraph|graph|node|edge|subgraph|[sfhc]\d|\{rank|\}|$)", line), line
     assert "<b>" not in dot and "&lt;b&gt;" in dot
 
 
 @needs_graphviz
 def test_hostile_strings_come_out_as_literal_text_in_valid_svg() -> None:
     unit = _hostile_unit()
-    dot = flow_dot(unit, unit.powers[0], DrawOptions(internal=True))
-    svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True).stdout
-    root = ET.fromstring(svg)  # valid XML
+    flow = flow_sheet(unit, unit.powers[0], DrawOptions(internal=True))
+    drawn = sheet.draw(
+        flow, lambda dot: subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout
+    )
+    root = ET.fromstring(drawn.web)  # valid XML
     texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     for s in HOSTILE:
         assert s.replace(" ", "") in texts.replace(" ", "").replace("\xa0", ""), s

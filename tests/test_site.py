@@ -28,7 +28,7 @@ from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.documents.site import script_json, search_records, write_site
 from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_dot
+from powerctl.graph import DrawOptions, flow_sheet
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
 from powerctl.model import Power, Unit
@@ -80,7 +80,7 @@ def _flowcharts(unit: Unit, powers: tuple[Power, ...], folder: Path) -> dict[str
     drawn = [p for p in powers if p.flow is not None]
     if shutil.which("dot") is not None:
         try:
-            render([Job(flow_dot(unit, p, DrawOptions(internal=False)), folder / p.id) for p in drawn], ["svg"])
+            render([Job(flow_sheet(unit, p, DrawOptions(internal=False)), folder / p.id) for p in drawn], ["svg"])
             return {p.id: folder / f"{p.id}.svg" for p in drawn}
         except RenderError:
             pass
