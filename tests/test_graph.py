@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from powerctl import sheet
 from powerctl.config import Config
 from powerctl.engine import validate
-from powerctl import sheet
 from powerctl.graph import DrawOptions, flow_dot, flow_sheet
 from powerctl.load import load_text
 from powerctl.model import Unit, build_unit

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from powerctl import sheet
 from powerctl.config import Config
 from powerctl.engine import validate
-from powerctl import sheet
 from powerctl.graph import DrawOptions, flow_dot, flow_sheet
 from powerctl.render import Job, Renderer, RenderError
 from powerctl.sheet import FlowSheet

@@ -12,7 +12,7 @@ from powerctl.compare import compare
 from powerctl.config import Config
 from powerctl.diff import power_changes, unit_changes
 from powerctl.engine import Options, validate
-from powerctl.graph import DrawOptions, flow_dot
+from powerctl.graph import DrawOptions, flow_sheet
 from powerctl.resources import TEMPLATES
 from tests.conftest import run_cli
 
@@ -180,7 +180,7 @@ def test_a_citation_is_printed_in_its_normal_form_once(tmp_path: Path) -> None:
     result = validate([str(path)], Config(root=tmp_path), Options(cache=False, keep=True))
     unit = result.units[0]
     assert unit.powers[0].basis[0].text == "《中华人民共和国建筑法》第七条"
-    dot = flow_dot(unit, unit.powers[0], DrawOptions(internal=False))
+    dot = "".join(flow_sheet(unit, unit.powers[0], DrawOptions(internal=False)).lines).replace("\u200b", "")
     assert "《中华人民共和国建筑法》第七条" in dot and "《《" not in dot and "第7条" not in dot
 
 
