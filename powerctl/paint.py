@@ -21,7 +21,7 @@ import math
 import re
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -633,17 +633,12 @@ class Painter:
             c.cairo_destroy(cr)
             c.cairo_surface_destroy(surface)
 
-    def written(self, svg: bytes) -> pdfwrite.Page | None:
-        """The PDF page `pdfwrite` made of this SVG here, if it did."""
-        return self._pages.get(svg)
-
-    def pdf(self, svgs: Sequence[bytes], written: Mapping[bytes, pdfwrite.Page] | None = None) -> bytes:
+    def pdf(self, svgs: Sequence[bytes]) -> bytes:
         """One page per SVG, at the SVG's own size (points): written by `pdfwrite`, or drawn by cairo where
-        that falls back. Every SVG is parsed before anything is drawn; pages already written (here, or
-        `written` elsewhere, by SVG) are not made again."""
+        that falls back. Every SVG is parsed before anything is drawn; pages already written here are not
+        made again."""
         try:
-            known = written or {}
-            made = [known.get(svg) or self._page(svg) for svg in svgs]
+            made = [self._page(svg) for svg in svgs]
             return pdfwrite.document(made, self._print_font)
         except pdfwrite.Fallback:
             pass

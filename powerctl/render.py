@@ -65,7 +65,7 @@ def _fc_list(*args: str) -> str:
     return out.stdout
 
 
-def check_tools(font: str, merge_pdf: bool = False) -> None:
+def check_tools(font: str) -> None:
     """Graphviz and a CJK font are there, and the chosen font is one of them; else RenderError."""
     if shutil.which("dot") is None:
         raise RenderError(

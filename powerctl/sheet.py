@@ -228,8 +228,7 @@ def footer_dot(font: str, text: str) -> str:
     return _graph(font, f'<FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">{_esc(text)}</FONT>')
 
 
-def _sizes() -> list[tuple[str, bool]]:
-    return [("A4", False), ("A4", True), ("A3", False), ("A3", True)]
+_TRIED = (("A4", False), ("A4", True), ("A3", False), ("A3", True))  # paper, landscape: in the order tried
 
 
 def paper_size(paper: str, landscape: bool) -> tuple[float, float]:
@@ -290,7 +289,7 @@ def _fits(scale: float) -> bool:
 def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
     """Lay the sheet out on the paper it asks for (`auto`: the smallest that keeps the floor)."""
     pieces = _Pieces(layout)
-    candidates = [(p, o) for p, o in _sizes() if sheet.paper in ("auto", p)]
+    candidates = [(p, o) for p, o in _TRIED if sheet.paper in ("auto", p)]
     everything = tuple(range(len(sheet.legend)))
     best: tuple[float, str, bool, bytes] | None = None
     for paper, landscape in candidates:

@@ -18,9 +18,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from powerctl import sheet
 from powerctl.config import Config
 from powerctl.engine import Options, validate
-from powerctl.graph import DrawOptions, flow_dot
+from powerctl.graph import DrawOptions, flow_sheet
 from tests.conftest import needs_libgvc
 
 SLOTS = 12
@@ -108,8 +109,8 @@ def test_any_accepted_catalogue_draws_with_every_string_literal(texts: list[str]
     unit = result.units[0]
     power = unit.powers[0]
     for internal in (False, True):
-        dot = flow_dot(unit, power, DrawOptions(internal=internal))
-        drawn = _squash(_svg_text(_graphviz().draw(dot, ("svg",))["svg"]))
+        flow = flow_sheet(unit, power, DrawOptions(internal=internal))
+        drawn = _squash(_svg_text(sheet.draw(flow, lambda dot: bytes(_graphviz().draw(dot, ("svg",))["svg"])).web))
         for label in (power.name, *(s.name for s in power.flow.steps), unit.posts[0].name):
             assert _squash(label) in drawn, (label, drawn[:400])
         assert "49" not in drawn or any("49" in t for t in texts)  # {{ 7*7 }} was never evaluated

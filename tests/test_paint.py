@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zlib
@@ -14,6 +15,7 @@ from PIL import Image
 from powerctl.paint import Painter, Unsupported, parse
 from powerctl.png import encode_rgba
 from powerctl.render import Job, Renderer, loadable
+from powerctl.sheet import FlowSheet
 from tests.test_render_engine import _dots
 
 needs_cairo = pytest.mark.skipif(not loadable("libcairo.so.2"), reason="libcairo.so.2 is not installed")
@@ -133,17 +135,18 @@ def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         (tmp_path / "a.pdf").write_bytes(pdf)
         text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
-        title = svg.split(b'font-size="20.00"', 1)[1].split(b">", 1)[1].split(b"<", 1)[0].decode()
-        assert title[:6] in text.replace("\n", "")
+        first = re.search(rb"<text [^>]*>([^<]+)</text>", svg)  # the first lane's heading
+        assert first is not None and first.group(1).decode()[:4] in text.replace("\n", "")
         assert text.count("\f") == 2
 
 
 @pytest.mark.skipif(not (loadable("libgvc.so.6") and loadable("librsvg-2.so.2")), reason="libgvc or librsvg missing")
 def test_pool_falls_back_to_librsvg_for_what_the_painter_refuses(tmp_path: Path) -> None:
     dot = 'digraph { a [label="\U0001f600 笑脸", fontname="Noto Sans CJK SC"] }'
+    flow = FlowSheet(font="Noto Sans CJK SC", title="笑脸", lines=(), sections=(), chart=dot, legend=())
     with Renderer(workers=1) as renderer:
-        renderer.draw([Job(dot, tmp_path / "smile")], ["svg", "png", "pdf"])
-        renderer.merge_pdf([tmp_path / "smile.svg"], tmp_path / "all.pdf").wait()
+        renderer.draw([Job(flow, tmp_path / "smile")], ["svg", "png", "pdf"])
+        renderer.merge_pdf([(flow, "smile")], tmp_path / "all.pdf", ("某单位", None)).wait()
     with Image.open(tmp_path / "smile.png") as image:
         assert image.format == "PNG" and image.size[0] > 20
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")

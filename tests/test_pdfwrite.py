@@ -21,7 +21,7 @@ from powerctl.paint import Painter
 from powerctl.render import loadable
 from powerctl.truetype import FontError, TrueType, checksum
 from tests.test_paint import _svg, _svg_of
-from tests.test_render_engine import _dots
+from tests.test_render_engine import _dots, _sheets
 
 FAMILY = "Noto Sans CJK SC"
 needs_font = pytest.mark.skipif(
@@ -145,7 +145,7 @@ def test_written_pdf_draws_what_cairo_draws(tmp_path: Path, monkeypatch: pytest.
         texts.append(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout)
         subprocess.run(["pdftoppm", "-r", "72", "-png", "-singlefile", str(path), str(tmp_path / name)], check=True)
         pictures.append(Image.open(tmp_path / f"{name}.png").convert("L"))
-    assert texts[0] == texts[1] and "行政" in texts[0]
+    assert texts[0] == texts[1] and "时限" in texts[0]  # the chart alone: its boxes hold the time limits
     assert pictures[0].size == pictures[1].size
     small = (pictures[0].size[0] // 4, pictures[0].size[1] // 4)
     a, b = (p.resize(small).tobytes() for p in pictures)
@@ -205,13 +205,16 @@ def test_the_merged_pdf_takes_the_pages_the_drawing_left(tmp_path: Path) -> None
     _print_font()
     pages = tmp_path / "pages"
     pages.mkdir()
-    dots = _dots()[:4]
+    sheets = _sheets()[:4]
     with Renderer(workers=2) as renderer:
-        renderer.draw([Job(d, tmp_path / f"p{i}", pages) for i, d in enumerate(dots)], ["svg", "png", "pdf"])
-        assert sorted(p.name for p in pages.iterdir()) == [f"p{i}.page" for i in range(4)]
-        svgs = [tmp_path / f"p{i}.svg" for i in range(4)]
-        (pages / "p0.page").write_bytes((pages / "p1.page").read_bytes())  # p1's page under p0's name
-        renderer.merge_pdf(svgs, tmp_path / "with.pdf", pages).wait()
-        renderer.merge_pdf(svgs, tmp_path / "without.pdf").wait()
+        renderer.draw([Job(f, tmp_path / f"p{i}", pages) for i, f in enumerate(sheets)], ["svg", "png", "pdf"])
+        assert sorted(p.name for p in pages.iterdir()) == [f"p{i}.json" for i in range(4)]
+        charts = [(f, f"p{i}") for i, f in enumerate(sheets)]
+        (pages / "p0.json").write_bytes((pages / "p1.json").read_bytes())  # p1's pages under p0's name
+        (pages / "p2.json").write_bytes(b"{not json")  # a corrupt entry is a miss
+        cover = ("某单位", None)
+        renderer.merge_pdf(charts, tmp_path / "with.pdf", cover, pages).wait()
+        renderer.merge_pdf(charts, tmp_path / "without.pdf", cover).wait()
     assert (tmp_path / "with.pdf").read_bytes() == (tmp_path / "without.pdf").read_bytes()
-    assert (tmp_path / "with.pdf").read_bytes().count(b"/Type /Page ") == 4
+    chart_pages = sum((tmp_path / f"p{i}.pdf").read_bytes().count(b"/Type /Page ") for i in range(4))
+    assert (tmp_path / "with.pdf").read_bytes().count(b"/Type /Page ") == 2 + chart_pages  # cover, contents

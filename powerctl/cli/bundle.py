@@ -63,7 +63,7 @@ def command(
 
     config = load_repo_config()
     try:
-        check_tools(config.font_family, merge_pdf=True)
+        check_tools(config.font_family)
         day = parse_day(today)
         result = validate(paths or default_paths(config), config, Options(cache=not force, today=day))
     except RenderError as exc:
