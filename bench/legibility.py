@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from powerctl import sheet  # noqa: E402
-from powerctl.config import Config  # noqa: E402
-from powerctl.engine import Options, validate  # noqa: E402
-from powerctl.graph import DrawOptions, flow_dot, flow_sheet  # noqa: E402
-from powerctl.gvlib import Graphviz  # noqa: E402
+from powerctl.catalogue.config import Config  # noqa: E402
+from powerctl.check.engine import Options, validate  # noqa: E402
+from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet  # noqa: E402
+from powerctl.drawing.gvlib import Graphviz  # noqa: E402
 
 MM = 72 / 25.4
 MARGIN = 15 * MM

@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from powerctl.config import Config  # noqa: E402
-from powerctl.engine import validate  # noqa: E402
-from powerctl.graph import DrawOptions, flow_dot, flow_sheet  # noqa: E402
-from powerctl.gvlib import Graphviz  # noqa: E402
-from powerctl.render import Job, Renderer  # noqa: E402
+from powerctl.catalogue.config import Config  # noqa: E402
+from powerctl.check.engine import validate  # noqa: E402
+from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet  # noqa: E402
+from powerctl.drawing.gvlib import Graphviz  # noqa: E402
+from powerctl.drawing.pool import Job, Renderer  # noqa: E402
 
 CORES = os.cpu_count() or 1
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from powerctl.render import loadable
+from powerctl.drawing.paths import loadable
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "catalogues"
@@ -57,7 +57,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("xdg-state"))  # the cache's signing key
 
 
-# Graphviz loaded in-process (powerctl.gvlib) and librsvg (powerctl.raster)
+# Graphviz loaded in-process (powerctl.drawing.gvlib) and librsvg (powerctl.drawing.raster)
 needs_libgvc = pytest.mark.skipif(
     shutil.which("dot") is None or not loadable("libgvc.so.6"), reason="Graphviz (dot, libgvc.so.6) is not installed"
 )

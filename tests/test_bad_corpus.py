@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from powerctl.config import Config
-from powerctl.engine import validate
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import validate
 from tests.conftest import findings, run_cli
 
 BAD = Path(__file__).parent / "bad"

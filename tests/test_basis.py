@@ -17,17 +17,17 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from powerctl.config import Config
+from powerctl.catalogue.config import Config
+from powerctl.catalogue.model import Unit, build_unit
+from powerctl.check.engine import validate
 from powerctl.documents import basis
 from powerctl.documents.context import UnitDocs, audience_powers
-from powerctl.engine import validate
 from powerctl.laws.citation import parse_article
 from powerctl.laws.index import LawIndex, build_index
 from powerctl.laws.numerals import int_to_cn
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
-from powerctl.load import load_text
-from powerctl.model import Unit, build_unit
+from powerctl.source.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -374,7 +374,7 @@ def test_docx_is_byte_deterministic(units: dict[str, Unit], tmp_path: Path) -> N
 def test_docx_and_html_do_not_depend_on_the_process(tmp_path: Path) -> None:
     script = (
         "import sys, hashlib; from datetime import date; from pathlib import Path;"
-        "from powerctl.config import Config; from powerctl.engine import validate;"
+        "from powerctl.catalogue.config import Config; from powerctl.check.engine import validate;"
         "from powerctl.laws.registry import builtin; from powerctl.laws.resolve import LawResolver;"
         "from powerctl.documents.context import UnitDocs, audience_powers; from powerctl.documents import basis;"
         f"units = validate(['catalogues'], Config(root=Path({str(ROOT)!r}))).units;"

@@ -176,17 +176,17 @@ def test_errors_refuse_the_bundle_and_failures_keep_the_old_one(tmp_path: Path) 
 def test_a_failing_stage_leaves_the_previous_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    from powerctl.bundle import BundleError, build_unit_bundle
-    from powerctl.config import Config
+    from powerctl.bundle.build import BundleError, Request, build_unit_bundle
+    from powerctl.catalogue.config import Config
+    from powerctl.check.engine import validate
     from powerctl.documents import basis
-    from powerctl.engine import validate
     from powerctl.laws.registry import builtin
     from powerctl.laws.resolve import LawResolver
 
     units = validate([str(CATALOGUES)], Config(root=CATALOGUES.parent)).units
     unit = next(u for u in units if u.id == "lsj-zhadu")
     laws = LawResolver([builtin()], None, date(2026, 11, 22))
-    built = build_unit_bundle(unit, tmp_path, "public", laws, font="Noto Sans CJK SC")
+    built = build_unit_bundle(Request(unit, tmp_path, "public", laws, font="Noto Sans CJK SC"))
     before = {p: p.read_bytes() for p in built.folder.rglob("*") if p.is_file()}
 
     def broken(*args: object) -> None:
@@ -194,7 +194,7 @@ def test_a_failing_stage_leaves_the_previous_bundle(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(basis, "write_docx", broken)
     with pytest.raises(BundleError, match="一件"):
-        build_unit_bundle(unit, tmp_path, "public", laws, font="Noto Sans CJK SC")
+        build_unit_bundle(Request(unit, tmp_path, "public", laws, font="Noto Sans CJK SC"))
     assert {p: p.read_bytes() for p in built.folder.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lsj-zhadu"]
 
@@ -308,7 +308,7 @@ def test_stage_folders_of_running_builds_are_left_alone(tmp_path: Path) -> None:
     """Two bundles into one folder: each removes only stage folders whose process is gone."""
     import os
 
-    from powerctl.bundle import _alive
+    from powerctl.bundle.folders import _alive
 
     assert _alive(str(os.getpid())) and not _alive("x") and not _alive("99999999")
     out = tmp_path / "out"

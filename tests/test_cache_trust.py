@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powerctl import engine
-from powerctl.config import load_config
-from powerctl.engine import Options, validate
+from powerctl.catalogue.config import load_config
+from powerctl.check import engine
+from powerctl.check.engine import Options, validate
 from powerctl.formatters import get
 from tests.conftest import CATALOGUES, needs_corpus, run_cli
 
@@ -148,7 +148,7 @@ def test_a_cache_folder_full_of_random_bytes_gives_the_right_answer(tmp_path: Pa
 def test_an_entry_signed_with_another_key_is_a_miss(tmp_path: Path) -> None:
     """A cache written elsewhere (a restored CI cache, a shared folder) cannot answer: entries are signed with
     this machine's key, kept outside the cache folder. Nothing in the cache folder is unpickled."""
-    from powerctl import cache as cache_module
+    from powerctl.store import cache as cache_module
 
     repo = _repo(tmp_path)
     cache = tmp_path / "cache"
@@ -335,7 +335,7 @@ def test_laws_folders_are_skipped_only_at_the_root_and_ignores_are_from_the_root
 
 def test_the_bundle_key_is_made_from_the_laws_as_read(tmp_path: Path) -> None:
     """A local law file edited after the run read it changes nothing in that run's key; a new run sees it."""
-    from powerctl import rebuild
+    from powerctl.bundle import rebuild
     from powerctl.laws.resolve import open_resolver
 
     repo = _repo(tmp_path)

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powerctl.config import Config
-from powerctl.engine import validate
-from powerctl.load import load_bytes
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import validate
+from powerctl.source.load import load_bytes
 from tests.conftest import CATALOGUES
 
 EXAMPLE = (CATALOGUES / "hunan/loudi/lengshuijiang/lsj-zhadu.yaml").read_text(encoding="utf-8")

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from powerctl import sheet
-from powerctl.config import Config
-from powerctl.engine import Options, validate
-from powerctl.graph import DrawOptions, flow_sheet
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import Options, validate
+from powerctl.documents.flowchart import DrawOptions, flow_sheet
+from powerctl.drawing import sheet
 from tests.conftest import needs_libgvc
 
 SLOTS = 12
@@ -120,7 +120,7 @@ _GV: list[Any] = []
 
 
 def _graphviz() -> Any:
-    from powerctl.gvlib import Graphviz
+    from powerctl.drawing.gvlib import Graphviz
 
     if not _GV:
         _GV.append(Graphviz())
@@ -140,8 +140,8 @@ class _Tags(HTMLParser):
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(_text, min_size=SLOTS, max_size=SLOTS))
 def test_any_accepted_catalogue_bundles_without_injected_markup(texts: list[str]) -> None:
-    from powerctl.bundle import build_unit_bundle
-    from powerctl.render import Renderer
+    from powerctl.bundle.build import Request, build_unit_bundle
+    from powerctl.drawing.pool import Renderer
 
     texts = [*texts[:-1], "<zzinject>粗</zzinject>"]  # every example carries markup no template uses
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,9 +149,8 @@ def test_any_accepted_catalogue_bundles_without_injected_markup(texts: list[str]
         result = _accepted(folder, texts)
         assert result.laws is not None
         with Renderer(workers=1) as pool:
-            built = build_unit_bundle(
-                result.units[0], folder / "out", "public", result.laws, font="Noto Sans CJK SC", renderer=pool
-            )
+            request = Request(result.units[0], folder / "out", "public", result.laws, font="Noto Sans CJK SC")
+            built = build_unit_bundle(request, renderer=pool)
         pages = [built.folder / "一表" / "权力清单.html", *sorted((built.folder / "site").rglob("*.html"))]
         for page in pages:
             parser = _Tags()

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from powerctl import sheet
-from powerctl.config import Config
-from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_dot, flow_sheet
-from powerctl.load import load_text
-from powerctl.model import Unit, build_unit
-from powerctl.textwrap_cjk import NO_START, display_width, wrap
+from powerctl.catalogue.config import Config
+from powerctl.catalogue.model import Unit, build_unit
+from powerctl.check.engine import validate
+from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet
+from powerctl.drawing import sheet
+from powerctl.drawing.textwrap_cjk import NO_START, display_width, wrap
+from powerctl.source.load import load_text
 from tests.conftest import CATALOGUES, ROOT, run_cli
 
 GOLDEN = Path(__file__).parent / "golden" / "dot"
@@ -167,7 +167,7 @@ def test_render_draws_every_power_deterministically(tmp_path: Path) -> None:
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     pdf = (tmp_path / "a" / files[0]).with_suffix(".pdf").read_bytes()
-    # No date of the build: written without one (powerctl.pdfwrite), or with cairo's fixed to 2000-01-01.
+    # No date of the build: written without one (powerctl.drawing.pdfwrite), or with cairo's fixed to 2000-01-01.
     assert set(re.findall(rb"/CreationDate \((?:D:)?(\d{8})", pdf)) <= {b"20000101"}, "PDF creation date not fixed"
 
 

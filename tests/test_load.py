@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from powerctl import load
-from powerctl.load import load_bytes, load_text
+from powerctl.source import load
+from powerctl.source.load import load_bytes, load_text
 from tests.conftest import findings, run_cli
 
 

@@ -1,4 +1,4 @@
-"""The cairo painter of Graphviz's SVG (powerctl.paint) and its PNG encoder (powerctl.png)."""
+"""The cairo painter of Graphviz's SVG (powerctl.drawing.paint) and its PNG encoder (powerctl.drawing.png)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from powerctl.paint import Painter, Unsupported, parse
-from powerctl.png import encode_rgba
-from powerctl.render import Job, Renderer, loadable
-from powerctl.sheet import FlowSheet
+from powerctl.drawing.paint import Painter, Unsupported, parse
+from powerctl.drawing.paths import loadable
+from powerctl.drawing.png import encode_rgba
+from powerctl.drawing.pool import Job, Renderer
+from powerctl.drawing.sheet import FlowSheet
 from tests.test_render_engine import _dots
 
 needs_cairo = pytest.mark.skipif(not loadable("libcairo.so.2"), reason="libcairo.so.2 is not installed")
@@ -153,7 +154,7 @@ def test_pool_falls_back_to_librsvg_for_what_the_painter_refuses(tmp_path: Path)
 
 
 def test_working_font_charset_is_gb2312_and_more() -> None:
-    from powerctl.fonts import charset, covers
+    from powerctl.drawing.fonts import charset, covers
 
     assert len(charset()) > 7000
     assert covers("行政许可：第5项（事项编码 431381-XK-0001）《中华人民共和国行政许可法》①→")
@@ -164,7 +165,7 @@ def test_working_font_charset_is_gb2312_and_more() -> None:
 def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -> None:
     """A PDF painted with the working font is the same whatever else the painter drew before it; a picture
     with a character outside the set is painted with the installed font; both keep their text."""
-    from powerctl.fonts import locate, working
+    from powerctl.drawing.fonts import locate, working
 
     found = locate("Noto Sans CJK SC", False)
     assert found is not None
@@ -196,7 +197,7 @@ def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -
 def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failed build leaves a note, so the next run neither retries it nor announces it; a family that
     fontconfig only substitutes gets no print font."""
-    from powerctl import fonts
+    from powerctl.drawing import fonts
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     found = fonts.locate("Noto Sans CJK SC", False, exact=True)
@@ -218,7 +219,7 @@ def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: py
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
 def test_a_print_font_is_the_same_file_whenever_it_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No build time inside: Chromium embeds the print font's tables, dates included, in the table PDF."""
-    from powerctl import fonts
+    from powerctl.drawing import fonts
 
     found = fonts.locate("Noto Sans CJK SC", False, exact=True)
     assert found is not None

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from powerctl import engine
-from powerctl.config import Config
-from powerctl.engine import Options, RuleCrash, validate
+from powerctl.catalogue.config import Config
+from powerctl.check import engine
+from powerctl.check.engine import Options, RuleCrash, validate
 from powerctl.rules import REGISTRY, RuleSpec
 from tests.conftest import CATALOGUES, ROOT, findings, run_cli
 

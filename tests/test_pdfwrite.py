@@ -1,4 +1,4 @@
-"""Flowchart PDFs written directly (`powerctl.pdfwrite`) with TrueType subsets cut by `powerctl.truetype`."""
+"""Flowchart PDFs written directly (`drawing.pdfwrite`) with TrueType subsets cut by `drawing.truetype`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from powerctl import pdfwrite
-from powerctl.fonts import print_font
-from powerctl.paint import Painter
-from powerctl.render import loadable
-from powerctl.truetype import FontError, TrueType, checksum
+from powerctl.drawing import pdfwrite
+from powerctl.drawing.fonts import print_font
+from powerctl.drawing.paint import Painter
+from powerctl.drawing.paths import loadable
+from powerctl.drawing.truetype import FontError, TrueType, checksum
 from tests.test_paint import _svg, _svg_of
 from tests.test_render_engine import _dots, _sheets
 
@@ -200,7 +200,7 @@ def test_what_the_writer_does_not_do_is_drawn_by_cairo() -> None:
 def test_the_merged_pdf_takes_the_pages_the_drawing_left(tmp_path: Path) -> None:
     """Pages left by the workers that drew the flowcharts make the same merged PDF as pages made again; a page
     left for another picture (a stale file) is not used."""
-    from powerctl.render import Job, Renderer
+    from powerctl.drawing.pool import Job, Renderer
 
     _print_font()
     pages = tmp_path / "pages"

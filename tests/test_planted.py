@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from powerctl.config import Config, load_config
-from powerctl.engine import Options, validate
+from powerctl.catalogue.config import Config, load_config
+from powerctl.check.engine import Options, validate
 from tests.conftest import CATALOGUES
 
 SOURCE = "hunan/loudi/lengshuijiang/lsj-cgj.yaml"

@@ -1,4 +1,4 @@
-"""`bundle` keeps a unit's previous bundle when nothing it depends on changed (powerctl.rebuild)."""
+"""`bundle` keeps a unit's previous bundle when nothing it depends on changed (powerctl.bundle.rebuild)."""
 
 from __future__ import annotations
 
@@ -104,8 +104,8 @@ def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monk
     as this run read it."""
     from datetime import date
 
-    from powerctl import rebuild
-    from powerctl.config import Config, load_config
+    from powerctl.bundle import rebuild
+    from powerctl.catalogue.config import Config, load_config
     from powerctl.laws.resolve import LawResolver
 
     def laws(day: date, texts: tuple[tuple[str, str], ...] = ()) -> LawResolver:

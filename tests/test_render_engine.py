@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from powerctl import sheet
-from powerctl.config import Config
-from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_dot, flow_sheet
-from powerctl.render import Job, Renderer, RenderError
-from powerctl.sheet import FlowSheet
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import validate
+from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet
+from powerctl.drawing import sheet
+from powerctl.drawing.paths import RenderError
+from powerctl.drawing.pool import Job, Renderer
+from powerctl.drawing.sheet import FlowSheet
 from tests.conftest import CATALOGUES, ROOT, needs_libgvc, needs_librsvg
 
 
@@ -44,7 +45,7 @@ def test_a_graph_comes_out_the_same_whatever_was_drawn_before_it(tmp_path: Path)
     only from these graphs."""
     code = """
 import hashlib, sys
-from powerctl.gvlib import Graphviz
+from powerctl.drawing.gvlib import Graphviz
 dots = [open(p, encoding="utf-8").read() for p in sys.argv[1:]]
 gv = Graphviz()
 forward = [hashlib.sha256(gv.draw(d, ("svg",))["svg"]).hexdigest() for d in dots]
@@ -68,7 +69,7 @@ print(" ".join(forward)); print(" ".join(backward))
 
 @needs_libgvc
 def test_a_broken_graph_is_an_error_with_its_own_line_number() -> None:
-    from powerctl.gvlib import Graphviz, GraphvizError
+    from powerctl.drawing.gvlib import Graphviz, GraphvizError
 
     gv = Graphviz()
     gv.draw(_dots()[0], ("svg",))  # many lines read before
@@ -78,7 +79,7 @@ def test_a_broken_graph_is_an_error_with_its_own_line_number() -> None:
 
 
 def test_graphviz_versions_are_read_as_numbers() -> None:
-    from powerctl.gvlib import version_of
+    from powerctl.drawing.gvlib import version_of
 
     assert version_of("2.43.0") == (2, 43, 0)
     assert version_of("12.1.2~dev.20240716.0947") == (12, 1, 2)
@@ -89,7 +90,7 @@ def test_graphviz_versions_are_read_as_numbers() -> None:
 @needs_libgvc
 def test_a_graphviz_whose_structs_are_unknown_is_refused_before_they_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Graphviz 9 removed AgMemDisc under the same soname: a version outside 2.x–8.x is refused up front."""
-    from powerctl import gvlib
+    from powerctl.drawing import gvlib
 
     assert gvlib.version_of(gvlib.Graphviz().version)[0] in gvlib.SUPPORTED_MAJOR  # this machine's is known
     monkeypatch.setattr(gvlib, "SUPPORTED_MAJOR", range(9, 100))  # as if this were Graphviz 9 or later
@@ -103,7 +104,8 @@ def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
 ) -> None:
     """Whatever goes wrong loading Graphviz in-process (ValueError is what ctypes raises for a missing
     symbol), the drawing is laid out by `dot` processes, byte for byte what the in-process Graphviz gives."""
-    from powerctl import gvlib, render
+    from powerctl.drawing import gvlib
+    from powerctl.drawing import pool as render
 
     flow = _sheets()[0]
     render.render([Job(flow, tmp_path / "in")], ("svg", "pdf"), workers=1)
@@ -122,7 +124,7 @@ def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
 
 @needs_librsvg
 def test_png_and_pdf_from_svg() -> None:
-    from powerctl.raster import RasterError, Rasterizer
+    from powerctl.drawing.raster import RasterError, Rasterizer
 
     svg = subprocess.run(["dot", "-Tsvg"], input=_dots()[0].encode(), capture_output=True, check=True).stdout
     raster = Rasterizer()
@@ -172,7 +174,7 @@ def test_pool_and_merge(tmp_path: Path) -> None:
 def test_every_chart_is_one_paper_with_the_floor_met() -> None:
     """Every flowchart of the shipped catalogues and the rule cases lands on A4 or A3, the smallest text at 8 pt
     or more (step names 9), three quarters of them or more on A4; `--paper A4` keeps A4 by continuing pages."""
-    from powerctl.gvlib import Graphviz
+    from powerctl.drawing.gvlib import Graphviz
 
     gv = Graphviz()
 
@@ -203,7 +205,7 @@ def test_every_chart_is_one_paper_with_the_floor_met() -> None:
 
 
 def test_labels_break_between_words() -> None:
-    from powerctl.textwrap_cjk import phrases, wrap
+    from powerctl.drawing.textwrap_cjk import phrases, wrap
 
     for text, width, whole in [
         ("未发现违法行为的，依照第四十二条规定作出不予处罚决定", 12, ("违法行为", "第四十二条")),

@@ -16,12 +16,12 @@ from typing import cast
 
 import pytest
 
-from powerctl.config import CONFIG_NAME, Config, load_config
-from powerctl.engine import Options, discover, validate
+from powerctl.catalogue.config import CONFIG_NAME, Config, load_config
+from powerctl.check.engine import Options, discover, validate
+from powerctl.check.report import ExitCode, Report, Severity
 from powerctl.laws.index import build_index
-from powerctl.load import load_file
-from powerctl.report import ExitCode, Report, Severity
 from powerctl.rules import REGISTRY
+from powerctl.source.load import load_file
 
 CASES = Path(__file__).parent / "rule_cases"
 TODAY = date(2026, 11, 22)  # date-dependent rules (C702) judge every case as of this day

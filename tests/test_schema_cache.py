@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from powerctl.engine import discover
-from powerctl.load import load_file
-from powerctl.schema import SchemaChecker
+from powerctl.check.engine import discover
+from powerctl.source.load import load_file
+from powerctl.source.schema import SchemaChecker
 from tests.conftest import CATALOGUES, run_cli
 
 CASES = Path(__file__).parent / "rule_cases"

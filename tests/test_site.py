@@ -23,16 +23,17 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from powerctl.config import Config
+from powerctl.catalogue.config import Config
+from powerctl.catalogue.model import Power, Unit
+from powerctl.check.engine import validate
 from powerctl.documents.context import UnitDocs, audience_powers
+from powerctl.documents.flowchart import DrawOptions, flow_sheet
 from powerctl.documents.rows import COLUMNS, rows
 from powerctl.documents.site import script_json, search_records, write_site
-from powerctl.engine import validate
-from powerctl.graph import DrawOptions, flow_sheet
+from powerctl.drawing.paths import RenderError
+from powerctl.drawing.pool import Job, render
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
-from powerctl.model import Power, Unit
-from powerctl.render import Job, RenderError, render
 from tests.conftest import CATALOGUES, ROOT
 
 HOSTILE = "</script><script>alert(1)</script>"

@@ -18,14 +18,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from powerctl.config import Config
+from powerctl.catalogue.config import Config
+from powerctl.catalogue.model import Unit
+from powerctl.check.engine import validate
 from powerctl.documents import table
 from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.documents.rows import COLUMNS, rows
-from powerctl.engine import validate
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
-from powerctl.model import Unit
 from tests.conftest import ROOT
 
 CGJ = "lsj-cgj"  # has a 内部公开 power, so its public and internal catalogues differ
@@ -178,7 +178,7 @@ def test_xlsx_is_byte_deterministic(internal: UnitDocs, tmp_path: Path) -> None:
     # Another process (another hash seed) writes the same bytes too.
     script = (
         "import sys; from datetime import date; from pathlib import Path\n"
-        "from powerctl.config import Config; from powerctl.engine import validate\n"
+        "from powerctl.catalogue.config import Config; from powerctl.check.engine import validate\n"
         "from powerctl.laws.registry import builtin; from powerctl.laws.resolve import LawResolver\n"
         "from powerctl.documents.context import UnitDocs, audience_powers\n"
         "from powerctl.documents.table import write_xlsx\n"
@@ -336,7 +336,8 @@ def test_a_chromium_that_dies_falls_back_to_weasyprint(
 def test_chromium_prints_with_the_print_font(internal: UnitDocs, tmp_path: Path) -> None:
     """With the print fonts built (fonts.prepare(..., printing=True)), Chromium embeds a TrueType subset of
     them instead of Type 3 glyphs; a character outside their set comes from the installed font."""
-    from powerctl import chromium, fonts
+    from powerctl import chromium
+    from powerctl.drawing import fonts
 
     if chromium.find() is None:
         pytest.skip("no Chromium on PATH (Debian: apt-get install chromium): the print font is Chromium's")

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from powerctl.documents import table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs
 from powerctl.documents.table import Table
-from powerctl.fonts import print_font
-from powerctl.truetype import load
+from powerctl.drawing.fonts import print_font
+from powerctl.drawing.truetype import load
 from tests.test_table import hidden, internal, make_docs, public, units  # noqa: F401  (fixtures)
 
 pytestmark = [

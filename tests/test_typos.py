@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from powerctl.compare import compare
-from powerctl.config import Config
-from powerctl.diff import power_changes, unit_changes
-from powerctl.engine import Options, validate
-from powerctl.graph import DrawOptions, flow_sheet
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import Options, validate
+from powerctl.documents.flowchart import DrawOptions, flow_sheet
+from powerctl.domain.compare import compare
+from powerctl.domain.diff import power_changes, unit_changes
 from powerctl.resources import TEMPLATES
 from tests.conftest import run_cli
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from jsonschema import Draft4Validator
 
-from powerctl.calendar import is_workday, working_day_deadline
+from powerctl.domain.calendar import is_workday, working_day_deadline
 from tests.conftest import CATALOGUES, ROOT, run_cli
 
 CGJ = "catalogues/hunan/loudi/lengshuijiang/lsj-cgj.yaml"

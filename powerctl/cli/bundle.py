@@ -1,4 +1,8 @@
-"""`powerctl bundle`: the four ones (四个一) of every unit, for one audience."""
+"""`powerctl bundle`: the four ones (四个一) of every unit, for one audience or both.
+
+Parse (`command`: the options) → plan (`plan`: validate, and the units and audiences to build with their
+change notes) → execute (`execute`: build each unit in a worker process, print a line per unit).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,21 @@ import sys
 import tempfile
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from powerctl.cli._common import fail, parse_day
+
+if TYPE_CHECKING:
+    from powerctl.catalogue.config import Config
+    from powerctl.catalogue.model import Unit
+    from powerctl.domain.change_notes import ChangeNotes
+    from powerctl.laws.resolve import LawResolver
 
 
 class Audience(StrEnum):
@@ -44,33 +56,61 @@ def command(
         str | None, typer.Option("--today", help="按这一天核对法规效力（YYYY-MM-DD），写入依据文件汇编；默认今天")
     ] = None,
 ) -> None:
-    from rich.console import Console
+    """Parse: the options as given; then plan (what to build) and execute (build it)."""
+    request = _Options(paths, out, audience, previous, allow_errors, force, parse_day(today))
+    execute(plan(request))
 
-    from powerctl import fonts, rebuild
-    from powerctl.bundle import BundleError, BundleResult, build_in_worker, kept_bundle
-    from powerctl.change_notes import ChangeNotes
-    from powerctl.change_notes import rows as change_rows
+
+@dataclass(frozen=True)
+class _Options:
+    paths: list[str] | None
+    out: Path
+    audience: Audience | None
+    previous: str | None
+    allow_errors: bool
+    force: bool
+    today: date
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One unit and audience to bundle: where, with which change notes."""
+
+    audience: Audience
+    folder: Path
+    unit: Unit
+    notes: ChangeNotes | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    options: _Options
+    config: Config
+    laws: LawResolver
+    commit: str | None
+    work: list[_Unit]
+
+
+def plan(options: _Options) -> Plan:
+    """Validate the catalogues and say what will be built: every unit for each audience asked for, with its
+    change notes against `--previous`; fail (exit 1) on errors or on an `init` sample unit."""
+    from powerctl.check.engine import Options, RuleCrash, UsageError, validate
+    from powerctl.check.gitrefs import GitError, extract, head_commit, is_ref, unit_data
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.diff import unit_changes
-    from powerctl.diff_report import as_markdown
-    from powerctl.documents import table
-    from powerctl.documents.public_source import public_source
-    from powerctl.engine import Options, RuleCrash, UsageError, validate
+    from powerctl.drawing.paths import RenderError, check_tools
     from powerctl.formatters import get
-    from powerctl.gitrefs import GitError, extract, head_commit, is_ref, unit_data
-    from powerctl.laws.index import LawIndexError
-    from powerctl.render import Renderer, RenderError, check_tools
 
     config = load_repo_config()
     try:
         check_tools(config.font_family)
-        day = parse_day(today)
-        result = validate(paths or default_paths(config), config, Options(cache=not force, today=day))
+        result = validate(
+            options.paths or default_paths(config), config, Options(cache=not options.force, today=options.today)
+        )
     except RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
-    if result.report.counts()["error"] and not allow_errors:
+    if result.report.counts()["error"] and not options.allow_errors:
         sys.stdout.write(get("text")(result.report, sys.stdout.isatty()))
         raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
     samples = [u for u in result.units if u.sample]
@@ -85,66 +125,87 @@ def command(
     assert result.laws is not None
     base: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        if previous is not None:
-            if not is_ref(config.root, previous):
-                raise fail(f"--previous：「{previous}」不是 {config.root} 中的 git 版本")
+        if options.previous is not None:
+            if not is_ref(config.root, options.previous):
+                raise fail(f"--previous：「{options.previous}」不是 {config.root} 中的 git 版本")
             try:
-                extract(config.root, previous, Path(tmp))
+                extract(config.root, options.previous, Path(tmp))
             except GitError as exc:
                 raise fail(str(exc)) from None
             base = unit_data(Path(tmp) / "catalogues")
-        commit = head_commit(config.root)
-        targets = [(audience, out)] if audience is not None else [(a, out / a.value) for a in Audience]
-        work = []
-        for (kind, folder), unit in ((t, u) for t in targets for u in result.units):
-            notes = None
-            if previous is not None:
-                data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
-                old = base.get(unit.id)
-                if kind is Audience.public:
-                    keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
-                    data = public_source(data, keep)
-                    old = public_source(old, keep) if isinstance(old, dict) else old
-                diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
-                head = commit[:12] if commit else None
-                notes = ChangeNotes(
-                    unit.name,
-                    previous,
-                    head,
-                    day.isoformat(),
-                    tuple(row for d in diffs for row in change_rows(d)),
-                    as_markdown(diffs, {unit.id: unit.name}, previous, head),
-                )
-            work.append((kind, folder, unit, notes))
+    commit = head_commit(config.root)
+    out = options.out
+    targets = [(options.audience, out)] if options.audience is not None else [(a, out / a.value) for a in Audience]
+    work = [
+        _Unit(kind, folder, unit, _notes(options, unit, kind, base, commit))
+        for (kind, folder), unit in ((t, u) for t in targets for u in result.units)
+    ]
+    return Plan(options, config, result.laws, commit, work)
 
-    laws = result.laws
+
+def _notes(
+    options: _Options, unit: Unit, kind: Audience, base: dict[str, object], commit: str | None
+) -> ChangeNotes | None:
+    """The unit's change notes against `--previous` (the public ones from public fields only), if asked for."""
+    from powerctl.documents.public_source import public_source
+    from powerctl.domain.change_notes import rows as change_rows
+    from powerctl.domain.diff import unit_changes
+    from powerctl.domain.diff_report import as_markdown
+
+    if options.previous is None:
+        return None
+    data = unit.doc.data if isinstance(unit.doc.data, dict) else {}
+    old = base.get(unit.id)
+    if kind is Audience.public:
+        keep = {p.id for p in unit.powers if p.disclosure.scope == "社会公开"}
+        data = public_source(data, keep)
+        old = public_source(old, keep) if isinstance(old, dict) else old
+    diffs = unit_changes({unit.id: old} if isinstance(old, dict) else {}, {unit.id: data})
+    head = commit[:12] if commit else None
+    rows = tuple(row for d in diffs for row in change_rows(d))
+    markdown = as_markdown(diffs, {unit.id: unit.name}, options.previous, head)
+    return ChangeNotes(unit.name, options.previous, head, options.today.isoformat(), rows, markdown)
+
+
+def execute(planned: Plan) -> None:
+    """Build every unit of the plan, each whole in a worker process, one per core at a time; a unit whose
+    bundle is current is kept. Prints a line per unit as it is done."""
+    from rich.console import Console
+
+    from powerctl.bundle import rebuild
+    from powerctl.bundle.build import BundleError, BundleResult, Request, build_in_worker, kept_bundle
+    from powerctl.documents import table
+    from powerctl.drawing import fonts
+    from powerctl.drawing.paths import RenderError
+    from powerctl.drawing.pool import Renderer
+    from powerctl.laws.index import LawIndexError
+
+    config, force, work = planned.config, planned.options.force, planned.work
     console = Console(stderr=True)
-    with (
-        # Each unit is built whole in a worker process, one unit per core at a time (bundle.build_in_worker).
-        Renderer() as renderer,
-        console.status("生成成果包", spinner="dots") as status,
-    ):
-        print_family = table.TABLE_FONT  # the table is typeset in its print font (or printed by Chromium in it)
-        if fonts.to_build(config.font_family, print_family):
+    with Renderer() as renderer, console.status("生成成果包", spinner="dots") as status:
+        if fonts.to_build(config.font_family, table.TABLE_FONT):  # the flowcharts' and the table's print fonts
             status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
             try:
-                renderer.prepare_fonts(config.font_family, print_family)
+                renderer.prepare_fonts(config.font_family, table.TABLE_FONT)
             except RenderError as exc:
                 raise fail(str(exc)) from None
         # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
         # cannot be told, so every unit is built). --force builds every unit but still records them.
         drawing = rebuild.drawing_chain()
-        chain = rebuild.toolchain(config, laws, drawing)
+        chain = rebuild.toolchain(config, planned.laws, drawing)
         status.update(f"生成成果包：0/{len(work)}")
         futures: list[Future[BundleResult]] = []
-        for kind, folder, unit, notes in work:
+        for item in work:
+            text, notes = item.unit.doc.text, item.notes
             key = (
                 None
-                if chain is None or not unit.doc.text
-                else rebuild.unit_key(chain, kind.value, unit.file, unit.doc.text, notes.markdown if notes else None)
+                if chain is None or not text
+                else rebuild.unit_key(
+                    chain, item.audience.value, item.unit.file, text, notes.markdown if notes else None
+                )
             )
             try:  # a unit whose bundle is current is kept here, not sent to a worker
-                kept = kept_bundle(unit, folder, kind.value, commit, None if force else key)
+                kept = kept_bundle(item.unit, item.folder, item.audience.value, planned.commit, None if force else key)
             except BundleError as exc:
                 for pending in futures:
                     pending.cancel()
@@ -153,23 +214,14 @@ def command(
                 futures.append(Future())
                 futures[-1].set_result(kept)
                 continue
-            futures.append(
-                renderer.call(
-                    build_in_worker,
-                    unit,
-                    folder,
-                    kind.value,
-                    laws,
-                    config.font_family,
-                    commit,
-                    notes,
-                    key,
-                    not force,  # drawings of the previous bundle are linked where they would come out the same
-                    drawing,
-                    config.paper,
-                )
-            )
-        for done, ((kind, _folder, unit, _notes), future) in enumerate(zip(work, futures, strict=True), start=1):
+            request = Request(
+                item.unit, item.folder, item.audience.value, planned.laws, config.font_family, config.paper,
+                planned.commit, notes, key,
+                not force,  # drawings of the previous bundle are linked where they would come out the same
+                drawing,
+            )  # fmt: skip
+            futures.append(renderer.call(build_in_worker, request))
+        for done, (item, future) in enumerate(zip(work, futures, strict=True), start=1):
             try:
                 built = future.result()
             except (BundleError, BrokenProcessPool, LawIndexError) as exc:
@@ -178,7 +230,7 @@ def command(
                 if isinstance(exc, BrokenProcessPool):
                     raise fail("生成成果包的工作进程意外退出（内存不足或被终止），请重试") from None
                 raise fail(str(exc)) from None
-            label = "社会公开版" if kind is Audience.public else "内部版"
+            label = "社会公开版" if item.audience is Audience.public else "内部版"
             how = "未变，沿用上次的成果包" if built.kept else f"{built.files} 个文件"
-            sys.stdout.write(f"{unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")
+            sys.stdout.write(f"{item.unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")
             status.update(f"生成成果包：{done}/{len(work)}")

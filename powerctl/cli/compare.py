@@ -13,8 +13,8 @@ import typer
 from powerctl.cli._common import fail
 
 if TYPE_CHECKING:
-    from powerctl.compare import Comparison
-    from powerctl.model import Unit
+    from powerctl.catalogue.model import Unit
+    from powerctl.domain.compare import Comparison
 
 
 class Format(StrEnum):
@@ -38,9 +38,9 @@ def command(
     b: Annotated[str, typer.Argument(help="对照单位：目录文件路径或单位标识")],
     fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
 ) -> None:
+    from powerctl.check.engine import RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.compare import compare
-    from powerctl.engine import RuleCrash, UsageError, validate
+    from powerctl.domain.compare import compare
 
     config = load_repo_config()
     paths = [p for p in (a, b) if Path(p).is_file()]
@@ -62,7 +62,7 @@ def _basis(items: list[str]) -> str:
 
 
 def _text(c: Comparison) -> str:
-    from powerctl.compare import basis_text
+    from powerctl.domain.compare import basis_text
 
     out = [f"对照：{c.a.name}（{len(c.a.powers)} 项） ↔ {c.b.name}（{len(c.b.powers)} 项）", ""]
     out.append(f"{c.b.name}有、本单位没有的职权（{len(c.only_b)} 项，请核实是否漏报）：")
@@ -92,7 +92,7 @@ def _text(c: Comparison) -> str:
 
 
 def _markdown(c: Comparison) -> str:
-    from powerctl.compare import basis_text
+    from powerctl.domain.compare import basis_text
 
     out = [f"# 对照：{c.a.name} ↔ {c.b.name}", ""]
     out += [f"## {c.b.name}有、本单位没有（{len(c.only_b)} 项）", "", "| 职权 | 类别 | 依据 |", "|---|---|---|"]

@@ -14,7 +14,7 @@ import typer
 from powerctl.cli._common import fail
 
 if TYPE_CHECKING:
-    from powerctl.config import Config
+    from powerctl.catalogue.config import Config
 
 
 class Format(StrEnum):
@@ -25,8 +25,8 @@ class Format(StrEnum):
 
 def _units(config: Config, version: str | None, tmp: Path) -> dict[str, Any]:
     """Unit data by id for a folder, a git ref (its catalogues/), or the working tree (None)."""
+    from powerctl.check.gitrefs import GitError, extract, is_ref, unit_data
     from powerctl.cli.validate import default_paths
-    from powerctl.gitrefs import GitError, extract, is_ref, unit_data
 
     if version is None:
         folder = Path(default_paths(config)[0])
@@ -51,8 +51,8 @@ def command(
     ] = Format.text,
 ) -> None:
     from powerctl.cli.validate import load_repo_config
-    from powerctl.diff import unit_changes
-    from powerctl.diff_report import as_json, as_markdown, as_text
+    from powerctl.domain.diff import unit_changes
+    from powerctl.domain.diff_report import as_json, as_markdown, as_text
 
     config = load_repo_config()
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:

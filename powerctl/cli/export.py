@@ -20,10 +20,10 @@ def command(
         "职权目录.xlsx"
     ),
 ) -> None:
+    from powerctl.check.engine import UsageError, discover
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.documents.workbook_xlsx import workbook_bytes
-    from powerctl.engine import UsageError, discover
-    from powerctl.load import load_file
+    from powerctl.source.load import load_file
 
     config = load_repo_config()
     if out.suffix.lower() != ".xlsx":

@@ -1,4 +1,4 @@
-"""`powerctl fix`: correct what is safe to correct, in place or shown as a diff; the work is in powerctl.fix."""
+"""`powerctl fix`: correct what is safe to correct, in place or shown as a diff; the work is in powerctl.edit.fix."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ def command(
 ) -> None:
     """Exit 0 when nothing is left that fix could correct; 1 when --diff shows changes or a mistake was
     found that is not safe to correct automatically; 2 on usage errors."""
+    from powerctl.check.engine import UsageError, discover
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.engine import UsageError, discover
-    from powerctl.fix import fix_bytes
+    from powerctl.edit.fix import fix_bytes
     from powerctl.laws.index import LawIndexError
     from powerctl.laws.resolve import open_resolver
-    from powerctl.schema import SchemaChecker
+    from powerctl.source.schema import SchemaChecker
 
     config = load_repo_config()
     try:

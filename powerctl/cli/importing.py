@@ -30,10 +30,10 @@ def command(
     if update:
         _update(files)
         return
+    from powerctl.domain.workbook import MARK
     from powerctl.importer.build import build
     from powerctl.importer.sheets import SheetError, read_tables
     from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
-    from powerctl.workbook import MARK
 
     config = load_repo_config()
     tables = []
@@ -79,11 +79,11 @@ def command(
 
 def _update(files: list[Path]) -> None:
     """import --update: the edited cells of exported workbooks into the catalogue files they came from."""
+    from powerctl.check.engine import UsageError, discover
     from powerctl.cli._common import write_text_atomic
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.engine import UsageError, discover
     from powerctl.importer.update import update
-    from powerctl.load import load_file
+    from powerctl.source.load import load_file
 
     config = load_repo_config()
     try:

@@ -18,7 +18,7 @@ app = typer.Typer(help="法律法规库：建立文本索引、核对引用、�
 
 
 def _resolver(today: date) -> LawResolver:
-    from powerctl.config import ConfigError, find_root, load_config
+    from powerctl.catalogue.config import ConfigError, find_root, load_config
     from powerctl.laws.index import LawIndexError
     from powerctl.laws.resolve import open_resolver
 

@@ -41,12 +41,13 @@ def command(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from powerctl import fonts
+    from powerctl.check.engine import Options, RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.engine import Options, RuleCrash, UsageError, validate
-    from powerctl.graph import DrawOptions, flow_sheet
-    from powerctl.render import FORMATS, Job, Renderer, RenderError, check_tools
-    from powerctl.sheet import PAPER_CHOICES
+    from powerctl.documents.flowchart import DrawOptions, flow_sheet
+    from powerctl.drawing import fonts
+    from powerctl.drawing import paths as drawing_paths
+    from powerctl.drawing.pool import FORMATS, Job, Renderer
+    from powerctl.drawing.sheet import PAPER_CHOICES
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
@@ -57,9 +58,9 @@ def command(
     if chosen is None:
         raise fail(f"不支持的纸张：{paper}（可选 {'、'.join(PAPER_CHOICES)}）")
     try:
-        check_tools(config.font_family)
+        drawing_paths.check_tools(config.font_family)
         result = validate(paths or default_paths(config), config, Options(cache=True))
-    except RenderError as exc:
+    except drawing_paths.RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
@@ -85,10 +86,19 @@ def command(
                 renderer.prepare_fonts(config.font_family)
             with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
                 task = bar.add_task("render", total=len(work))
-                notes = renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
-    except RenderError as exc:
+                done = renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
+    except drawing_paths.RenderError as exc:
         raise fail(str(exc)) from None
     note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
     sys.stdout.write(f"已绘制 {len(work)} 张流程图（{'、'.join(wanted)}）到 {out}/{note}\n")
+    notes = done.notes
     if notes and "pdf" in wanted:
         sys.stdout.write(f"其中 {len(notes)} 张不用 A4 单页：\n" + "".join(f"  {line}\n" for line in sorted(notes)))
+    fallback = sorted(
+        f"  {Path(file).parent.name}/{Path(file).name}：{drawing_paths.NAMES[how]}"
+        for file, how in done.drawn.items()
+        if how not in (drawing_paths.SVG[0], drawing_paths.PNG[0], drawing_paths.PDF[0])
+    )
+    if fallback:
+        head = f"其中 {len(fallback)} 个文件由备用路径绘制（字体缺字或库不可用）：\n"
+        sys.stdout.write(head + "\n".join(fallback) + "\n")

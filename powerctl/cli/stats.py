@@ -28,9 +28,9 @@ def command(
     risks: Annotated[bool, typer.Option("--risks", help="输出廉政风险等级目录")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）")] = None,
 ) -> None:
+    from powerctl.check.engine import RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.engine import RuleCrash, UsageError, validate
-    from powerctl.stats import compute, risk_catalogue
+    from powerctl.domain.stats import compute, risk_catalogue
 
     config = load_repo_config()
     try:
@@ -77,7 +77,7 @@ DIMENSIONS = (
 
 
 def _stats_markdown(stats: object) -> str:
-    from powerctl.stats import Stats
+    from powerctl.domain.stats import Stats
 
     assert isinstance(stats, Stats)
     out = ["# 权力清单清理情况统计", ""]
@@ -97,7 +97,7 @@ def _stats_text(stats: object) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    from powerctl.stats import Stats
+    from powerctl.domain.stats import Stats
 
     assert isinstance(stats, Stats)
     buf = io.StringIO()
@@ -120,7 +120,7 @@ def _stats_text(stats: object) -> str:
 
 def _risks_text(units: object, fmt: Format) -> str:
     from powerctl.documents.stats_xlsx import RISK_HEADER
-    from powerctl.stats import risk_catalogue
+    from powerctl.domain.stats import risk_catalogue
 
     rows = risk_catalogue(units)  # type: ignore[arg-type]
     records = [

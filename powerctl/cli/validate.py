@@ -1,4 +1,4 @@
-"""`powerctl validate`: argument parsing and output; the work is in powerctl.engine."""
+"""`powerctl validate`: argument parsing and output; the work is in powerctl.check.engine."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import typer
 from powerctl.cli._common import fail, parse_day
 
 if TYPE_CHECKING:
-    from powerctl.config import Config
-    from powerctl.engine import Options
+    from powerctl.catalogue.config import Config
+    from powerctl.check.engine import Options
 
 
 class Format(StrEnum):
@@ -43,7 +43,7 @@ def _codes(values: list[str] | None) -> frozenset[str]:
 
 def load_repo_config() -> Config:
     """The config of the repository around the working directory; exit 2 with its position if broken."""
-    from powerctl.config import ConfigError, find_root, load_config
+    from powerctl.catalogue.config import ConfigError, find_root, load_config
 
     try:
         return load_config(find_root(Path.cwd()))
@@ -86,7 +86,7 @@ def command(
         int, typer.Option("--jobs", "-j", help="并行检查的进程数；默认等于 CPU 核数（文件少时只用一个进程）")
     ] = 0,
 ) -> None:
-    from powerctl.engine import Options, RuleCrash, UsageError, validate
+    from powerctl.check.engine import Options, RuleCrash, UsageError, validate
     from powerctl.formatters import get
 
     day = parse_day(today)
@@ -133,8 +133,8 @@ def _with_base(options: Options, config: Config, ref: str, targets: list[str], t
     """Options for --base: the base version's units by id, and only the changed files reported."""
     from dataclasses import replace
 
-    from powerctl.engine import UsageError
-    from powerctl.gitrefs import GitError, changed_files, extract, is_ref, unit_data
+    from powerctl.check.engine import UsageError
+    from powerctl.check.gitrefs import GitError, changed_files, extract, is_ref, unit_data
 
     root = config.root
     if not is_ref(root, ref):

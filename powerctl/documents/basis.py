@@ -26,12 +26,12 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from powerctl import zipwrite
+from powerctl.catalogue.model import Citation, Power
+from powerctl.documents import archive
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.laws.citation import ArticleRef, parse_article
 from powerctl.laws.numerals import int_to_cn
 from powerctl.laws.resolve import Resolved
-from powerctl.model import Citation, Power
 
 TEMPLATE = "documents/basis.html.j2"
 LEVEL_ORDER = ("宪法", "法律", "行政法规", "地方性法规", "自治条例和单行条例", "部门规章", "地方政府规章", "规范性文件")
@@ -517,7 +517,7 @@ def docx_bytes(docs: UnitDocs) -> bytes:
 
     buffer = io.BytesIO()
     doc.save(buffer)
-    return zipwrite.repack(buffer.getvalue())  # fixed times and modes, entries in the same order
+    return archive.repack(buffer.getvalue())  # fixed times and modes, entries in the same order
 
 
 def _powers_line(powers: Iterable[CitingPower]) -> str:

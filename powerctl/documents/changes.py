@@ -13,9 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from markupsafe import escape
 
-from powerctl.change_notes import ChangeNotes
+from powerctl.documents.archive import repack
 from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, set_style
-from powerctl.zipwrite import repack
+from powerctl.domain.change_notes import ChangeNotes
 
 COLUMNS = ("事项编码", "职权名称", "变更类型", "原内容", "新内容", "变更理由", "变更日期")
 WIDTHS_MM = (30, 38, 30, 62, 62, 36, 20)  # A4 landscape: 297 mm less 19.5 mm margins on each side

@@ -9,8 +9,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from powerctl.catalogue.model import Power, Unit
 from powerctl.laws.resolve import LawResolver
-from powerctl.model import Power, Unit
 from powerctl.resources import TEMPLATES
 
 AUDIENCES = ("public", "internal")

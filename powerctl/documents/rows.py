@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from powerctl.catalogue.model import Disclosure, Power, Unit
 from powerctl.documents.context import UnitDocs
-from powerctl.model import Disclosure, Power, Unit
 
 COLUMNS = (
     "序号",

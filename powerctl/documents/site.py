@@ -20,10 +20,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from powerctl.catalogue.model import Citation, Power, Step, Unit
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
 from powerctl.laws.citation import parse_article
-from powerctl.model import Citation, Power, Step, Unit
 
 # A power id becomes a file name: the schema's pattern, checked again because a file name must never
 # climb out of its folder whatever the input.

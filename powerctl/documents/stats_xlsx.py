@@ -12,7 +12,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from powerctl.documents.context import literal
-from powerctl.stats import RiskRow, Stats
+from powerctl.domain.stats import RiskRow, Stats
 
 FONT = "宋体"
 _THIN = Side(style="thin", color="808080")

@@ -19,11 +19,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from powerctl import fonts, zipwrite
+from powerctl.documents import archive
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment, literal
 from powerctl.documents.rows import COLUMNS, rows
-from powerctl.stats import risk_catalogue
-from powerctl.textwrap_cjk import wrap
+from powerctl.domain.stats import risk_catalogue
+from powerctl.drawing.textwrap_cjk import wrap
 
 SHEET = "行政权力目录"
 SECRET_SHEET = "涉密不宜公开权力目录"
@@ -313,10 +313,10 @@ def xlsx_bytes(docs: UnitDocs) -> bytes:
     wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date. Stored, not
-    # deflated: zipwrite.repack compresses every entry once anyway.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(wb, archive).save()
-    return zipwrite.repack(buffer.getvalue())
+    # deflated: archive.repack compresses every entry once anyway.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
+        ExcelWriter(wb, package).save()
+    return archive.repack(buffer.getvalue())
 
 
 def write_xlsx(docs: UnitDocs, path: Path) -> None:
@@ -350,28 +350,12 @@ def html(docs: UnitDocs, made: Sequence[Table] | None = None) -> str:
     )
 
 
-def _for_print(html_text: str) -> str:
-    """The page asking for the print font first (`fonts.print_config`): a rule after the page's own."""
-    rule = f'<style>html {{ font-family: "{fonts.PRINT_FAMILY}", {FAMILIES}; }}</style>\n</head>'
-    return html_text.replace("</head>", rule, 1)
-
-
 def pdf_bytes(html_text: str) -> bytes:
-    """The page as PDF: printed by Chromium where one is installed (a quarter of WeasyPrint's CPU), else by
-    WeasyPrint. Either way the same page gives the same bytes on one machine."""
-    from powerctl import chromium
-
-    config = fonts.print_config(TABLE_FONT) if chromium.find() is not None else None
-    printed = chromium.print_pdf(_for_print(html_text) if config is not None else html_text, config)
-    if printed is not None:
-        return printed
+    """The page as PDF by WeasyPrint: the table PDF's fallback, for a table with a character outside the print
+    font (`table_pdf` typesets every other). The same page gives the same bytes on one machine."""
     import weasyprint  # slow to import: only when a PDF is made
 
     # No base URL: the page may not load anything from the file system or the network.
     data = weasyprint.HTML(string=html_text).write_pdf()
     assert isinstance(data, bytes)
     return data
-
-
-def write_pdf(html_text: str, path: Path) -> None:
-    path.write_bytes(pdf_bytes(html_text))

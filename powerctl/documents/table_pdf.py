@@ -10,7 +10,7 @@ with 0.6 pt rules, the header on #d9e2f3 and every other row on #f7f9fc. Lines a
 punctuation or after opening punctuation, at spaces between Latin words, inside a word only if it does
 not fit a line alone.
 
-`Fallback` (a character outside the print font, no print font) leaves the table to Chromium or WeasyPrint.
+`Fallback` (a character outside the print font, no print font) leaves the table to WeasyPrint (`write`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from powerctl import pdfwrite
-from powerctl.documents.table import TABLE_FONT, Table, write_pdf
-from powerctl.fonts import print_font
-from powerctl.pdfwrite import Fallback, FontKey, Page
-from powerctl.textwrap_cjk import NO_END, NO_START
-from powerctl.truetype import FontError, TrueType, load
+from powerctl.documents.table import TABLE_FONT, Table
+from powerctl.documents.table import pdf_bytes as weasyprint_pdf
+from powerctl.drawing import pdfwrite
+from powerctl.drawing.fonts import print_font
+from powerctl.drawing.paths import TABLE_PDF
+from powerctl.drawing.pdfwrite import Fallback, FontKey, Page
+from powerctl.drawing.textwrap_cjk import NO_END, NO_START
+from powerctl.drawing.truetype import FontError, TrueType, load
 
 _MM = 72 / 25.4
 PAGE = (297 * _MM, 210 * _MM)
@@ -352,12 +354,14 @@ def can_set(tables: Sequence[Table], unit: str, label: str, title: str) -> bool:
     return all(points <= face.face.cmap.keys() for face in fonts.faces.values())
 
 
-def write(tables: Sequence[Table], unit: str, label: str, title: str, path: Path, page: str) -> None:
-    """Typeset the tables to `path`; where that cannot be done after all, print the HTML `page` instead."""
+def write(tables: Sequence[Table], unit: str, label: str, title: str, path: Path, page: str) -> dict[str, str]:
+    """The table PDF's one choice of path: typeset the tables to `path`, or, where that cannot be done (a
+    character outside the print font, no print font), print the HTML `page` by WeasyPrint. Which path made
+    it, for the manifest (`drawing.paths.TABLE_PDF`)."""
     try:
-        data = pdf_bytes(tables, unit, label, title)
+        data, how = pdf_bytes(tables, unit, label, title), TABLE_PDF[0]
     except Fallback:
-        write_pdf(page, path)
-        return
+        data, how = weasyprint_pdf(page), TABLE_PDF[1]
     path.unlink(missing_ok=True)  # a new file, never written through a link
     path.write_bytes(data)
+    return {str(path): how}

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from powerctl.workbook import COLUMNS, MARK, cell_text
+from powerctl.domain.workbook import COLUMNS, MARK, cell_text
 
 HEADER_ROW = 3
 SPARE_ROWS = 200  # unlocked rows below the powers, with the dropdowns

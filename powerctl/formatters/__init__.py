@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from powerctl.report import Report
+from powerctl.check.report import Report
 
 Formatter = Callable[[Report, bool], str]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from powerctl.report import Report
+from powerctl.check.report import Report
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

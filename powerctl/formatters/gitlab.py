@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from powerctl.report import Report
+from powerctl.check.report import Report
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from powerctl.report import Report
+from powerctl.check.report import Report
 
 
 def render(report: Report, color: bool = False) -> str:

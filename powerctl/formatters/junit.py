@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from powerctl.report import Finding, Report
+from powerctl.check.report import Finding, Report
 
 
 def render(report: Report, color: bool = False) -> str:

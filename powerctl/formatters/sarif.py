@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from powerctl import __version__
-from powerctl.report import Report
+from powerctl.check.report import Report
 from powerctl.rules import REGISTRY
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}

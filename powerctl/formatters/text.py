@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from powerctl.report import SEVERITY_ZH, Report
+from powerctl.check.report import SEVERITY_ZH, Report
 
 # plain ANSI styles: rich would cost a fifth of a cached run's start-up for a few colours
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

@@ -16,7 +16,7 @@ from typing import Any
 from powerctl.importer.columns import Layout, find_layout, map_row
 from powerctl.importer.sheets import Table
 from powerctl.importer.text import parse_citations, parse_days
-from powerctl.schema import enum_values
+from powerctl.source.schema import enum_values
 
 CATEGORIES = enum_values("category")
 # Short forms in tables and section titles (一、行政许可事项; 类型: 处罚).

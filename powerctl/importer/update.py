@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from powerctl.fix import apply_edits
-from powerctl.load import Document, load_text, resolve_plain
-from powerctl.typos import Edit
-from powerctl.workbook import COLUMNS, MARK, CellError, Column, unchanged, value_at
+from powerctl.domain.workbook import COLUMNS, MARK, CellError, Column, unchanged, value_at
+from powerctl.edit.fix import apply_edits
+from powerctl.source.load import Document, load_text, resolve_plain
+from powerctl.source.typos import Edit
 
 HEADER_ROW = 3
 _PLAIN_UNSAFE = re.compile(r"[:#,\[\]{}&*!|>'\"%@`\n\r\t]|^[-?\s]|\s$")

@@ -78,7 +78,7 @@ class LawIndexError(Exception):
 
 def default_db_path() -> Path:
     """Where the index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
-    from powerctl.cache import law_index_path
+    from powerctl.store.cache import law_index_path
 
     return law_index_path()
 

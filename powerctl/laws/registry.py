@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from powerctl.load import Document, LoadProblem, load_file
+from powerctl.source.load import Document, LoadProblem, load_file
 
 BUILTIN = Path(__file__).resolve().parent / "builtin.yaml"
 PREFIX = "中华人民共和国"
@@ -160,7 +160,7 @@ class LocalRegistry:
 
 
 def load_local(root: Path, folders: Iterable[str]) -> LocalRegistry:
-    from powerctl.schema import LAWS_SCHEMA, SchemaChecker
+    from powerctl.source.schema import LAWS_SCHEMA, SchemaChecker
 
     checker = SchemaChecker.named(LAWS_SCHEMA)
     docs: list[Document] = []

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from powerctl.model import Loc, Unit
-from powerctl.span import Path, Span
+from powerctl.catalogue.model import Loc, Unit
+from powerctl.source.span import Path, Span
 
 if TYPE_CHECKING:
-    from powerctl.config import Config
+    from powerctl.catalogue.config import Config
     from powerctl.laws.resolve import LawResolver
 
 

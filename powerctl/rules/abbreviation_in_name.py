@@ -28,8 +28,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from powerctl.catalogue.model import Unit
 from powerctl.laws.registry import PREFIX, builtin
-from powerctl.model import Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "N601"

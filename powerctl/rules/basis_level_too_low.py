@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from powerctl.model import Power, Unit
+from powerctl.catalogue.model import Power, Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "B106"

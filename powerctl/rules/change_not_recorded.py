@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from powerctl.diff import power_changes
-from powerctl.model import Loc, Unit
+from powerctl.catalogue.model import Loc, Unit
+from powerctl.domain.diff import power_changes
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "C701"
@@ -65,7 +65,9 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
             what = "新增"
             where = "id"
         elif fields:
-            from powerctl.schema import SchemaChecker  # only when there is something to say: it is slow to import
+            from powerctl.source.schema import (
+                SchemaChecker,  # only when there is something to say: it is slow to import
+            )
 
             describe = SchemaChecker.for_catalogues().power_field
             what = "修改了" + "、".join(describe(f) for f in fields)

@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from powerctl.calendar import working_day_deadline
-from powerctl.model import Unit
+from powerctl.catalogue.model import Unit
+from powerctl.domain.calendar import working_day_deadline
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "C702"

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from powerctl.flowgraph import can_reach_end
-from powerctl.model import Unit
+from powerctl.catalogue.model import Unit
+from powerctl.domain.flowgraph import can_reach_end
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "F203"

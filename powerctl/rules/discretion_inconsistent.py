@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from powerctl.model import Discretion, Unit
+from powerctl.catalogue.model import Discretion, Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "G507"

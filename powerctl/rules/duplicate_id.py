@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from powerctl.model import Loc, Unit
+from powerctl.catalogue.model import Loc, Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "E006"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from powerctl.model import PartialPower, Power, Unit
+from powerctl.catalogue.model import PartialPower, Power, Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "N602"

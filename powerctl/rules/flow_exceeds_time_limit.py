@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from powerctl.flowgraph import longest_path
-from powerctl.model import Unit
+from powerctl.catalogue.model import Unit
+from powerctl.domain.flowgraph import longest_path
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "F204"

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from powerctl.model import Unit
+from powerctl.catalogue.model import Unit
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "G503"

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from powerctl.flowgraph import reachable_from_start
-from powerctl.model import Unit
+from powerctl.catalogue.model import Unit
+from powerctl.domain.flowgraph import reachable_from_start
 from powerctl.rules._base import RuleContext, Violation
 
 CODE = "F202"

@@ -1,0 +1,1 @@
+"""The catalogue as objects (the model) and the repository's configuration (.powerctl.yaml)."""

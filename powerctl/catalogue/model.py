@@ -1,0 +1,588 @@
+"""The typed catalogue: frozen dataclasses built from schema-valid data, each knowing where it is.
+
+Every object carries a ``Loc`` (its document and path), so a rule can ask for the span
+of the object itself (``obj.span``) or of one of its fields (``obj.loc.at("days")``).
+Parts of a file that failed the schema are left out of the model (and counted), so
+rules only ever see data of the right shape.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from powerctl.laws.citation import article_label, citation_label, law_name
+from powerctl.source.load import Document
+from powerctl.source.span import Path, Span
+
+# Categories whose powers act on no outside party (no 相对人), so 相对人的权利 does not apply.
+NO_COUNTERPARTY = frozenset({"内部管理", "重大事项决策"})
+ENDED_STATUSES = frozenset({"取消", "废止"})
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    doc: Document = field(compare=False, repr=False)
+    path: Path
+
+    @property
+    def span(self) -> Span:
+        return self.doc.span(self.path)
+
+    def at(self, *fields: str | int) -> Span:
+        """The span of a field's value; for a field that is absent, the key of its parent."""
+        p = (*self.path, *fields)
+        if self.doc.has_value(p):
+            return self.doc.span(p)
+        return self.doc.key_span(self.path)
+
+    def child(self, *fields: str | int) -> Loc:
+        return Loc(self.doc, (*self.path, *fields))
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    loc: Loc
+    law: str  # normal form: no 《》 around it, no spaces
+    article: str  # normal form 第N条…, or the text as written when it is not an article reference
+    role: str | None
+    quote: str | None
+
+    @property
+    def text(self) -> str:
+        """《中华人民共和国行政许可法》第十二条"""
+        return citation_label(self.law, self.article)
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    loc: Loc
+    id: str
+    name: str
+    duties: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    loc: Loc
+    id: str
+    name: str
+    department: str | None
+    rank: str
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    loc: Loc
+    way: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLimit:
+    loc: Loc
+    statutory: int | None
+    promised: int
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    loc: Loc
+    charged: bool
+    basis: Citation | None
+    standard: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    loc: Loc
+    scope: str
+    forms: tuple[str, ...]
+    within_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Secrecy:
+    loc: Loc
+    reason: str | None
+    basis: Citation | None
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    loc: Loc
+    step: str | None
+    point: str
+    level: str
+    measures: tuple[str, ...]
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    min: float
+    max: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Discretion:
+    loc: Loc
+    circumstance: str
+    condition: str
+    penalty: str
+    amount: Amount | None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    loc: Loc
+    to: str
+    when: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    loc: Loc
+    id: str
+    name: str
+    post: str | None
+    kind: str
+    days: int | None
+    does: str | None
+    next: tuple[Edge, ...] | None  # None: the following step in the list
+    disclosure: Disclosure | None
+
+    @property
+    def span(self) -> Span:
+        return self.loc.span
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision:
+    loc: Loc
+    at: str
+    by: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    loc: Loc
+    kind: str
+    conditions: tuple[str, ...]
+    steps: tuple[Step, ...]
+    supervision: tuple[Supervision, ...]
+    rights: tuple[str, ...]
+    complaint: tuple[Channel, ...] | None
+    # Step id → index in steps (the first step with that id).
+    index: Mapping[str, int] = field(compare=False, repr=False)
+
+    def successors(self, index: int) -> list[tuple[int, Edge | None]]:
+        """The steps that follow step ``index``: its ``next`` targets, else the next in the list."""
+        step = self.steps[index]
+        if step.next is not None:
+            ids = self.index
+            return [(ids[e.to], e) for e in step.next if e.to in ids]
+        if step.kind == "end" or index + 1 >= len(self.steps):
+            return []
+        return [(index + 1, None)]
+
+    def is_end(self, index: int) -> bool:
+        step = self.steps[index]
+        return step.kind == "end" or (step.next is None and index + 1 >= len(self.steps))
+
+    def start_index(self) -> int:
+        return next((i for i, s in enumerate(self.steps) if s.kind == "start"), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Power:
+    loc: Loc
+    id: str
+    code: str | None
+    name: str
+    category: str
+    parent: str | None
+    subject: str | None
+    department: str
+    status: str
+    basis: tuple[Citation, ...]
+    time_limit: TimeLimit
+    fee: Fee
+    disclosure: Disclosure
+    secrecy: Secrecy | None
+    major_matter: tuple[str, ...]
+    risks: tuple[Risk, ...]
+    discretion: tuple[Discretion, ...] | None
+    flow: Flow | None
+    responsibilities: tuple[tuple[str, str], ...]
+    accountability: tuple[str, ...]
+
+    @property
+    def span(self) -> Span:
+        return self.loc.span
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def has_counterparty(self) -> bool:
+        return self.category not in NO_COUNTERPARTY
+
+
+@dataclass(frozen=True, slots=True)
+class PartialPower:
+    """A power that lacks a required field (an imported row without 承办机构, 清理结果, 时限, 收费 or 公开):
+    left out of the unit's powers and of every output, but the rules that need only what it has — its
+    legal basis, name, category, code and ids — still check it (an imported row without basis is B101)."""
+
+    loc: Loc
+    id: str
+    code: str | None
+    name: str
+    category: str | None
+    parent: str | None
+    department: str | None
+    status: str | None
+    basis: tuple[Citation, ...]
+
+    @property
+    def span(self) -> Span:
+        return self.loc.span
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    loc: Loc
+    date: str
+    items: tuple[str, ...]
+    kind: str
+    reason: str
+    reported: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit's catalogue (one file). Invalid parts are absent; ``complete`` says whether any were."""
+
+    loc: Loc
+    file: str
+    id: str
+    name: str
+    region: str
+    level: str
+    credit_code: str | None
+    departments: tuple[Department, ...]
+    posts: tuple[Post, ...]
+    complaint_channels: tuple[Channel, ...]
+    powers: tuple[Power, ...]
+    changes: tuple[Change, ...]
+    # Ids of every power in the file, including those left out for schema errors.
+    all_power_ids: frozenset[str]
+    sample: bool = False  # the example unit of powerctl init, not yet made this unit's own
+    partial_powers: tuple[PartialPower, ...] = ()  # powers lacking a required field (checked, never output)
+
+    @property
+    def span(self) -> Span:
+        return self.loc.span
+
+    @property
+    def doc(self) -> Document:
+        return self.loc.doc
+
+    def post(self, post_id: str | None) -> Post | None:
+        return next((p for p in self.posts if p.id == post_id), None)
+
+    def checked_powers(self) -> tuple[Power | PartialPower, ...]:
+        """The powers the basis, name and reference rules check: the whole ones and the partial ones, in
+        the order of the file."""
+        if not self.partial_powers:
+            return self.powers
+        return tuple(sorted((*self.powers, *self.partial_powers), key=lambda p: p.loc.path))
+
+    def citations(self) -> Iterator[tuple[Power | PartialPower, Citation]]:
+        """Every citation of the unit: legal bases, fee bases and secrecy bases."""
+        for partial in self.partial_powers:
+            yield from ((partial, c) for c in partial.basis)
+        for power in self.powers:
+            yield from ((power, c) for c in power.basis)
+            if power.fee.basis is not None:
+                yield power, power.fee.basis
+            if power.secrecy is not None and power.secrecy.basis is not None:
+                yield power, power.secrecy.basis
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _items(value: Any) -> Iterator[tuple[int, Any]]:
+    """(index, item) of a list, skipping items removed for schema errors (indexes stay true)."""
+    for i, item in enumerate(value or ()):
+        if item is not None:
+            yield i, item
+
+
+def _tuple_str(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _citation(loc: Loc, d: Mapping[str, Any]) -> Citation:
+    # Written forms (《…》, 48, 第48条, 第（三）项) mean one citation: the model holds its normal form.
+    return Citation(loc, law_name(d["law"]), article_label(d["article"]), d.get("role"), d.get("quote"))
+
+
+def _disclosure(loc: Loc, d: Mapping[str, Any]) -> Disclosure:
+    return Disclosure(loc, d["scope"], _tuple_str(d.get("forms")), d.get("within_days"))
+
+
+def _channels(loc: Loc, items: Any) -> tuple[Channel, ...]:
+    return tuple(Channel(loc.child(i), c["way"], str(c["contact"])) for i, c in _items(items))
+
+
+def _step(loc: Loc, d: Mapping[str, Any]) -> Step:
+    nxt: tuple[Edge, ...] | None = None
+    if "next" in d:
+        edges = []
+        for j, e in _items(d["next"]):
+            eloc = loc.child("next", j)
+            edges.append(Edge(eloc, e, None) if isinstance(e, str) else Edge(eloc, e["to"], e.get("when")))
+        nxt = tuple(edges)
+    disc = d.get("disclosure")
+    return Step(
+        loc,
+        d["id"],
+        d["name"],
+        d.get("post"),
+        d.get("kind", "task"),
+        d.get("days"),
+        d.get("does"),
+        nxt,
+        _disclosure(loc.child("disclosure"), disc) if disc else None,
+    )
+
+
+def _flow(loc: Loc, d: Mapping[str, Any]) -> Flow:
+    complaint = d.get("complaint")
+    steps = tuple(_step(loc.child("steps", i), s) for i, s in _items(d.get("steps")))
+    index: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        index.setdefault(step.id, i)
+    return Flow(
+        loc,
+        d.get("kind", "外部"),
+        _tuple_str(d.get("conditions")),
+        steps,
+        tuple(
+            Supervision(loc.child("supervision", i), s["at"], s["by"], s["how"])
+            for i, s in _items(d.get("supervision"))
+        ),
+        _tuple_str(d.get("rights")),
+        _channels(loc.child("complaint"), complaint) if complaint is not None else None,
+        index,
+    )
+
+
+def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
+    tl = d["time_limit"]
+    fee = d["fee"]
+    sec = d.get("secrecy")
+    disc = d.get("discretion")
+    flow = d.get("flow")
+    return Power(
+        loc=loc,
+        id=d["id"],
+        code=d.get("code"),
+        name=d["name"],
+        category=d["category"],
+        parent=d.get("parent"),
+        subject=d.get("subject"),
+        department=d["department"],
+        status=d["status"],
+        basis=tuple(_citation(loc.child("basis", i), c) for i, c in _items(d["basis"])),
+        time_limit=TimeLimit(loc.child("time_limit"), tl.get("statutory"), tl["promised"], tl["unit"]),
+        fee=Fee(
+            loc.child("fee"),
+            bool(fee["charged"]),
+            _citation(loc.child("fee", "basis"), fee["basis"]) if fee.get("basis") else None,
+            fee.get("standard"),
+        ),
+        disclosure=_disclosure(loc.child("disclosure"), d["disclosure"]),
+        secrecy=(
+            Secrecy(
+                loc.child("secrecy"),
+                sec.get("reason"),
+                _citation(loc.child("secrecy", "basis"), sec["basis"]) if sec.get("basis") else None,
+            )
+            if sec is not None
+            else None
+        ),
+        major_matter=_tuple_str(d.get("major_matter")),
+        risks=tuple(
+            Risk(
+                loc.child("risks", i),
+                r.get("step"),
+                r["point"],
+                r["level"],
+                _tuple_str(r.get("measures")),
+                r.get("owner"),
+            )
+            for i, r in _items(d.get("risks"))
+        ),
+        discretion=(
+            tuple(
+                Discretion(
+                    loc.child("discretion", i),
+                    x["circumstance"],
+                    x["condition"],
+                    x["penalty"],
+                    (Amount(x["amount"]["min"], x["amount"]["max"], x["amount"]["unit"]) if x.get("amount") else None),
+                )
+                for i, x in _items(disc)
+            )
+            if disc is not None
+            else None
+        ),
+        flow=_flow(loc.child("flow"), flow) if flow is not None else None,
+        responsibilities=tuple((r["stage"], r["duty"]) for _, r in _items(d.get("responsibilities"))),
+        accountability=_tuple_str(d.get("accountability")),
+    )
+
+
+def _without_bad_values(data: Any, bad_paths: set[Path]) -> Any:
+    """A copy of the data with every value the schema rejected taken out.
+
+    A rejected mapping value loses its key (so optional fields fall back to their default and
+    required ones make their object unusable); a rejected list item becomes None (so indexes,
+    and with them positions, stay true).
+    """
+    data = copy.deepcopy(data)
+    for path in sorted(bad_paths, key=len, reverse=True):
+        if not path:
+            continue
+        parent: Any = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            continue
+        last = path[-1]
+        if isinstance(parent, dict) and last in parent:
+            del parent[last]
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = None
+    return data
+
+
+_BUILD_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
+
+
+def _partial(loc: Loc, d: Any) -> PartialPower | None:
+    """What the rules can check of a power that cannot be built whole; None without an id and a name."""
+    if not isinstance(d, Mapping) or not isinstance(d.get("id"), str) or not isinstance(d.get("name"), str):
+        return None
+
+    def text(key: str) -> str | None:
+        value = d.get(key)
+        return value if isinstance(value, str) else None
+
+    basis: list[Citation] = []
+    for i, c in _items(d.get("basis") if isinstance(d.get("basis"), list) else []):
+        if isinstance(c, Mapping) and isinstance(c.get("law"), str):  # an article may be missing: its finding says so
+            article = c.get("article")
+            written = article_label(article) if isinstance(article, str | int) and not isinstance(article, bool) else ""
+            basis.append(Citation(loc.child("basis", i), law_name(c["law"]), written, c.get("role"), c.get("quote")))
+    return PartialPower(
+        loc,
+        d["id"],
+        text("code"),
+        d["name"],
+        text("category"),
+        text("parent"),
+        text("department"),
+        text("status"),
+        tuple(basis),
+    )
+
+
+def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
+    """The model of a schema-checked document; None when its unit part is unusable.
+
+    ``bad_paths`` are the paths of schema problems. Rejected values are taken out first; a
+    power that cannot be built without them is left out (its schema finding says why), and
+    so is the whole unit when ``unit`` itself cannot be built.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    if bad_paths:
+        data = _without_bad_values(data, bad_paths)
+    u = data.get("unit")
+    if not isinstance(u, dict):
+        return None
+    root = Loc(doc, ())
+    uloc = root.child("unit")
+    powers_raw = data.get("powers") if isinstance(data.get("powers"), list) else []
+    powers: list[Power] = []
+    ids: set[str] = set()
+    original = doc.data.get("powers")
+    for p in original if isinstance(original, list) else []:
+        if isinstance(p, dict) and isinstance(p.get("id"), str):
+            ids.add(p["id"])
+    partial: list[PartialPower] = []
+    for i, p in _items(powers_raw):
+        try:
+            powers.append(_power(root.child("powers", i), p))
+        except _BUILD_ERRORS:
+            found = _partial(root.child("powers", i), p)
+            if found is not None:
+                partial.append(found)
+    changes: list[Change] = []
+    for i, c in _items(data.get("changes") if isinstance(data.get("changes"), list) else []):
+        try:
+            changes.append(
+                Change(
+                    root.child("changes", i),
+                    c["date"],
+                    _tuple_str(c["items"]),
+                    c["kind"],
+                    c["reason"],
+                    c.get("reported"),
+                )
+            )
+        except _BUILD_ERRORS:
+            continue
+    try:
+        return Unit(
+            loc=uloc,
+            file=doc.file,
+            id=u["id"],
+            name=u["name"],
+            region=u.get("region") or "",  # absent: the schema says so; the rules still run
+            level=u.get("level") or "",
+            credit_code=u.get("credit_code"),
+            departments=tuple(
+                Department(uloc.child("departments", i), d["id"], d["name"], _tuple_str(d.get("duties")))
+                for i, d in _items(u.get("departments"))
+            ),
+            posts=tuple(
+                Post(uloc.child("posts", i), p["id"], p["name"], p.get("department"), p["rank"])
+                for i, p in _items(u.get("posts"))
+            ),
+            complaint_channels=_channels(uloc.child("complaint_channels"), u.get("complaint_channels")),
+            powers=tuple(powers),
+            changes=tuple(changes),
+            all_power_ids=frozenset(ids),
+            sample=u.get("sample") is True,
+            partial_powers=tuple(partial),
+        )
+    except _BUILD_ERRORS:
+        return None

@@ -1,0 +1,372 @@
+"""A power's flow → what its flowchart shows (权力运行流程图): the chart's Graphviz DOT text and the blocks
+around it (`sheet.FlowSheet`), pure: no Graphviz, no files.
+
+The chart is a true swimlane: one column per post in the order the flow first reaches it, every column as
+tall as the chart (an invisible head and foot in each lane, the heads chained left to right), ranks shared
+by all lanes, the flow running down. A box holds what a reader needs at a glance — the step's name, its
+time limit, a collective decision, who supervises it, whether it is disclosed, its risk level (internal
+version) — and a short description; what would stretch the box goes to a numbered legend under the chart
+(the mark ① after the step's name). Text breaks between words (`textwrap_cjk.phrases`), never inside one or
+inside a short bracketed phrase. Every string from the catalogue goes through ``esc`` into an HTML-like label,
+so nothing in the data can change the graph's structure. The chart's fonts are `sheet.STEP_SIZE` (names) and
+`sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts on these two sizes alone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from powerctl.catalogue.model import Flow, Power, Step, Unit
+from powerctl.domain.flowgraph import depth_first
+from powerctl.drawing.sheet import MAX_PARTS, STEP_SIZE, TEXT_SIZE, FlowSheet, Part
+from powerctl.drawing.textwrap_cjk import display_width, phrases, wrap
+from powerctl.source.load import CONTROL_CHARS
+
+DEFAULT_FONT = "Noto Sans CJK SC"
+
+# Colours: calm fills, strong borders, one accent per meaning.
+INK = "#1F2937"
+MUTED = "#4B5563"
+EDGE = "#4B5563"
+LANE_FILL = "#F7F7F7"
+LANE_BORDER = "#A6A6A6"
+KIND_STYLE: dict[str, tuple[str, str]] = {  # fill, border
+    "start": ("#FFF2CC", "#B58B00"),
+    "end": ("#E2EFDA", "#548235"),
+    "task": ("#EAF1FB", "#2F5597"),
+    "decision": ("#FCE4D6", "#2F5597"),
+    "collective": ("#EDE7F6", "#5B3F99"),
+    "supervision": ("#FDECEC", "#C00000"),
+}
+RISK_COLOURS = {"高": ("#C00000", "#FFFFFF"), "中": ("#ED7D31", "#FFFFFF"), "低": ("#FFE699", INK)}
+SUPERVISION_INK = "#C00000"
+DISCLOSURE_INK = "#2E7D32"
+LINK_FILL = "#FFFFFF"
+
+_DECISION_PORTS = ("s", "e", "w")
+NAME_WIDTH = 14  # display columns of a step's name (STEP_SIZE)
+BODY_WIDTH = 16  # of the other lines in a box (TEXT_SIZE)
+DIAMOND_WIDTH = 10
+LANE_WIDTH = 16
+SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
+_S = f"{STEP_SIZE:g}"
+_T = f"{TEXT_SIZE:g}"
+
+_EMPTY = "&#160;"  # Graphviz rejects an empty <FONT></FONT>: a blank field becomes one space
+
+
+def esc(text: object) -> str:
+    """Text made literal inside a Graphviz HTML-like label. Graphviz expands \\N, \\G … in label text
+    (entities do not stop it), so a backslash is doubled; its HTML lexer fails on text that starts with
+    `]`, so brackets become entities; white space (line breaks included) is collapsed to single spaces,
+    and blank text becomes one no-break space (an empty element is a syntax error too); control
+    characters, which the loader refuses anyway, are dropped (Graphviz would discard the whole label), and
+    so are the word breaks `phrases` marks."""
+    text = " ".join(CONTROL_CHARS.sub("", str(text).replace("\u200b", "")).split()).replace("\\", "\\\\")
+    if not text:
+        return _EMPTY
+    return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
+
+
+@lru_cache(maxsize=4096)  # notes, channels and post names recur on every flowchart of a unit
+def _lines(text: str, width: int, bold: bool = False) -> str:
+    """``text`` wrapped between words to ``width`` and escaped, as label markup (inside a <FONT> or a <TD>)."""
+    lines = [esc(line) for line in wrap(phrases(text), width)] or [_EMPTY]
+    if bold:
+        lines = [f"<B>{line}</B>" for line in lines]
+    return "<BR/>".join(lines)
+
+
+def _row(content: str, size: str = _T, colour: str = INK, bg: str | None = None) -> str:
+    """One table row of an HTML-like label; ``content`` is already markup (`_lines`)."""
+    cell = f'<TD BGCOLOR="{bg}">' if bg else "<TD>"
+    return f'<TR>{cell}<FONT POINT-SIZE="{size}" COLOR="{colour}">{content or _EMPTY}</FONT></TD></TR>'
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    internal: bool  # 内部 version: risk points shown on their steps
+    font: str = DEFAULT_FONT
+    paper: str = "auto"  # A4, A3 or auto (`sheet`)
+
+
+def _days(step: Step, unit: str) -> str:
+    if step.days is None:
+        return ""
+    return "即时办理" if step.days == 0 else f"{step.days} 个{unit}"
+
+
+def mark(n: int) -> str:
+    """The legend's mark for entry ``n`` (from 1): ① … ⑳, then (21), (22) …"""
+    return chr(0x2460 + n - 1) if n <= 20 else f"({n})"
+
+
+def _details(unit: Unit, power: Power, flow: Flow, index: int, opts: DrawOptions) -> list[str]:
+    """What a step's box cannot hold: a long description, how it is disclosed, its risk point (internal),
+    how it is supervised."""
+    step = flow.steps[index]
+    out = []
+    if step.does and (display_width(step.does) > SHORT or step.kind == "decision"):
+        out.append(step.does)
+    if step.disclosure is not None:
+        d = step.disclosure
+        when = f"{d.within_days} 日内" if d.within_days else ""
+        out.append("公开：" + "，".join(p for p in (d.scope, "、".join(d.forms), when) if p))
+    if opts.internal:
+        for risk in power.risks:
+            if risk.step == step.id:
+                out.append(f"廉政风险（{risk.level}）：{risk.point}")
+    for sup in flow.supervision:
+        if sup.at == step.id:
+            post = unit.post(sup.by)
+            out.append(f"监督：{post.name if post is not None else sup.by}" + (f"，{sup.how}" if sup.how else ""))
+    return out
+
+
+def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: str | None) -> str:
+    flow = power.flow
+    assert flow is not None
+    step = flow.steps[index]
+    decision = step.kind == "decision"
+    name = _lines(step.name, DIAMOND_WIDTH if decision else NAME_WIDTH, bold=True)
+    if note:
+        name += f" <B>{note}</B>"
+    rows = [f'<TR><TD><FONT POINT-SIZE="{_S}">{name}</FONT></TD></TR>']
+    days = _days(step, power.time_limit.unit)
+    if decision:
+        # A diamond holds its name and time limit; the rest is in the legend (its mark).
+        if days:
+            rows.append(_row(esc(days), colour=KIND_STYLE["task"][1]))
+        body = "".join(rows)
+        return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{body}</TABLE>>'
+    if step.kind == "collective":
+        rows.append(_row("【集体讨论决定】", colour=KIND_STYLE["collective"][1]))
+    if step.does and display_width(step.does) <= SHORT:
+        rows.append(_row(_lines(step.does, BODY_WIDTH), colour=MUTED))
+    if days and step.kind != "start":
+        rows.append(_row(f"时限：{esc(days)}", colour=KIND_STYLE["task"][1]))
+    tags = []
+    if any(sup.at == step.id for sup in flow.supervision):
+        tags.append(f'<FONT COLOR="{SUPERVISION_INK}">监督</FONT>')
+    if step.disclosure is not None:
+        tags.append(f'<FONT COLOR="{DISCLOSURE_INK}">公开</FONT>')
+    if tags:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{_T}">{"　".join(tags)}</FONT></TD></TR>')
+    if opts.internal:
+        for risk in power.risks:
+            if risk.step == step.id:
+                bg, fg = RISK_COLOURS.get(risk.level, RISK_COLOURS["低"])
+                rows.append(_row(esc(f"廉政风险：{risk.level}"), colour=fg, bg=bg))
+    body = "".join(rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
+
+
+def _node_attrs(step: Step) -> str:
+    fill, border = KIND_STYLE.get(step.kind, KIND_STYLE["task"])
+    if step.kind == "decision":
+        return f'shape=diamond, style="filled", fillcolor="{fill}", color="{border}", margin="0,0"'
+    if step.kind in ("start", "end"):
+        return f'shape=box, style="rounded,filled,bold", fillcolor="{fill}", color="{border}"'
+    if step.kind == "collective":
+        return f'shape=box, style="rounded,filled", peripheries=2, fillcolor="{fill}", color="{border}"'
+    if step.kind == "supervision":
+        return f'shape=hexagon, style="filled", fillcolor="{fill}", color="{border}"'
+    return f'shape=box, style="rounded,filled", fillcolor="{fill}", color="{border}"'
+
+
+def _citation_text(power: Power) -> str:
+    return "；".join(dict.fromkeys(c.text for c in power.basis)) or "（无）"
+
+
+def _lanes(flow: Flow, keep: Iterable[int]) -> list[tuple[str | None, list[int]]]:
+    """Steps grouped by post, lanes in the order the flow reaches them (the rank of a lane's first step, then
+    the order of the steps), so that the flow runs from left to right as it runs down."""
+    lanes: dict[str | None, list[int]] = {}
+    for i in keep:
+        lanes.setdefault(flow.steps[i].post, []).append(i)
+    rank = _ranks(flow)
+    return sorted(lanes.items(), key=lambda lane: (min(rank[i] for i in lane[1]), lane[1][0]))
+
+
+def _lane_title(unit: Unit, post_id: str | None) -> str:
+    """The lane's heading: the post in bold, its department (when the post's name does not say it) under it."""
+    post = unit.post(post_id)
+    if post is None:
+        return _lines("未指定岗位", LANE_WIDTH, bold=True)
+    departments = {d.id: d.name for d in unit.departments}
+    dept = departments.get(post.department or "", "")
+    title = _lines(post.name, LANE_WIDTH, bold=True)
+    if dept and dept not in post.name:
+        title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", LANE_WIDTH)}</FONT>'
+    return title
+
+
+def _chart(
+    unit: Unit,
+    power: Power,
+    opts: DrawOptions,
+    marks: dict[int, str],
+    keep: Sequence[int] | None = None,
+    links: Sequence[tuple[int, int, str]] = (),
+) -> str:
+    """The swimlane chart of the steps ``keep`` (all by default), in flow order; ``links``: edges to or from
+    a step on another page, drawn to or from a connector circle that carries their number."""
+    flow = power.flow
+    assert flow is not None
+    font = esc(opts.font)
+    shown = list(range(len(flow.steps))) if keep is None else list(keep)
+    inside = set(shown)
+    out = [
+        "digraph flow {",
+        f'  graph [rankdir=TB, newrank=true, nodesep=0.12, ranksep=0.2, fontname="{font}", forcelabels=true, '
+        f'pad=0.05, bgcolor="white", outputorder=edgesfirst];',
+        f'  node [fontname="{font}", fontsize={_T}, fontcolor="{INK}", margin="0.06,0.03", penwidth=1.1];',
+        f'  edge [fontname="{font}", fontsize={_T}, fontcolor="#1F4E79", color="{EDGE}", arrowsize=0.7];',
+    ]
+    lanes = _lanes(flow, shown)
+    for lane_no, (post_id, indexes) in enumerate(lanes):
+        out.append(f"  subgraph cluster_lane{lane_no} {{")
+        out.append(
+            f"    graph [label=<{_lane_title(unit, post_id)}>, fontsize={_T}, "
+            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=4];'
+        )
+        out.append(f'    h{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
+        out.append(f'    f{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
+        for i in indexes:
+            label = _step_label(unit, power, i, opts, marks.get(i))
+            out.append(f"    s{i} [{_node_attrs(flow.steps[i])}, label={label}];")
+        for k, (a, b, number) in enumerate(links):
+            if (a in inside) != (b in inside) and flow.steps[a if a in inside else b].post == post_id:
+                out.append(
+                    f'    c{k} [shape=circle, style="filled", fillcolor="{LINK_FILL}", color="{EDGE}", width=0.3, '
+                    f'fixedsize=false, margin="0.02,0.02", label=<<FONT POINT-SIZE="{_T}">'
+                    f"{'接续' if a in inside else '接上页'}<BR/>{esc(number)}</FONT>>];"
+                )
+        out.append(f"    h{lane_no} -> s{indexes[0]} [style=invis];")
+        out.append(f"    s{indexes[-1]} -> f{lane_no} [style=invis];")
+        out.append("  }")
+    # The heads in one rank, left to right, and the feet in one rank: every lane a full-height column.
+    heads = "; ".join(f"h{n}" for n in range(len(lanes)))
+    feet = "; ".join(f"f{n}" for n in range(len(lanes)))
+    out.append(f"  {{rank=same; {heads};}}")
+    out.append(f"  {{rank=same; {feet};}}")
+    for n in range(len(lanes) - 1):
+        out.append(f"  h{n} -> h{n + 1} [style=invis];")
+
+    back = depth_first(flow).back
+    for i in shown:
+        branches = flow.successors(i)
+        for n, (j, edge) in enumerate(branches):
+            if j not in inside:
+                continue
+            attrs = []
+            if flow.steps[i].kind == "decision" and len(branches) > 1 and (i, j) not in back:
+                # Branches leave a diamond from different corners, so their labels do not collide.
+                attrs.append(f"tailport={_DECISION_PORTS[n % len(_DECISION_PORTS)]}")
+            if edge is not None and edge.when:
+                attrs.append(f"xlabel=<{_lines(edge.when, 12)}>")
+            if (i, j) in back:
+                attrs.append('style=dashed, constraint=false, color="#7F7F7F"')
+            out.append(f"  s{i} -> s{j}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    for k, (a, b, _) in enumerate(links):
+        if a in inside and b not in inside:
+            out.append(f"  s{a} -> c{k};")
+        elif b in inside and a not in inside:
+            out.append(f"  c{k} -> s{b};")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def flow_dot(unit: Unit, power: Power, opts: DrawOptions) -> str:
+    """The DOT text of one power's chart (without the blocks around it). The power must have a flow."""
+    if power.flow is None:
+        raise ValueError(f"power {power.id} has no flow")
+    return _chart(unit, power, opts, _legend(unit, power, opts)[0])
+
+
+def _legend(unit: Unit, power: Power, opts: DrawOptions) -> tuple[dict[int, str], list[tuple[str, str]], list[int]]:
+    """The legend's marks by step, its entries, and the step of each entry."""
+    flow = power.flow
+    assert flow is not None
+    marks: dict[int, str] = {}
+    entries: list[tuple[str, str]] = []
+    steps: list[int] = []
+    for i, step in enumerate(flow.steps):
+        details = _details(unit, power, flow, i, opts)
+        if details:
+            marks[i] = mark(len(entries) + 1)
+            entries.append((marks[i], f"{step.name}：" + "；".join(details)))
+            steps.append(i)
+    return marks, entries, steps
+
+
+def _ranks(flow: Flow) -> list[int]:
+    """Each step's rank: the longest chain of forward edges from the start (loops dropped)."""
+    walk = depth_first(flow)
+    rank = [0] * len(flow.steps)
+    for i in reversed(walk.order):  # reverse post-order: a topological order of the DAG
+        for j in walk.dag[i]:
+            rank[j] = max(rank[j], rank[i] + 1)
+    return rank
+
+
+def _splits(
+    unit: Unit, power: Power, opts: DrawOptions, marks: dict[int, str], steps: list[int]
+) -> list[tuple[Part, ...]]:
+    """The chart over 2 … MAX_PARTS pages: steps in rank order cut into runs of about equal length, each edge
+    between two pages drawn as a pair of numbered connectors."""
+    flow = power.flow
+    assert flow is not None
+    rank = _ranks(flow)
+    order = sorted(range(len(flow.steps)), key=lambda i: (rank[i], i))
+    out = []
+    for parts in range(2, MAX_PARTS + 1):
+        if parts > len(order):
+            break
+        size = -(-len(order) // parts)
+        chunks = [order[k : k + size] for k in range(0, len(order), size)]
+        page = {i: n for n, chunk in enumerate(chunks) for i in chunk}
+        links: list[tuple[int, int, str]] = []
+        for i in range(len(flow.steps)):
+            for j, _ in flow.successors(i):
+                if page[i] != page[j]:
+                    links.append((i, j, mark(len(links) + 1)))
+        made = []
+        for chunk in chunks:
+            keep = sorted(chunk)
+            legend = tuple(n for n, step in enumerate(steps) if step in chunk)
+            made.append(Part(_chart(unit, power, opts, marks, keep, links), legend))
+        out.append(tuple(made))
+    return out
+
+
+def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
+    """Everything the power's flowchart page shows. The power must have a flow."""
+    flow = power.flow
+    if flow is None:
+        raise ValueError(f"power {power.id} has no flow")
+    tl = power.time_limit
+    title = f"{power.category}：{power.name}" + (f"（事项编码 {power.code}）" if power.code else "")
+    limit = f"承诺时限 {tl.promised} 个{tl.unit}"
+    if tl.statutory is not None:
+        limit += f"（法定 {tl.statutory} 个{tl.unit}）"
+    version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
+    channels = flow.complaint if flow.complaint is not None else unit.complaint_channels
+    sections = [("行使条件", tuple(flow.conditions))]
+    if power.has_counterparty:
+        sections.append(("相对人的权利", tuple(flow.rights)))
+    sections.append(("投诉举报途径和方式", tuple(f"{c.way}：{c.contact}" for c in channels)))
+    marks, entries, steps = _legend(unit, power, opts)
+    return FlowSheet(
+        font=opts.font,
+        title=phrases(title),
+        lines=(phrases(f"{unit.name}　{version}　{limit}"), phrases("依据：" + _citation_text(power))),
+        sections=tuple((h, tuple(phrases(i) for i in items)) for h, items in sections),
+        chart=_chart(unit, power, opts, marks),
+        legend=tuple((m, phrases(t)) for m, t in entries),
+        splits=tuple(_splits(unit, power, opts, marks, steps)),
+        paper=opts.paper,
+    )

@@ -1,0 +1,1 @@
+"""Questions about catalogues: flow graphs, statistics, comparison, differences, calendars, change notes."""

@@ -1,0 +1,303 @@
+"""Drawing flowcharts in a pool of worker processes, one per core.
+
+Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, the painter, the print fonts) and draws the
+jobs handed to it: each flowchart's sheet laid out on its paper (`sheet.draw`), then its SVG, PNG and PDF,
+and the unit's merged PDF. Workers start clean (spawn) and die with their parent. With one worker, the
+work is done in this process instead. `Pending.wait()` gives what the work said: problems (raised as
+RenderError), notes (charts that needed A3 or pages), and which path drew each file (`paths`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from powerctl import gcpolicy
+from powerctl.drawing import pdfwrite, sheet
+from powerctl.drawing.gvlib import GraphvizError
+from powerctl.drawing.paths import Drawer, DrawError, RenderError
+from powerctl.drawing.sheet import FlowSheet
+
+FORMATS = ("svg", "png", "pdf")
+_PR_SET_PDEATHSIG = 1
+_BATCH = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    sheet: FlowSheet
+    target: Path  # without suffix: target.with_suffix(".svg") etc.
+    pages: Path | None = None  # where to leave the PDF pages for the merged PDF (`merge_pdf`), as JSON
+
+
+def _write(target: Path, fmt: str, data: bytes) -> Path:
+    """One drawing to its file. The folder was made by the parent: a worker never recreates one that its
+    (killed) parent's successor has since removed."""
+    path = target.with_suffix(f".{fmt}")
+    path.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
+    path.write_bytes(data)
+    return path
+
+
+@dataclass
+class Outcome:
+    """What a piece of work said: problems, notes (charts that needed A3 or several pages, and why), and the
+    path that drew each file (file path → `paths` name)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    drawn: dict[str, str] = field(default_factory=dict)
+
+    def add(self, other: Outcome) -> None:
+        self.problems.extend(other.problems)
+        self.notes.extend(other.notes)
+        self.drawn.update(other.drawn)
+
+
+class _Worker(Drawer):
+    """A process's drawer with the jobs it does."""
+
+    def draw(self, job: Job, formats: Sequence[str]) -> Outcome:
+        """Draw one flowchart into each format."""
+        from powerctl.drawing.paint import PaintError
+
+        try:
+            drawn = sheet.draw(job.sheet, self.layout)
+            out = {"svg": (drawn.web, self.svg_path)}
+            if "png" in formats:
+                out["png"] = self.png(drawn.png, drawn.png_dpi)
+            if "pdf" in formats:
+                out["pdf"] = self.pdf(drawn.pages)
+        except (GraphvizError, DrawError, PaintError, ValueError) as exc:
+            return Outcome([f"{job.target.name}: {exc}"])
+        done = Outcome()
+        for fmt in formats:
+            data, path = out[fmt]
+            target = _write(job.target, fmt, data)
+            done.drawn[str(target)] = path
+        if job.pages is not None:
+            _keep_pages(job.pages / f"{job.target.name}.json", job.sheet, drawn)
+        if drawn.note:
+            done.notes.append(f"{job.target.parent.name}/{job.target.name}：{drawn.note}")
+        return done
+
+    def merge(self, charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None],
+              pages: Path | None = None) -> Outcome:  # fmt: skip
+        try:
+            drawn = []
+            for flow, name in charts:
+                known = _kept_pages(pages / f"{name}.json", flow) if pages is not None else None
+                drawn.append((flow.title, known or sheet.draw(flow, self.layout)))
+            made, _ = sheet.document(drawn, cover[0], cover[1], charts[0][0].font if charts else "", self.layout)
+            data, path = self.pdf(made)
+        except (GraphvizError, DrawError, pdfwrite.Fallback, ValueError) as exc:
+            return Outcome([f"{target.name}: {exc}"])
+        target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
+        target.write_bytes(data)
+        return Outcome(drawn={str(target): path})
+
+
+def _digest(flow: FlowSheet) -> str:
+    return hashlib.sha256(json.dumps(flow.key(), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _keep_pages(path: Path, flow: FlowSheet, drawn: sheet.Drawn) -> None:
+    """A chart's pages for the merged PDF, which may be made in another worker (JSON: the sheet's digest,
+    its paper and the page SVGs)."""
+    record = {
+        "sheet": _digest(flow),
+        "paper": drawn.paper,
+        "landscape": drawn.landscape,
+        "pages": [p.decode("utf-8") for p in drawn.pages],
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def _kept_pages(path: Path, flow: FlowSheet) -> sheet.Drawn | None:
+    """The pages `_keep_pages` left for this very sheet, if any (anything else, or unreadable, is a miss)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["sheet"] != _digest(flow):
+            return None
+        pages = tuple(p.encode("utf-8") for p in record["pages"])
+        if not pages or record["paper"] not in sheet.PAPERS:
+            return None
+        return sheet.Drawn(b"", pages, b"", 0.0, record["paper"], bool(record["landscape"]), 0.0, None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+_worker: _Worker | None = None
+_INLINE = threading.Lock()
+
+
+def _here() -> _Worker:
+    global _worker
+    if _worker is None:
+        _worker = _Worker()
+    return _worker
+
+
+def _init_worker(parent: int) -> None:
+    """Collect cycles rarely (`gcpolicy`), and die with the parent (Linux): a killed bundle must not leave
+    workers writing into its stage."""
+    gcpolicy.relax()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the signal was asked for
+        os._exit(1)
+
+
+def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> Outcome:
+    worker = _here()
+    done = Outcome()
+    for job in jobs:
+        done.add(worker.draw(job, formats))
+    return done
+
+
+def _merge(
+    charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None], pages: Path | None
+) -> Outcome:
+    return _here().merge(charts, target, cover, pages)
+
+
+def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
+    for start in range(0, len(jobs), _BATCH):
+        yield jobs[start : start + _BATCH]
+
+
+class Pending:
+    """Work handed to the pool: `wait()` blocks until it is done and raises RenderError if any part failed."""
+
+    def __init__(self, parts: Sequence[tuple[Future[Outcome] | Outcome, int]], what: str) -> None:
+        self._parts = parts
+        self._what = what
+
+    def wait(self, progress: Callable[[int], None] | None = None) -> Outcome:
+        """What the work said (its notes, and the path that drew each file)."""
+        done = Outcome()
+        for part, size in self._parts:
+            done.add(part if isinstance(part, Outcome) else part.result())
+            if progress is not None:
+                progress(size)
+        if done.problems:
+            raise RenderError(f"{self._what}：\n" + "\n".join(done.problems[:20]))
+        return done
+
+
+def _call(function: Callable[..., dict[str, str] | None], *args: Any) -> Outcome:
+    """A task whose result, if any, says which path made which file."""
+    try:
+        drawn = function(*args)
+    except Exception as exc:  # reported by Pending.wait in the parent, with the function's name
+        return Outcome([f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"])
+    return Outcome(drawn=dict(drawn or {}))
+
+
+class Renderer:
+    """A pool of worker processes kept for several calls (a bundle draws unit after unit, and hands its
+    table PDFs to the same processes). With one worker, the work happens in this process instead."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: a worker starts clean, without the parent's threads or half-initialised libraries
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+            )
+        return self._pool
+
+    def _run(self, inline: bool, function: Callable[..., Outcome], *args: Any) -> Future[Outcome] | Outcome:
+        if inline or self.workers == 1:
+            with _INLINE:  # Graphviz keeps global state: one drawing at a time in this process
+                return function(*args)
+        return self._executor().submit(function, *args)
+
+    def start(self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",)) -> Pending:
+        """Start drawing every job into each format (in this process for a handful of graphs)."""
+        inline = len(jobs) <= 2
+        for folder in {job.target.parent for job in jobs}:
+            folder.mkdir(parents=True, exist_ok=True)
+        parts = [(self._run(inline, _draw_batch, batch, tuple(formats)), len(batch)) for batch in _batches(jobs)]
+        return Pending(parts, "Graphviz 绘图失败")
+
+    def draw(
+        self, jobs: Sequence[Job], formats: Sequence[str] = ("svg",), progress: Callable[[int], None] | None = None
+    ) -> Outcome:
+        """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
+        return self.start(jobs, formats).wait(progress)
+
+    def merge_pdf(
+        self,
+        charts: Sequence[tuple[FlowSheet, str]],
+        target: Path,
+        cover: tuple[str, str | None],
+        pages: Path | None = None,
+    ) -> Pending:
+        """全部流程图.pdf: a cover (`cover`: the unit's name, 编制日期), the contents, then each chart's pages
+        (`charts`: the sheet and its file name); `pages`: the folder the drawing left pages in."""
+        return Pending([(self._run(False, _merge, tuple(charts), target, cover, pages), 1)], "合并流程图 PDF 失败")
+
+    def prepare_fonts(self, *families: str) -> bool:
+        """Build the print fonts of these families (`fonts.to_build`) that are not built yet, one per worker at
+        a time; whether there was anything to build (once per machine and font, some seconds each)."""
+        from powerctl.drawing import fonts
+
+        tasks = fonts.to_build(*families)
+        for pending in [self.submit(fonts.prepare, *task) for task in tasks]:
+            pending.wait()
+        return bool(tasks)
+
+    def submit(self, function: Callable[..., dict[str, str] | None], *args: Any) -> Pending:
+        """Other slow work for the same processes (a module-level function and picklable arguments; what it
+        returns, if anything, names the path that made each file it wrote)."""
+        return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """A task with a result (a module-level function, picklable arguments and result) for the worker
+        processes; with one worker, done here before this returns."""
+        if self.workers > 1:
+            return self._executor().submit(function, *args)
+        done: Future[Any] = Future()
+        try:
+            done.set_result(function(*args))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
+
+def render(
+    jobs: Sequence[Job],
+    formats: Sequence[str] = ("svg",),
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Draw every job into each format with a pool made for this call (`Renderer.draw`)."""
+    with Renderer(workers) as renderer:
+        return renderer.draw(jobs, formats, progress)

@@ -1,0 +1,446 @@
+"""A flowchart on paper (一图): its title block, chart and legend composed on an A4 or A3 page.
+
+The chart is laid out once at its printed size (step names `STEP_SIZE`, other text `TEXT_SIZE` pt); the blocks
+around it are laid out for the width of each paper they are tried on, so they always fill the page's width and
+are never scaled. A paper fits when the chart, shrunk to the space left, keeps its smallest text at the
+legibility floor (`FLOOR`, step names `STEP_FLOOR`). `auto` tries A4 portrait, A4 landscape, A3 portrait, A3
+landscape in that order; a chart that fits none is continued over pages (its `splits`, made by
+`documents.flowchart`, joined by numbered connectors). Everything here is text in, SVG text out: the layout is the
+Graphviz engine handed in, and nothing of the catalogue model is imported.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from powerctl.drawing.textwrap_cjk import BREAK, display_width, wrap
+
+MM = 72 / 25.4
+PAPERS: dict[str, tuple[float, float]] = {"A4": (210 * MM, 297 * MM), "A3": (297 * MM, 420 * MM)}
+PAPER_CHOICES = ("auto", "A4", "A3")
+MARGIN = 10 * MM  # what office printers print to; the charts need the width
+GAP = 10.0  # between the blocks of a page
+FLOOR, STEP_FLOOR = 8.0, 9.0  # the smallest text, and the smallest step name, in pt on paper
+STEP_SIZE, TEXT_SIZE = 10.5, 9.0  # the chart's fonts as laid out
+TITLE_SIZE, BLOCK_SIZE = 14.0, 8.5  # the blocks' fonts, printed as laid out
+MIN_SCALE = max(STEP_FLOOR / STEP_SIZE, FLOOR / TEXT_SIZE)
+MAX_PARTS = 4
+
+INK = "#1F2937"
+MUTED = "#4B5563"
+RULE = "#7F7F7F"
+HEAD_FILL = "#EFEFEF"
+
+Layout = Callable[[str], bytes]  # DOT text → Graphviz SVG
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page's share of a chart continued over pages: its DOT and the legend entries of its steps."""
+
+    dot: str
+    legend: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FlowSheet:
+    """Everything a flowchart's page shows, as text (made by `powerctl.documents.flowchart.flow_sheet`)."""
+
+    font: str
+    title: str
+    lines: tuple[str, ...]  # under the title (unit, version, time limits; legal basis)
+    sections: tuple[tuple[str, tuple[str, ...]], ...]  # 行使条件, 相对人的权利, 投诉举报途径: heading, items
+    chart: str  # the whole flow
+    legend: tuple[tuple[str, str], ...]  # (mark, text): what did not fit in the boxes
+    splits: tuple[tuple[Part, ...], ...] = ()  # the flow over 2, 3, … pages
+    paper: str = "auto"
+
+    def key(self) -> list[str]:
+        """What the drawing depends on, for the rebuild record."""
+        parts = [p.dot + repr(p.legend) for split in self.splits for p in split]
+        return [self.paper, self.font, self.title, repr(self.lines), repr(self.sections), self.chart,
+                repr(self.legend), *parts]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A laid-out flowchart: the SVG for the web (natural size), the PDF pages (paper size), the PNG's picture."""
+
+    web: bytes
+    pages: tuple[bytes, ...]
+    png: bytes  # the page for a one-page chart, else the web SVG
+    png_dpi: float
+    paper: str
+    landscape: bool
+    smallest: float  # pt on paper
+    note: str | None  # why the chart needs A3 or several pages, in words for the clerk
+
+
+@dataclass
+class _Piece:
+    svg: bytes
+    width: float
+    height: float
+    body: str = field(repr=False)  # the <g> of the drawing, its transform left out
+    transform: str = ""
+
+
+_SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_GROUP = re.compile(r'<g id="graph0" class="graph" transform="([^"]*)">')
+_ID = re.compile(r' id="')
+
+
+def _piece(svg: bytes) -> _Piece:
+    size = _SIZE.search(svg)
+    text = svg.decode("utf-8")
+    group = _GROUP.search(text)
+    if size is None or group is None:
+        raise ValueError("not a Graphviz SVG")
+    end = text.rindex("</svg>")
+    body = text[group.end() : end]
+    return _Piece(svg, float(size.group(1)), float(size.group(2)), body, group.group(1))
+
+
+def compose(width: float, height: float, placed: Sequence[tuple[_Piece, float, float, float]]) -> bytes:
+    """One SVG of `width` × `height` pt with each piece at (x, y), scaled: a top-level group per piece (ids
+    made unique), which the painter and the PDF writer draw as they draw one Graphviz drawing."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<svg width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}" '
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        f'<polygon fill="white" stroke="transparent" points="0,0 0,{height:.2f} {width:.2f},{height:.2f} '
+        f'{width:.2f},0 0,0"/>\n'
+    ]
+    for n, (piece, x, y, scale) in enumerate(placed):
+        body = _ID.sub(f' id="p{n}_', piece.body)
+        out.append(
+            f'<g id="p{n}" class="graph" transform="translate({x:.2f} {y:.2f}) scale({scale:.6g} {scale:.6g}) '
+            f'{piece.transform}">{body}\n'
+        )
+    out.append("</svg>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _esc(text: str) -> str:
+    text = " ".join(str(text).replace(BREAK, "").split()).replace("\\", "\\\\")
+    return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;") or "&#160;"
+
+
+def _columns(width: float, size: float) -> int:
+    """Display columns (a hanzi is two) of text at `size` pt that fit in `width` pt."""
+    return max(8, int(2 * width / size) - 1)
+
+
+def _lines(text: str, width: float, size: float, bold: bool = False) -> str:
+    lines = [_esc(line) for line in wrap(text, _columns(width, size))] or ["&#160;"]
+    if bold:
+        lines = [f"<B>{line}</B>" for line in lines]
+    return '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
+
+
+def _graph(font: str, label: str) -> str:
+    return (
+        "digraph block {\n"
+        f'  graph [margin=0, pad=0, bgcolor="white", fontname="{_esc(font)}"];\n'
+        f'  node [shape=plaintext, margin=0, fontname="{_esc(font)}", fontcolor="{INK}"];\n'
+        f"  b [label=<{label}>];\n}}\n"
+    )
+
+
+def head_dot(sheet: FlowSheet, width: float, continued: str | None = None) -> str:
+    """The title block for a page `width` pt wide: the title, the lines under it and, on the first page, the
+    three notes side by side with columns as wide as their text needs (`continued`: a later page's line)."""
+    pad = 4.0
+    title = _lines(sheet.title, width - 2 * pad, TITLE_SIZE, bold=True).replace('<BR ALIGN="LEFT"/>', "<BR/>")
+    rows = [f'<TR><TD ALIGN="CENTER" WIDTH="{width:.0f}"><FONT POINT-SIZE="{TITLE_SIZE:g}">{title}</FONT></TD></TR>']
+    lines = (continued,) if continued else sheet.lines
+    for line in lines:
+        text = _lines(line, width - 2 * pad, BLOCK_SIZE).replace('<BR ALIGN="LEFT"/>', "<BR/>")
+        rows.append(f'<TR><TD ALIGN="CENTER"><FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">{text}</FONT></TD></TR>')
+    if not continued and sheet.sections:
+        rows.append(f"<TR><TD>{_notes(sheet.sections, width)}</TD></TR>")
+    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{pad:g}">{"".join(rows)}</TABLE>'
+    return _graph(sheet.font, table)
+
+
+def _notes(sections: Sequence[tuple[str, Sequence[str]]], width: float) -> str:
+    pad = 4.0
+    inner = width - 2 * pad * len(sections) - (len(sections) + 1)  # cell padding and rules
+    need = [max(8.0, sum(display_width(item) + 2 for item in items) or 8.0) for _, items in sections]
+    # Each column gets a share of the width by the text it holds, at least a fifth of the page.
+    floor = inner / 5
+    total = sum(need)
+    shares = [max(floor, inner * n / total) for n in need]
+    scale = inner / sum(shares)
+    widths = [s * scale for s in shares]
+    heads = "".join(
+        f'<TD ALIGN="LEFT" BGCOLOR="{HEAD_FILL}" WIDTH="{w:.0f}"><FONT POINT-SIZE="{BLOCK_SIZE:g}"><B>{_esc(h)}</B>'
+        "</FONT></TD>"
+        for (h, _), w in zip(sections, widths, strict=True)
+    )
+    bodies = "".join(
+        f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP"><FONT POINT-SIZE="{BLOCK_SIZE:g}">'
+        + ("".join(_lines(f"· {item}", w, BLOCK_SIZE) for item in items) if items else "（无）")
+        + "</FONT></TD>"
+        for (_, items), w in zip(sections, widths, strict=True)
+    )
+    return (
+        f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="{pad:g}">'
+        f"<TR>{heads}</TR><TR>{bodies}</TR></TABLE>"
+    )
+
+
+def legend_dot(font: str, entries: Sequence[tuple[str, str]], width: float) -> str:
+    """The numbered notes under the chart, in one column (two on a page wider than A4 portrait)."""
+    columns = 2 if width > PAPERS["A4"][0] and len(entries) > 3 else 1
+    pad = 2.0
+    cell = (width - 12) / columns
+    mark_w = 2 * BLOCK_SIZE
+    text_w = cell - mark_w - 4 * pad
+
+    def entry(mark: str, text: str) -> str:
+        return (
+            f'<TD ALIGN="RIGHT" VALIGN="TOP" WIDTH="{mark_w:.0f}"><FONT POINT-SIZE="{BLOCK_SIZE:g}"><B>{_esc(mark)}'
+            f'</B></FONT></TD><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP" WIDTH="{text_w:.0f}">'
+            f'<FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{INK}">{_lines(text, text_w, BLOCK_SIZE)}</FONT></TD>'
+        )
+
+    rows_n = -(-len(entries) // columns)
+    rows = []
+    for r in range(rows_n):
+        cells = [entries[r + c * rows_n] for c in range(columns) if r + c * rows_n < len(entries)]
+        rows.append("<TR>" + "".join(entry(m, t) for m, t in cells) + "</TR>")
+    heading = (
+        f'<TR><TD ALIGN="LEFT" COLSPAN="{2 * columns}"><FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">'
+        "<B>注：</B>图中带圈序号的环节说明如下</FONT></TD></TR>"
+    )
+    table = (
+        f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{pad:g}">'
+        f"{heading}{''.join(rows)}</TABLE>"
+    )
+    return _graph(font, table)
+
+
+def footer_dot(font: str, text: str) -> str:
+    return _graph(font, f'<FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">{_esc(text)}</FONT>')
+
+
+_TRIED = (("A4", False), ("A4", True), ("A3", False), ("A3", True))  # paper, landscape: in the order tried
+
+
+def paper_size(paper: str, landscape: bool) -> tuple[float, float]:
+    w, h = PAPERS[paper]
+    return (h, w) if landscape else (w, h)
+
+
+class _Pieces:
+    """Graphviz drawings of one sheet, each laid out once."""
+
+    def __init__(self, layout: Layout) -> None:
+        self._layout = layout
+        self._done: dict[str, _Piece] = {}
+
+    def __call__(self, dot: str) -> _Piece:
+        piece = self._done.get(dot)
+        if piece is None:
+            piece = self._done[dot] = _piece(self._layout(dot))
+        return piece
+
+
+def _page(
+    sheet: FlowSheet,
+    pieces: _Pieces,
+    paper: str,
+    landscape: bool,
+    chart: str,
+    legend: Sequence[int],
+    number: tuple[int, int] | None,
+) -> tuple[bytes, float]:
+    """One page and the scale of its chart (the page is made whether or not the scale is legible)."""
+    pw, ph = paper_size(paper, landscape)
+    width, height = pw - 2 * MARGIN, ph - 2 * MARGIN
+    first = number is None or number[0] == 1
+    continued = None if first else f"（续）第 {number[0]} 页，共 {number[1]} 页" if number else None
+    head = pieces(head_dot(sheet, width, continued))
+    notes = [sheet.legend[i] for i in legend]
+    key = pieces(legend_dot(sheet.font, notes, width)) if notes else None
+    foot = pieces(footer_dot(sheet.font, f"第 {number[0]} 页，共 {number[1]} 页")) if number else None
+    body = pieces(chart)
+    room = height - head.height - GAP - (key.height + GAP if key else 0) - (foot.height + GAP if foot else 0)
+    scale = min(1.0, width / body.width, max(room, 1.0) / body.height)
+    placed = [(head, MARGIN + (width - head.width) / 2, MARGIN, 1.0)]
+    y = MARGIN + head.height + GAP
+    placed.append((body, MARGIN + (width - body.width * scale) / 2, y, scale))
+    y += body.height * scale + GAP
+    if key:
+        placed.append((key, MARGIN + (width - key.width) / 2, y, 1.0))
+    if foot:
+        placed.append((foot, MARGIN + (width - foot.width) / 2, ph - MARGIN - foot.height, 1.0))
+    return compose(pw, ph, placed), scale
+
+
+def _fits(scale: float) -> bool:
+    return scale >= MIN_SCALE - 1e-9
+
+
+def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
+    """Lay the sheet out on the paper it asks for (`auto`: the smallest that keeps the floor)."""
+    pieces = _Pieces(layout)
+    candidates = [(p, o) for p, o in _TRIED if sheet.paper in ("auto", p)]
+    everything = tuple(range(len(sheet.legend)))
+    best: tuple[float, str, bool, bytes] | None = None
+    for paper, landscape in candidates:
+        page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, paper, landscape, page)
+        if _fits(scale):
+            return _done(sheet, pieces, (page,), paper, landscape, scale, _why(sheet, pieces, paper, candidates))
+    assert best is not None
+    # No paper holds the chart legibly on one page: over pages, on the largest paper allowed.
+    paper = "A3" if any(p == "A3" for p, _ in candidates) else "A4"
+    for split in sheet.splits:
+        for landscape in (False, True):
+            made = [
+                _page(sheet, pieces, paper, landscape, part.dot, part.legend, (n, len(split)))
+                for n, part in enumerate(split, 1)
+            ]
+            smallest = min(scale for _, scale in made)
+            if _fits(smallest):
+                note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 ① ② … 相连"
+                return _done(sheet, pieces, tuple(p for p, _ in made), paper, landscape, smallest, note)
+    scale, paper, landscape, page = best
+    note = f"环节太多，分 {MAX_PARTS} 页仍放不下，已缩小：最小字号 {scale * TEXT_SIZE:.1f} 磅"
+    return _done(sheet, pieces, (page,), paper, landscape, scale, note)
+
+
+def _why(sheet: FlowSheet, pieces: _Pieces, paper: str, candidates: Sequence[tuple[str, bool]]) -> str | None:
+    if paper != "A3" or not any(p == "A4" for p, _ in candidates):
+        return None
+    chart = pieces(sheet.chart)
+    return (
+        f"A4 纸放不下：流程图 {chart.width / MM:.0f}×{chart.height / MM:.0f} 毫米，"
+        f"缩到 A4 时最小字号低于 {FLOOR:g} 磅，改用 A3"
+    )
+
+
+def _done(
+    sheet: FlowSheet,
+    pieces: _Pieces,
+    pages: tuple[bytes, ...],
+    paper: str,
+    landscape: bool,
+    scale: float,
+    note: str | None,
+) -> Drawn:
+    width = paper_size(paper, landscape)[0] - 2 * MARGIN
+    chart = pieces(sheet.chart)
+    wide = max(width, chart.width)
+    head = pieces(head_dot(sheet, wide))
+    key = pieces(legend_dot(sheet.font, sheet.legend, wide)) if sheet.legend else None
+    placed = [(head, (wide - head.width) / 2, 0.0, 1.0), (chart, (wide - chart.width) / 2, head.height + GAP, 1.0)]
+    height = head.height + GAP + chart.height
+    if key:
+        placed.append((key, (wide - key.width) / 2, height + GAP, 1.0))
+        height += GAP + key.height
+    web = compose(wide, height, placed)
+    if len(pages) == 1:
+        png, dpi = pages[0], 200.0
+    else:
+        png, dpi = web, 200.0 * min(1.0, width / wide)
+    smallest = scale * TEXT_SIZE
+    return Drawn(web, pages, png, dpi, paper, landscape, smallest, note)
+
+
+# 全部流程图.pdf: a cover, the contents, then every chart's pages, all on one paper size.
+
+_TOP = re.compile(r'<g id="(p\d+)" class="graph" transform="')
+_PAGE = re.compile(r'<svg width="[\d.]+pt" height="[\d.]+pt" viewBox="[^"]*"')
+_BACKDROP = re.compile(r'<polygon fill="white" stroke="transparent" points="[^"]*"/>\n')
+ROOT2 = 2**0.5  # A4 → A3: ISO papers share their shape
+
+
+def enlarge(page: bytes, landscape: bool) -> bytes:
+    """An A4 page (`compose`'s) drawn on A3, everything √2 larger."""
+    width, height = paper_size("A3", landscape)
+    text = page.decode("utf-8")
+    text = _PAGE.sub(
+        f'<svg width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}"', text, 1
+    )
+    text = _BACKDROP.sub(
+        f'<polygon fill="white" stroke="transparent" points="0,0 0,{height:.2f} {width:.2f},{height:.2f} '
+        f'{width:.2f},0 0,0"/>\n',
+        text,
+        1,
+    )
+    text = _TOP.sub(lambda m: f'<g id="{m.group(1)}" class="graph" transform="scale({ROOT2:.6g} {ROOT2:.6g}) ', text)
+    return text.encode("utf-8")
+
+
+def cover_dot(font: str, unit: str, date: str | None, count: int) -> str:
+    rows = [
+        f'<TR><TD><FONT POINT-SIZE="22"><B>{_esc(unit)}</B></FONT></TD></TR>',
+        '<TR><TD><FONT POINT-SIZE="20"><B>权力运行流程图</B></FONT></TD></TR>',
+        '<TR><TD HEIGHT="40"> </TD></TR>',
+        f'<TR><TD><FONT POINT-SIZE="12" COLOR="{MUTED}">共 {count} 项职权的运行流程图</FONT></TD></TR>',
+    ]
+    if date:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="12" COLOR="{MUTED}">编制日期：{_esc(date)}</FONT></TD></TR>')
+    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="8">{"".join(rows)}</TABLE>'
+    return _graph(font, table)
+
+
+def contents_dot(font: str, rows: Sequence[tuple[int, str, str, int]], width: float, first: bool) -> str:
+    """A page of the contents: number, the chart's title, its paper in the charts' own files, its page."""
+    number_w, paper_w, page_w = 36.0, 60.0, 40.0
+    title_w = width - number_w - paper_w - page_w - 16
+    cells = [
+        f'<TR><TD ALIGN="CENTER" BGCOLOR="{HEAD_FILL}" WIDTH="{number_w:.0f}"><B>序号</B></TD>'
+        f'<TD ALIGN="LEFT" BGCOLOR="{HEAD_FILL}" WIDTH="{title_w:.0f}"><B>职权名称</B></TD>'
+        f'<TD ALIGN="CENTER" BGCOLOR="{HEAD_FILL}" WIDTH="{paper_w:.0f}"><B>原图纸张</B></TD>'
+        f'<TD ALIGN="CENTER" BGCOLOR="{HEAD_FILL}" WIDTH="{page_w:.0f}"><B>页码</B></TD></TR>'
+    ]
+    for n, title, paper, page in rows:
+        cells.append(
+            f'<TR><TD ALIGN="CENTER">{n}</TD><TD ALIGN="LEFT" BALIGN="LEFT">{_lines(title, title_w, 10.0)}</TD>'
+            f'<TD ALIGN="CENTER">{_esc(paper)}</TD><TD ALIGN="CENTER">{page}</TD></TR>'
+        )
+    heading = '<TR><TD COLSPAN="4"><FONT POINT-SIZE="16"><B>目　录</B></FONT></TD></TR>' if first else ""
+    table = (
+        f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">{heading}'
+        f"{''.join(cells)}</TABLE>"
+    )
+    return _graph(font, f'<FONT POINT-SIZE="10">{table}</FONT>')
+
+
+CONTENTS_ROWS = 30  # per page of the contents (A4; A3 holds more)
+
+
+def document(
+    charts: Sequence[tuple[str, Drawn]], unit: str, date: str | None, font: str, layout: Layout
+) -> tuple[list[bytes], str]:
+    """The pages of 全部流程图.pdf and its paper: A3 if any chart needs it (A4 charts are drawn √2 larger on it),
+    else A4."""
+    paper = "A3" if any(d.paper == "A3" for _, d in charts) else "A4"
+    pw, ph = paper_size(paper, False)
+    width = pw - 2 * MARGIN
+    per = CONTENTS_ROWS if paper == "A4" else int(CONTENTS_ROWS * 1.5)
+    chunks = [charts[k : k + per] for k in range(0, len(charts), per)] or [[]]
+    page = 2 + len(chunks)
+    rows = []
+    for n, (title, drawn) in enumerate(charts, 1):
+        rows.append((n, title.replace(BREAK, ""), f"{drawn.paper}{'横' if drawn.landscape else '竖'}", page))
+        page += len(drawn.pages)
+    cover = _piece(layout(cover_dot(font, unit, date, len(charts))))
+    out = [compose(pw, ph, [(cover, (pw - cover.width) / 2, ph * 0.3, 1.0)])]
+    for k in range(len(chunks)):
+        part = rows[k * per : (k + 1) * per]
+        table = _piece(layout(contents_dot(font, part, width, k == 0)))
+        scale = min(1.0, width / table.width, (ph - 2 * MARGIN) / table.height)
+        out.append(compose(pw, ph, [(table, MARGIN + (width - table.width * scale) / 2, MARGIN, scale)]))
+    for _, drawn in charts:
+        for sheet_page in drawn.pages:
+            out.append(enlarge(sheet_page, drawn.landscape) if paper == "A3" and drawn.paper == "A4" else sheet_page)
+    return out, paper

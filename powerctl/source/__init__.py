@@ -1,0 +1,1 @@
+"""Reading a catalogue: YAML with positions, typing mistakes, the schema check."""

@@ -1,0 +1,1 @@
+"""The caches and the folders they live in (XDG)."""
