@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from powerctl import sheet  # noqa: E402
 from powerctl.catalogue.config import Config  # noqa: E402
 from powerctl.check.engine import Options, validate  # noqa: E402
 from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet  # noqa: E402
+from powerctl.drawing import sheet  # noqa: E402
 from powerctl.drawing.gvlib import Graphviz  # noqa: E402
 
 MM = 72 / 25.4

@@ -57,16 +57,47 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("xdg-state"))  # the cache's signing key
 
 
-# Graphviz loaded in-process (powerctl.drawing.gvlib) and librsvg (powerctl.drawing.raster)
+# Graphviz loaded in-process (powerctl.drawing.gvlib)
 needs_libgvc = pytest.mark.skipif(
     shutil.which("dot") is None or not loadable("libgvc.so.6"), reason="Graphviz (dot, libgvc.so.6) is not installed"
 )
-needs_librsvg = pytest.mark.skipif(not loadable("librsvg-2.so.2"), reason="librsvg-2.so.2 is not installed")
+needs_qpdf = pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed (apt-get install qpdf)")
+REQUIRE_TOOLS = os.environ.get("POWERCTL_REQUIRE_TOOLS") == "1"
+
+
+def qpdf_check(path: Path) -> None:
+    """The PDF passes `qpdf --check` (skipped where qpdf is not installed)."""
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf is not installed (apt-get install qpdf)")
+    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "No syntax or stream encoding errors" in done.stdout, (path, done.stdout)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With POWERCTL_REQUIRE_TOOLS=1 (CI sets it), a test skipped for a missing tool or corpus fails instead:
+    on a machine that bootstrap set up, nothing may be skipped."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_TOOLS and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"POWERCTL_REQUIRE_TOOLS=1, but the test was skipped: {reason}"
+
 
 LAW_CORPUS = ROOT.parent / "shared" / "laws" / "lawrefbook"
 needs_corpus = pytest.mark.skipif(
     not LAW_CORPUS.is_dir(), reason=f"real LawRefBook corpus not found at {LAW_CORPUS} (see ../shared/laws/README.md)"
 )
+
+
+@pytest.fixture(scope="session")
+def units() -> dict[str, Any]:
+    """The shipped catalogues, validated once per session: unit id → Unit."""
+    from powerctl.catalogue.config import Config
+    from powerctl.check.engine import validate
+
+    return {u.id: u for u in validate([str(CATALOGUES)], Config(root=ROOT)).units}
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from powerctl.catalogue.config import Config
 from powerctl.catalogue.model import Unit, build_unit
-from powerctl.check.engine import validate
 from powerctl.documents import basis
 from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.laws.citation import parse_article
@@ -34,11 +32,6 @@ TODAY = date(2026, 11, 22)
 LICENSING = "中华人民共和国行政许可法"
 ARTICLE_12 = "下列事项可以设定行政许可"
 ARTICLE_13 = "本法第十二条所列事项，通过下列方式能够予以规范的"
-
-
-@pytest.fixture(scope="module")
-def units() -> dict[str, Unit]:
-    return {u.id: u for u in validate(["catalogues"], Config(root=ROOT)).units}
 
 
 @pytest.fixture

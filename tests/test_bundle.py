@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CATALOGUES, run_cli
+from tests.conftest import CATALOGUES, needs_qpdf, qpdf_check, run_cli
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dot") is None or shutil.which("rsvg-convert") is None,
@@ -131,10 +131,29 @@ def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
                 assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
             flow = [f for f in manifest["files"] if f["kind"] == "flowchart" and f["power"]]
             assert flow, "flowcharts carry their power id"
+            # Every drawn file names the path that drew it (drawing.paths), and only drawn files do.
+            drawn = {rel: entry["drawn_by"] for rel, entry in listed.items() if "drawn_by" in entry}
+            expected = {rel for rel in listed if rel.startswith("一图/") and rel.endswith((".svg", ".png", ".pdf"))}
+            assert set(drawn) == expected | {"一表/权力清单.pdf"}
+            assert drawn["一表/权力清单.pdf"] == "typeset"
+            assert {how for rel, how in drawn.items() if rel.endswith(".svg")} == {"graphviz"}
+            assert {how for rel, how in drawn.items() if rel.endswith(".png")} == {"painter"}
+            assert {how for rel, how in drawn.items() if rel.startswith("一图/") and rel.endswith(".pdf")} == {
+                "pdfwrite"
+            }
             with zipfile.ZipFile(folder / f"{unit}-{audience}.zip") as zf:
                 names = set(zf.namelist())
                 assert names == on_disk - {f"{unit}-{audience}.zip"}
                 assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@needs_qpdf
+def test_every_pdf_passes_qpdf_check(bundles: dict[str, Path]) -> None:
+    """Every PDF powerctl writes into a bundle — flowcharts, 全部流程图.pdf, the table — is a valid PDF by qpdf."""
+    pdfs = sorted(p for out in bundles.values() for p in out.rglob("*.pdf"))
+    assert len(pdfs) > 40
+    for path in pdfs:
+        qpdf_check(path)
 
 
 def test_public_bundle_holds_nothing_of_undisclosed_powers(bundles: dict[str, Path]) -> None:
@@ -296,9 +315,11 @@ def test_a_killed_build_leaves_the_old_bundle(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while not list(out.glob(".*.building-*")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-    time.sleep(0.5)
+    assert list(out.glob(".*.building-*")), "the build never started a stage folder"
+    time.sleep(0.2)
+    assert proc.poll() is None, "the build finished before it could be killed: the test proves nothing"
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL  # killed, not finished
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".building-" not in str(p)} == before
     again = run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600)
     assert again.returncode == 0 and not list(out.glob(".*"))

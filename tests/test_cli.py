@@ -222,8 +222,8 @@ def test_fast_help_is_what_typer_prints() -> None:
     import typer.main
     from click.testing import CliRunner as ClickRunner
 
-    from powerctl.cli import top_help
     from powerctl.cli.app import app
+    from powerctl.cli.fast import top_help
 
     result = ClickRunner().invoke(typer.main.get_command(app), ["--help"], prog_name="powerctl")
     assert result.exit_code == 0
@@ -235,7 +235,7 @@ def test_fast_help_is_what_typer_prints() -> None:
 
 def test_fast_paths_do_not_import_typer() -> None:
     code = (
-        "import sys\nfrom powerctl.cli import _fast\n"
+        "import sys\nfrom powerctl.cli.fast import answer as _fast\n"
         "for argv in ([], ['--help'], ['rules'], ['rules', 'B101'], ['rules', 'nope']):\n"
         "    assert _fast(argv) is not None\n"
         "assert _fast(['rules', '--help']) is None and _fast(['validate']) is None\n"

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from powerctl.drawing.paint import Painter, Unsupported, parse
-from powerctl.drawing.paths import loadable
+from powerctl.drawing.paint import Painter
+from powerctl.drawing.paths import Drawer, loadable
+from powerctl.drawing.picture import Unsupported, parse
 from powerctl.drawing.png import encode_rgba
 from powerctl.drawing.pool import Job, Renderer
 from powerctl.drawing.sheet import FlowSheet
+from tests.conftest import qpdf_check
 from tests.test_render_engine import _dots
 
 needs_cairo = pytest.mark.skipif(not loadable("libcairo.so.2"), reason="libcairo.so.2 is not installed")
@@ -93,17 +95,17 @@ def test_parse_refuses_broken_xml() -> None:
 def test_png_colours_are_in_png_order() -> None:
     """The painter swaps red and blue so cairo's ARGB words are PNG's RGBA bytes."""
     svg = _svg('<polygon fill="#ff8000" stroke="transparent" points="0,0 200,0 200,-100 0,-100 0,0"/>')
-    image = Image.open(io.BytesIO(Painter().png(svg)))
+    image = Image.open(io.BytesIO(Painter().png(parse(svg))))
     assert image.size == (267, 133)
     assert image.getpixel((100, 60)) == (255, 128, 0, 255)
 
 
 @needs_cairo
-def test_a_character_the_font_lacks_is_left_to_librsvg() -> None:
+def test_a_character_the_font_lacks_is_left_to_the_fallback() -> None:
     smile = '<text text-anchor="start" x="10" y="-50" font-family="Noto Sans CJK SC" font-size="12">\U0001f600</text>'
     svg = _svg(smile)
     with pytest.raises(Unsupported):
-        Painter().png(svg)
+        Painter().png(parse(svg))
 
 
 @pytest.mark.skipif(shutil.which("dot") is None or not loadable("libcairo.so.2"), reason="Graphviz or cairo missing")
@@ -113,8 +115,8 @@ def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
     dot = _dots()[1]
     svg = _svg_of(dot)
     painter = Painter()
-    png = painter.png(svg)
-    assert png == Painter().png(svg)
+    png = painter.png(parse(svg))
+    assert png == Painter().png(parse(svg))
     image = Image.open(io.BytesIO(png)).convert("RGB")
     points = float(svg.split(b'<svg width="', 1)[1].split(b"pt", 1)[0])
     assert image.size[0] == round(points * 96 / 72)
@@ -130,9 +132,10 @@ def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
     differing = sum(1 for x, y in zip(a.tobytes(), b.tobytes(), strict=True) if abs(x - y) > 40)
     assert differing < 0.02 * small[0] * small[1], differing
 
-    pdf = painter.pdf([svg, svg])
-    assert pdf.startswith(b"%PDF") and b"/CreationDate" not in pdf  # written by pdfwrite: no date of the build
-    assert pdf == painter.pdf([svg, svg])
+    drawer = Drawer()
+    pdf, how = drawer.pdf([svg, svg])
+    assert how == "pdfwrite" and pdf.startswith(b"%PDF") and b"/CreationDate" not in pdf  # no date of the build
+    assert (pdf, how) == drawer.pdf([svg, svg]) == Drawer().pdf([svg, svg])
     if shutil.which("pdftotext"):
         (tmp_path / "a.pdf").write_bytes(pdf)
         text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
@@ -141,50 +144,54 @@ def test_painted_flowchart_is_the_graphviz_picture(tmp_path: Path) -> None:
         assert text.count("\f") == 2
 
 
-@pytest.mark.skipif(not (loadable("libgvc.so.6") and loadable("librsvg-2.so.2")), reason="libgvc or librsvg missing")
-def test_pool_falls_back_to_librsvg_for_what_the_painter_refuses(tmp_path: Path) -> None:
+@pytest.mark.skipif(not loadable("libgvc.so.6") or not shutil.which("rsvg-convert"), reason="libgvc or rsvg-convert")
+def test_the_pool_falls_back_to_rsvg_convert_for_what_the_painter_refuses(tmp_path: Path) -> None:
+    """A character outside the font and the print font: the PNG and both PDFs are made by the fallback,
+    which says so, and they are real files."""
     dot = 'digraph { a [label="\U0001f600 笑脸", fontname="Noto Sans CJK SC"] }'
     flow = FlowSheet(font="Noto Sans CJK SC", title="笑脸", lines=(), sections=(), chart=dot, legend=())
     with Renderer(workers=1) as renderer:
-        renderer.draw([Job(flow, tmp_path / "smile")], ["svg", "png", "pdf"])
-        renderer.merge_pdf([(flow, "smile")], tmp_path / "all.pdf", ("某单位", None)).wait()
+        drawn = renderer.draw([Job(flow, tmp_path / "smile")], ["svg", "png", "pdf"]).drawn
+        merged = renderer.merge_pdf([(flow, "smile")], tmp_path / "all.pdf", ("某单位", None)).wait().drawn
+    assert {Path(f).name: how for f, how in drawn.items()} == {
+        "smile.svg": "graphviz", "smile.png": "rsvg-convert", "smile.pdf": "rsvg-convert"
+    }  # fmt: skip
+    assert merged == {str(tmp_path / "all.pdf"): "rsvg-convert"}
     with Image.open(tmp_path / "smile.png") as image:
         assert image.format == "PNG" and image.size[0] > 20
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
+    qpdf_check(tmp_path / "all.pdf")
+    qpdf_check(tmp_path / "smile.pdf")
+    assert b"/CreationDate (D:2000" in (tmp_path / "smile.pdf").read_bytes()  # the fallback's date, fixed
 
 
-def test_working_font_charset_is_gb2312_and_more() -> None:
-    from powerctl.drawing.fonts import charset, covers
+def test_print_font_charset_is_gb2312_and_more() -> None:
+    from powerctl.drawing.fonts import charset
 
-    assert len(charset()) > 7000
-    assert covers("行政许可：第5项（事项编码 431381-XK-0001）《中华人民共和国行政许可法》①→")
-    assert not covers("喆") and not covers("\U0001f600")
+    points = charset()
+    assert len(points) > 7000
+    assert set(map(ord, "行政许可：第5项（事项编码 431381-XK-0001）《中华人民共和国行政许可法》①→")) <= points
+    assert ord("喆") not in points and 0x1F600 not in points
 
 
-@pytest.mark.skipif(shutil.which("fc-match") is None or not loadable("libcairo.so.2"), reason="fontconfig or cairo")
-def test_working_font_is_built_once_and_gives_the_same_picture(tmp_path: Path) -> None:
-    """A PDF painted with the working font is the same whatever else the painter drew before it; a picture
-    with a character outside the set is painted with the installed font; both keep their text."""
-    from powerctl.drawing.fonts import locate, working
-
-    found = locate("Noto Sans CJK SC", False)
-    assert found is not None
-    first = working(*found)
-    assert first is not None and first.stat().st_size > 100_000
-    assert working(*found) == first
-
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
+def test_a_pdf_is_the_same_whatever_was_drawn_before(tmp_path: Path) -> None:
+    """A PDF written with the print font is the same whatever else the drawer made before it; a picture with
+    a character outside the print font goes to the fallback; both keep their text."""
     common = _svg(
         '<text text-anchor="start" x="10" y="-50" font-family="Noto Sans CJK SC" font-size="12">行政许可</text>'
     )
     rare = _svg(
         '<text text-anchor="middle" x="100" y="-50" font-family="Noto Sans CJK SC" font-size="12">张喆审批</text>'
     )
-    painter = Painter()
-    alone = painter.pdf([common])
-    painter.pdf([rare])
-    assert Painter().pdf([common]) == alone == painter.pdf([common])
+    drawer = Drawer()
+    alone, how = drawer.pdf([common])
+    assert how == "pdfwrite"
+    rare_pdf, rare_how = drawer.pdf([rare])
+    assert rare_how == "rsvg-convert"
+    assert Drawer().pdf([common])[0] == alone == drawer.pdf([common])[0]
     if shutil.which("pdftotext"):
-        for name, pdf in (("common", alone), ("rare", painter.pdf([rare]))):
+        for name, pdf in (("common", alone), ("rare", rare_pdf)):
             (tmp_path / f"{name}.pdf").write_bytes(pdf)
         read = {
             n: subprocess.run(["pdftotext", str(tmp_path / f"{n}.pdf"), "-"], capture_output=True, text=True).stdout
@@ -206,19 +213,18 @@ def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: py
     def broken(*args: object) -> None:
         raise ValueError("not a font we can cut")
 
-    monkeypatch.setattr(fonts, "_build_print", broken)
-    assert fonts.missing("Noto Sans CJK SC", printing=True) == [False, True]
-    fonts.prepare("Noto Sans CJK SC", False, printing=True)
-    assert fonts.missing("Noto Sans CJK SC", printing=True) == [True]
-    assert fonts.print_config("Noto Sans CJK SC") is None
-    assert "not a font we can cut" in fonts._failed(fonts._target(*found, printing=True)).read_text(encoding="utf-8")
+    monkeypatch.setattr(fonts, "_build", broken)
+    assert fonts.missing("Noto Sans CJK SC") == [False, True]
+    fonts.prepare("Noto Sans CJK SC", False)
+    assert fonts.missing("Noto Sans CJK SC") == [True]
+    assert "not a font we can cut" in fonts._failed(fonts._target(*found)).read_text(encoding="utf-8")
     assert fonts.locate("No Such Family 不存在", False, exact=True) is None
-    assert fonts.missing("No Such Family 不存在", printing=True) == []
+    assert fonts.missing("No Such Family 不存在") == []
 
 
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
 def test_a_print_font_is_the_same_file_whenever_it_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No build time inside: Chromium embeds the print font's tables, dates included, in the table PDF."""
+    """No build time inside: the PDFs embed subsets of the print font's tables, dates included."""
     from powerctl.drawing import fonts
 
     found = fonts.locate("Noto Sans CJK SC", False, exact=True)
@@ -226,8 +232,8 @@ def test_a_print_font_is_the_same_file_whenever_it_is_built(tmp_path: Path, monk
     built = []
     for name in ("one", "two"):
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
-        fonts.prepare("Noto Sans CJK SC", False, printing=True)
-        path = fonts._target(*found, printing=True)
+        fonts.prepare("Noto Sans CJK SC", False)
+        path = fonts._target(*found)
         assert path.is_file(), fonts._failed(path).read_text(encoding="utf-8") if fonts._failed(path).exists() else ""
         built.append(path.read_bytes())
     assert built[0] == built[1] and len(built[0]) > 1_000_000
@@ -243,5 +249,5 @@ def test_pixels_kept_between_pictures_do_not_show_through() -> None:
     )
     small = _svg('<polygon fill="#ff0000" stroke="black" points="10,-10 50,-10 50,-50 10,-10"/>')
     painter = Painter()
-    painter.png(dark)
-    assert painter.png(small) == Painter().png(small)
+    painter.png(parse(dark))
+    assert painter.png(parse(small)) == Painter().png(parse(small))

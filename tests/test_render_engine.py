@@ -20,7 +20,7 @@ from powerctl.drawing import sheet
 from powerctl.drawing.paths import RenderError
 from powerctl.drawing.pool import Job, Renderer
 from powerctl.drawing.sheet import FlowSheet
-from tests.conftest import CATALOGUES, ROOT, needs_libgvc, needs_librsvg
+from tests.conftest import CATALOGUES, ROOT, needs_libgvc, qpdf_check
 
 
 def _dots() -> list[str]:
@@ -122,28 +122,28 @@ def test_a_failing_in_process_graphviz_falls_back_to_dot_and_draws_the_same_svg(
     assert (tmp_path / "g.pdf").read_bytes() == (tmp_path / "in.pdf").read_bytes()
 
 
-@needs_librsvg
-def test_png_and_pdf_from_svg() -> None:
-    from powerctl.drawing.raster import RasterError, Rasterizer
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
+def test_the_fallback_makes_png_and_pdf_from_svg() -> None:
+    """rsvg-convert, the PNG and PDF fallback: the PNG at 96 dpi of the SVG's size, one PDF page per SVG with a
+    fixed date, the same bytes every time, a clear error for what it cannot read."""
+    from powerctl.drawing.paths import DrawError, _rsvg_convert
 
     svg = subprocess.run(["dot", "-Tsvg"], input=_dots()[0].encode(), capture_output=True, check=True).stdout
-    raster = Rasterizer()
-    png = raster.png(svg)
+    png = _rsvg_convert([svg], "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     points = svg.split(b'<svg width="', 1)[1].split(b"pt", 1)[0]
     assert width == round(float(points) * 96 / 72)
     assert height > 100
-    pdf = raster.pdf([svg, svg, svg])
+    pdf = _rsvg_convert([svg, svg, svg], "pdf")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 3
     assert b"CreationDate (D:2000" in pdf
-    assert raster.pdf([svg]) == raster.pdf([svg])
-    with pytest.raises(RasterError):
-        raster.png(b"<not svg")
+    assert _rsvg_convert([svg], "pdf") == _rsvg_convert([svg], "pdf")
+    with pytest.raises(DrawError):
+        _rsvg_convert([b"<not svg"], "png")
 
 
 @needs_libgvc
-@needs_librsvg
 def test_pool_and_merge(tmp_path: Path) -> None:
     sheets = _sheets()[:6]
     pages = tmp_path / "pages"
@@ -157,6 +157,7 @@ def test_pool_and_merge(tmp_path: Path) -> None:
         with pytest.raises(RenderError, match="bad"):
             renderer.draw([Job(_broken(), tmp_path / "bad")] * 3, ["svg"])
     assert (tmp_path / "all.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
+    qpdf_check(tmp_path / "all.pdf")
     for i in range(6):
         for ext in ("svg", "png", "pdf"):
             assert (tmp_path / f"p{i}.{ext}").stat().st_size > 1000

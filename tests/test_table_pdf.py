@@ -17,8 +17,10 @@ from powerctl.documents import table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs
 from powerctl.documents.table import Table
 from powerctl.drawing.fonts import print_font
+from powerctl.drawing.pdfwrite import Fallback
 from powerctl.drawing.truetype import load
-from tests.test_table import hidden, internal, make_docs, public, units  # noqa: F401  (fixtures)
+from tests.conftest import qpdf_check
+from tests.test_table import hidden, internal, make_docs, public  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed (no print font)"),
@@ -36,7 +38,6 @@ def _face() -> object:
 def _typeset(docs: UnitDocs, tmp_path: Path) -> tuple[Path, str]:
     made = table.tables(docs)
     label = AUDIENCE_ZH[docs.audience]
-    assert table_pdf.can_set(made, docs.unit.name, label, table.title(docs))
     path = tmp_path / f"{docs.audience}.pdf"
     table_pdf.write(made, docs.unit.name, label, table.title(docs), path, "")
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -87,7 +88,6 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     _face()
     long = "；".join(f"《某某管理条例》第{n}条" for n in range(1, 400))
     made = [Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), (("1", long, "无"), ("2", "短", "")))]
-    assert table_pdf.can_set(made, "测试单位", "内部版", "测试")
     path = tmp_path / "long.pdf"
     table_pdf.write(made, "测试单位", "内部版", "测试", path, "")
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
@@ -99,23 +99,30 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     assert "《某某管理条例》第1条" in flat and "《某某管理条例》第399条" in flat and "短" in flat
 
 
-def test_a_character_outside_the_print_font_is_left_to_the_printer() -> None:
+def test_a_character_outside_the_print_font_is_left_to_weasyprint(tmp_path: Path) -> None:
     _face()
     made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "浉河区行政许可"),))]
-    assert not table_pdf.can_set(made, "测试单位", "内部版", "测试")
+    with pytest.raises(Fallback):
+        table_pdf.pdf_bytes(made, "测试单位", "内部版", "测试")
+    path = tmp_path / "t.pdf"
+    page = "<html><body><p>浉河区行政许可</p></body></html>"
+    assert table_pdf.write(made, "测试单位", "内部版", "测试", path, page) == {str(path): "weasyprint"}
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "浉河区行政许可" in text
+    qpdf_check(path)
 
 
 def test_what_the_typesetter_cannot_set_is_printed_instead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """White space other than ASCII's is drawn as it is: a character the print font lacks (U+2028 in a unit
-    name) is found before the work is handed out, and if it is not, the page is printed instead."""
+    """White space other than ASCII's is drawn as it is: ASCII white space collapses, but a character the
+    print font lacks (U+2028 in a unit name) sends the page to WeasyPrint."""
     _face()
     made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "行政许可"),))]
-    assert table_pdf.can_set(made, "测试  单位\n（镇）", "内部版", "测试")  # ASCII white space collapses
-    assert not table_pdf.can_set(made, "测试\u2028单位", "内部版", "测试")
-    printed: list[Path] = []
-    monkeypatch.setattr(table_pdf, "write_pdf", lambda page, path: printed.append(path))
-    table_pdf.write(made, "测试\u2028单位", "内部版", "测试", tmp_path / "t.pdf", "<html></html>")
-    assert printed == [tmp_path / "t.pdf"]
+    path = tmp_path / "t.pdf"
+    assert table_pdf.write(made, "测试  单位\n（镇）", "内部版", "测试", path, "") == {str(path): "typeset"}
+    printed: list[str] = []
+    monkeypatch.setattr(table_pdf, "weasyprint_pdf", lambda page: printed.append(page) or b"%PDF-printed")
+    done = table_pdf.write(made, "测试\u2028单位", "内部版", "测试", path, "<html></html>")
+    assert printed == ["<html></html>"] and done == {str(path): "weasyprint"} and path.read_bytes() == b"%PDF-printed"
 
 
 def test_a_long_heading_wraps_and_a_long_word_breaks_anywhere(tmp_path: Path) -> None:

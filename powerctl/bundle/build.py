@@ -15,7 +15,7 @@ import secrets
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -316,7 +316,7 @@ def build_unit_bundle(
     if kept is not None:
         return kept
     if request.key is None and request.drawing is not None:
-        request = Request(**{**request.__dict__, "drawing": None})  # nothing is linked without a record
+        request = replace(request, drawing=None)  # nothing is linked without a record
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
         result, _ = _build(request, pool, progress or (lambda _: None))

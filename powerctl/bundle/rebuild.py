@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 from powerctl.catalogue.config import Config
 from powerctl.resources import TEMPLATES
-from powerctl.store.cache import bundle_records_dir, code_fingerprint, fonts_dir
+from powerctl.store.cache import code_fingerprint
+from powerctl.store.folders import bundle_records_dir, fonts_dir
 
 RECORD_VERSION = 2  # 2: drawn files keep the key they were made from (`derived`)
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.

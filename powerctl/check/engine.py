@@ -20,7 +20,7 @@ from powerctl.catalogue.config import Config
 from powerctl.check.report import Finding, Report, Severity
 from powerctl.source.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
 from powerctl.source.span import Path, Span, pointer
-from powerctl.store.cache import cache_root
+from powerctl.store.folders import cache_root
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache needs none of them
     from powerctl.catalogue.model import Unit

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import typer
 
-from powerctl.cli import COMMANDS, DESCRIPTION, zh
 from powerctl.cli import bundle as bundle_cmd
 from powerctl.cli import compare as compare_cmd
 from powerctl.cli import diff as diff_cmd
@@ -21,6 +20,8 @@ from powerctl.cli import render as render_cmd
 from powerctl.cli import rules as rules_cmd
 from powerctl.cli import stats as stats_cmd
 from powerctl.cli import validate as validate_cmd
+from powerctl.cli import zh
+from powerctl.cli.fast import COMMANDS, DESCRIPTION
 
 zh.install()  # click's and typer's help headings and usage errors in Chinese
 app = typer.Typer(

@@ -148,6 +148,7 @@ def _notes(
 ) -> ChangeNotes | None:
     """The unit's change notes against `--previous` (the public ones from public fields only), if asked for."""
     from powerctl.documents.public_source import public_source
+    from powerctl.domain.change_notes import ChangeNotes
     from powerctl.domain.change_notes import rows as change_rows
     from powerctl.domain.diff import unit_changes
     from powerctl.domain.diff_report import as_markdown

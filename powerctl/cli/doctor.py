@@ -21,7 +21,7 @@ import typer
 
 from powerctl import __version__
 from powerctl.resources import PACKAGE, SCHEMAS, TEMPLATES
-from powerctl.store import cache
+from powerctl.store import folders
 
 APT = "sudo apt-get install"
 
@@ -172,7 +172,7 @@ def _law_index() -> Check:
     except LawIndexError as exc:
         return Check("法规文本索引", used_by, False, str(exc), required=False, fix=fix)
     if index is None:
-        where = cache.law_index_path()
+        where = folders.law_index_path()
         return Check(
             "法规文本索引", used_by, False, f"尚未建立（{where}）：只按内置法规库核对", required=False, fix=fix
         )
@@ -186,7 +186,7 @@ def _law_index() -> Check:
 
 
 def _cache_folder() -> Check:
-    folder = cache.cache_root().parent
+    folder = folders.cache_root().parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):

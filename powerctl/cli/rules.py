@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from powerctl.cli import show_rules
+from powerctl.cli.fast import show_rules
 
 
 def command(

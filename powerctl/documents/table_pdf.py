@@ -340,20 +340,6 @@ def pdf_bytes(tables: Sequence[Table], unit: str, label: str, title: str) -> byt
     return pdfwrite.document(pages, fonts.source, title)
 
 
-def can_set(tables: Sequence[Table], unit: str, label: str, title: str) -> bool:
-    """Whether this typesetter can set the tables: the print font is there and has every character."""
-    try:
-        fonts = _Fonts()
-    except Fallback:
-        return False
-    chars = set(_collapse(unit) + _collapse(label) + "第页，共项条无　0123456789 ")
-    for table in tables:
-        texts = (table.title, *table.columns, *(cell for row in table.body for cell in row))
-        chars.update(*(_collapse(text) for text in texts))
-    points = {ord(ch) for ch in chars}
-    return all(points <= face.face.cmap.keys() for face in fonts.faces.values())
-
-
 def write(tables: Sequence[Table], unit: str, label: str, title: str, path: Path, page: str) -> dict[str, str]:
     """The table PDF's one choice of path: typeset the tables to `path`, or, where that cannot be done (a
     character outside the print font, no print font), print the HTML `page` by WeasyPrint. Which path made

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from powerctl.store.cache import fonts_dir
+from powerctl.store.folders import fonts_dir
 
 PRINT_VERSION = "2"  # bump when the character set or the subsetting options change
 PRINT_FAMILY = "Powerctl Noto Sans SC"

@@ -53,7 +53,7 @@ def phrases(text: str) -> str:
         import jieba
 
         jieba.setLogLevel(logging.ERROR)
-        from powerctl.store.cache import words_dir
+        from powerctl.store.folders import words_dir
 
         jieba.dt.tmp_dir = str(words_dir())  # its dictionary, prepared once per machine
         _segmenter = jieba.dt

@@ -1,24 +1,79 @@
-"""The rule registry: a plain dict from code to rule module, in the order of DESIGN.md.
+"""The rule registry: one dict from code to rule, in the order of DESIGN.md's rule table (`ORDER`).
 
 A rule module has a docstring (the user documentation: 检查什么 / 为什么 / 错误示例 / 正确示例),
-CODE, NAME, SEVERITY, SUMMARY and ``check(unit, ctx)`` yielding Violations, or ``check = None``
-when the finding comes from the loader, the schema check or the engine.
+CODE, NAME, SEVERITY, SUMMARY as string literals, and ``check(unit, ctx)`` yielding Violations, or
+``check = None`` when the finding comes from the loader, the schema check or the engine.
 
-The modules are imported on first use of REGISTRY (they pull in the model and the law registries), so
-that `powerctl.rules.catalog` — what `powerctl rules` prints — can be read without them.
+The registry is read from the modules' source with `ast`, without importing them: importing the rules pulls
+in the model, the loader and the law registries (a quarter of a second), which `powerctl rules` does not
+need. A rule's module is imported the first time its check runs.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from types import ModuleType
-from typing import TYPE_CHECKING
-
-from powerctl.rules.catalog import ORDER
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from powerctl.rules._base import Check
+
+# in the order of DESIGN.md's rule table
+ORDER: tuple[str, ...] = (
+    "yaml_syntax",
+    "duplicate_key",
+    "schema",
+    "encoding",
+    "unknown_reference",
+    "duplicate_id",
+    "no_legal_basis",
+    "unknown_law",
+    "law_not_in_force",
+    "article_out_of_range",
+    "abbreviated_law_name",
+    "basis_level_too_low",
+    "quote_mismatch",
+    "no_setting_basis",
+    "missing_flow_element",
+    "unreachable_step",
+    "dead_end_step",
+    "flow_exceeds_time_limit",
+    "promised_exceeds_statutory",
+    "fee_without_basis",
+    "undisclosed_without_basis",
+    "major_matter_not_collective",
+    "principal_handles_directly",
+    "no_separation_of_duties",
+    "risk_owner_rank",
+    "risk_without_measures",
+    "penalty_without_discretion",
+    "discretion_inconsistent",
+    "abbreviation_in_name",
+    "duplicate_power_name",
+    "code_format",
+    "change_not_recorded",
+    "change_report_overdue",
+    "unused_suppression",
+)
+_FIELDS = ("CODE", "NAME", "SEVERITY", "SUMMARY")
+
+
+class _Deferred:
+    """A rule's check, imported on its first call."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self._check: Any = None
+
+    def __call__(self, unit: Any, ctx: Any) -> Iterator[Any]:
+        if self._check is None:
+            self._check = importlib.import_module(f"powerctl.rules.{self.module}").check
+        result: Iterator[Any] = self._check(unit, ctx)
+        return result
 
 
 @dataclass(frozen=True)
@@ -31,28 +86,43 @@ class RuleSpec:
     check: Check | None
 
 
+def _read(module: str) -> RuleSpec:
+    path = Path(__file__).with_name(f"{module}.py")
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: dict[str, str] = {}
+    checks = False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "check":
+            checks = True
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in _FIELDS:
+                    if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                        raise ValueError(f"{path}: {target.id} must be a string literal")
+                    found[target.id] = node.value.value
+    missing = [f for f in _FIELDS if f not in found]
+    if missing:
+        raise ValueError(f"{path}: missing {', '.join(missing)}")
+    doc = (ast.get_docstring(tree, clean=False) or "").strip()
+    check = _Deferred(module) if checks else None
+    return RuleSpec(found["CODE"], found["NAME"], found["SEVERITY"], found["SUMMARY"], doc, check)
+
+
+@cache
 def _registry() -> dict[str, RuleSpec]:
-    modules: list[ModuleType] = [importlib.import_module(f"powerctl.rules.{name}") for name in ORDER]
-    return {
-        m.CODE: RuleSpec(m.CODE, m.NAME, m.SEVERITY, m.SUMMARY, (m.__doc__ or "").strip(), m.check) for m in modules
-    }
-
-
-_loaded: dict[str, RuleSpec] | None = None
+    return {spec.code: spec for spec in map(_read, ORDER)}
 
 
 def __getattr__(name: str) -> dict[str, RuleSpec]:
-    global _loaded
     if name == "REGISTRY":
-        if _loaded is None:
-            _loaded = _registry()
-        return _loaded
+        return _registry()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def lookup(code_or_name: str) -> RuleSpec | None:
     key = code_or_name.strip()
-    registry = __getattr__("REGISTRY")
+    registry = _registry()
     spec = registry.get(key.upper())
     if spec is not None:
         return spec

@@ -1,4 +1,4 @@
-"""The cache of the load and schema stage, so an unchanged file is not parsed again; and the cache folders.
+"""The cache of the load and schema stage, so an unchanged file is not parsed again.
 
 One rule: for every state of the inputs, a cached answer is exactly the `--no-cache` answer. So an entry is
 keyed by the very bytes that are parsed (read once, hashed, then parsed), the display path and a fingerprint
@@ -28,41 +28,11 @@ from powerctl import __version__
 from powerctl.source.load import Document, LoadProblem
 from powerctl.source.span import Span
 from powerctl.source.typos import Edit
+from powerctl.store.folders import state_dir
 
 Entry = tuple[Document, list[LoadProblem]]
 _MAGIC = b"powerctl-cache-2\n"
 _MAC = 32  # bytes of HMAC-SHA256 after the magic
-
-
-def _base() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "powerctl"
-
-
-def cache_root() -> Path:
-    return _base() / "files"
-
-
-def words_dir() -> Path:
-    """Where jieba keeps its prepared dictionary (`textwrap_cjk.phrases`): $XDG_CACHE_HOME/powerctl/words/."""
-    path = _base() / "words"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def fonts_dir() -> Path:
-    """Where working fonts are kept (powerctl.drawing.fonts): $XDG_CACHE_HOME/powerctl/fonts/."""
-    return _base() / "fonts"
-
-
-def bundle_records_dir() -> Path:
-    """Where `bundle` remembers what it built (powerctl.bundle.rebuild): $XDG_CACHE_HOME/powerctl/bundles/."""
-    return _base() / "bundles"
-
-
-def law_index_path() -> Path:
-    """Where the law index lives unless told otherwise: $XDG_CACHE_HOME/powerctl/laws.sqlite3."""
-    return _base() / "laws.sqlite3"
 
 
 def _versions(*names: str) -> list[str]:
@@ -90,15 +60,10 @@ def fingerprint(schema: Any) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _state_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME")
-    return (Path(base) if base else Path.home() / ".local" / "state") / "powerctl"
-
-
 def signing_key() -> bytes | None:
     """This machine's (this user's) key for cache entries, made on first use; None if it cannot be kept
     (then nothing is cached)."""
-    path = _state_dir() / "cache.key"
+    path = state_dir() / "cache.key"
     try:
         key = path.read_bytes()
         if len(key) == 32:
