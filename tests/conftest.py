@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -13,9 +14,18 @@ from typing import Any
 
 import pytest
 
-from powerctl.drawing.paths import loadable
-
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def loadable(soname: str) -> bool:
+    """Whether a shared library can be loaded in this process (libgvc.so.6, libcairo.so.2)."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
 CATALOGUES = ROOT / "catalogues"
 
 # The tests run the installed powerctl (scripts/bootstrap installs the built wheel), never the checkout's

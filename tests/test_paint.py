@@ -13,12 +13,12 @@ import pytest
 from PIL import Image
 
 from powerctl.drawing.paint import Painter
-from powerctl.drawing.paths import Drawer, loadable
+from powerctl.drawing.paths import Drawer
 from powerctl.drawing.picture import Unsupported, parse
 from powerctl.drawing.png import encode_rgba
 from powerctl.drawing.pool import Job, Renderer
 from powerctl.drawing.sheet import FlowSheet
-from tests.conftest import qpdf_check
+from tests.conftest import loadable, qpdf_check
 from tests.test_render_engine import _dots
 
 needs_cairo = pytest.mark.skipif(not loadable("libcairo.so.2"), reason="libcairo.so.2 is not installed")

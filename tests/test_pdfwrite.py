@@ -17,9 +17,10 @@ from PIL import Image
 
 from powerctl.drawing.fonts import print_font
 from powerctl.drawing.paint import Painter
-from powerctl.drawing.paths import Drawer, loadable
+from powerctl.drawing.paths import Drawer
 from powerctl.drawing.picture import parse
 from powerctl.drawing.truetype import FontError, TrueType, checksum
+from tests.conftest import loadable
 from tests.test_paint import _svg, _svg_of
 from tests.test_render_engine import _dots, _sheets
 

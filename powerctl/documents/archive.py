@@ -36,10 +36,13 @@ def _write(out: BinaryIO, entries: Sequence[Entry]) -> None:
 
 
 def write(target: Path, entries: Sequence[Entry]) -> tuple[int, str]:
-    """Write the archive of `entries` to `target`; its size and SHA-256."""
-    data = archive(entries)
-    target.write_bytes(data)
-    return len(data), hashlib.sha256(data).hexdigest()
+    """Write the archive of `entries` to `target` (straight to the file: a bundle's archive is tens of MB);
+    its size and SHA-256."""
+    with target.open("wb") as out:
+        _write(out, entries)
+    with target.open("rb") as written:
+        digest = hashlib.file_digest(written, "sha256").hexdigest()
+    return target.stat().st_size, digest
 
 
 def archive(entries: Sequence[Entry]) -> bytes:

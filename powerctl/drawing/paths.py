@@ -15,7 +15,6 @@ writes that into manifest.json (`drawn_by`); `describe()` says which paths this 
 
 from __future__ import annotations
 
-import ctypes
 import shutil
 import subprocess
 import tempfile
@@ -48,15 +47,6 @@ class DrawError(Exception):
 
 class RenderError(Exception):
     """Graphviz or a font is missing, or drawing failed: a message with the fix, exit code 2."""
-
-
-def loadable(soname: str) -> bool:
-    """Whether a shared library can be loaded in this process (libgvc.so.6, libcairo.so.2)."""
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
 
 
 def _fc_list(*args: str) -> str:
