@@ -1,0 +1,107 @@
+"""How many days a case (办件) or a step took, counted as the records format says (FORMAT.md, "Records").
+
+Day 0 is the day the case was received (or the previous step was done); each later day up to and including
+the end counts once, unless it falls in a suspension (特别程序: from…to, inclusive) or, for 工作日, is not a
+working day on the Chinese calendar (statutory holidays off, 调休 make-up days on). Outside the calendar's
+known years, Monday–Friday is assumed and the count says so. What the count skipped or took because of the
+calendar is kept, so that a finding can say it in words (`explain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+from powerctl.domain.calendar import is_workday
+
+WORKING, NATURAL = "工作日", "自然日"
+
+
+@dataclass(frozen=True)
+class Count:
+    days: int  # the days counted from day 0 to the end
+    unit: str  # 工作日 | 自然日
+    holidays: tuple[tuple[date, date, str], ...]  # runs of statutory holidays inside (first, last, names)
+    make_up: tuple[date, ...]  # weekend days that were 调休 working days, counted
+    suspended: int  # days inside a suspension, not counted
+    approximate: bool  # a day outside the calendar's known years: Monday–Friday assumed
+
+
+def _holiday_name(day: date) -> str | None:
+    try:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return str(name) if holiday and name else None
+
+
+_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+def elapsed(start: date, end: date, unit: str, suspensions: Sequence[tuple[date, date]] = ()) -> Count:
+    """The days from `start` (day 0) to `end`, as `unit` counts them, suspensions left out."""
+    counted = suspended = 0
+    holidays: list[tuple[date, date, str]] = []
+    make_up: list[date] = []
+    approximate = False
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if any(first <= day <= last for first, last in suspensions):
+            suspended += 1
+            continue
+        if unit != WORKING:
+            counted += 1
+            continue
+        work, assumed = is_workday(day)
+        approximate = approximate or assumed
+        if work:
+            counted += 1
+            if day.weekday() >= 5:
+                make_up.append(day)
+            continue
+        name = _holiday_name(day)
+        if name is not None:
+            name = _NAMES.get(name, name)
+            if holidays and holidays[-1][1] + timedelta(days=1) == day:  # one run (国庆节 and 中秋节 may join)
+                first, _, names = holidays[-1]
+                holidays[-1] = (first, day, names if name in names.split("、") else f"{names}、{name}")
+            else:
+                holidays.append((day, day, name))
+    return Count(counted, unit, tuple(holidays), tuple(make_up), suspended, approximate)
+
+
+def _day(d: date) -> str:
+    return f"{d.month} 月 {d.day} 日"
+
+
+def explain(count: Count) -> str:
+    """What the calendar did to the count, in words for a finding ("" when nothing)."""
+    parts = []
+    for first, last, name in count.holidays:
+        if first == last:
+            span = _day(first)
+        elif first.month == last.month:
+            span = f"{_day(first)}至 {last.day} 日"
+        else:
+            span = f"{_day(first)}至{_day(last)}"
+        parts.append(f"{span}为法定节假日（{name}），不计入")
+    if count.make_up:
+        parts.append("、".join(_day(d) for d in count.make_up) + "为调休工作日，计入")
+    if count.suspended:
+        parts.append(f"中止（特别程序）{count.suspended} 天，不计入")
+    if count.approximate:
+        parts.append("部分日期超出法定节假日数据的年份，按周一至周五计算")
+    return "；".join(parts)
