@@ -1,4 +1,4 @@
-"""Graph questions about a flow: reachability and the longest path in days (pure, no I/O)."""
+"""Graph questions about a flow: reachability, the steps every path takes, edges, the longest path in days."""
 
 from __future__ import annotations
 
@@ -107,3 +107,37 @@ def longest_path(flow: Flow) -> LongestPath | None:
         return None
     d, path = best[start]
     return LongestPath(d, path)
+
+
+def must_pass(flow: Flow, to: set[int] | None = None) -> set[int]:
+    """The steps every path from the start to one of `to` (default: the ends) goes through, `to`'s own
+    steps among them when there is one: the dominators of those steps. None when they cannot be reached.
+    A flow has a few dozen steps: each step is tried taken out."""
+    n = len(flow.steps)
+    if not n:
+        return set()
+    start = flow.start_index()
+    ends = to if to is not None else {i for i in range(n) if flow.is_end(i)}
+
+    def reaches_end(without: int | None) -> bool:
+        if start == without:
+            return False
+        seen, todo = {start}, [start]
+        while todo:
+            i = todo.pop()
+            if i in ends:
+                return True
+            for j, _ in flow.successors(i):
+                if j != without and j not in seen:
+                    seen.add(j)
+                    todo.append(j)
+        return False
+
+    if not reaches_end(None):
+        return set()
+    return {v for v in range(n) if not reaches_end(v)}
+
+
+def edges(flow: Flow) -> set[tuple[str, str]]:
+    """Every edge of the flow as (step id, next step id)."""
+    return {(flow.steps[i].id, flow.steps[j].id) for i in range(len(flow.steps)) for j, _ in flow.successors(i)}

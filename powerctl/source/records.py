@@ -40,6 +40,7 @@ class Entry:
     line: int  # 1-based
     column: int
     fields: dict[str, tuple[int, int]]  # a top-level field of the entry → its value's line and column
+    items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # a list field → each item's
 
 
 @dataclass
@@ -126,12 +127,16 @@ def _entries(stream: Iterator[Any], header: Header) -> Iterator[Entry]:
                 if isinstance(item, events.SequenceEndEvent):
                     break
                 node = _compose(item, stream)
-                fields = {}
+                fields: dict[str, tuple[int, int]] = {}
+                items: dict[str, tuple[tuple[int, int], ...]] = {}
                 if isinstance(node, nodes.MappingNode):
-                    pairs = node.value
-                    fields = {str(k.value): _mark(v.start_mark) for k, v in pairs if isinstance(k, nodes.ScalarNode)}
+                    for k, v in node.value:
+                        if isinstance(k, nodes.ScalarNode):
+                            fields[str(k.value)] = _mark(v.start_mark)
+                            if isinstance(v, nodes.SequenceNode):
+                                items[str(k.value)] = tuple(_mark(item.start_mark) for item in v.value)
                 line, column = _mark(node.start_mark)
-                yield Entry(SECTIONS[key], index, _data(node), line, column, fields)
+                yield Entry(SECTIONS[key], index, _data(node), line, column, fields, items)
             continue
         node = _compose(value, stream)
         header.positions[key] = _mark(node.start_mark)
