@@ -25,11 +25,10 @@ from pathlib import Path
 from powerctl.documents.table import TABLE_FONT, Table
 from powerctl.documents.table import pdf_bytes as weasyprint_pdf
 from powerctl.drawing import pdfwrite
-from powerctl.drawing.fonts import print_font
 from powerctl.drawing.paths import TABLE_PDF
-from powerctl.drawing.pdfwrite import Fallback, FontKey, Page
+from powerctl.drawing.pdfwrite import Fallback, FontKey, Page, PrintFonts
 from powerctl.drawing.textwrap_cjk import NO_END, NO_START
-from powerctl.drawing.truetype import FontError, TrueType, load
+from powerctl.drawing.truetype import TrueType
 
 _MM = 72 / 25.4
 PAGE = (297 * _MM, 210 * _MM)
@@ -55,12 +54,9 @@ class _Font:
 class _Fonts:
     def __init__(self) -> None:
         self.faces: dict[bool, _Font] = {}
+        fonts = PrintFonts()
         for bold in (False, True):
-            path = print_font(TABLE_FONT, bold)
-            try:
-                face = load(path) if path is not None else None
-            except (FontError, OSError):
-                face = None
+            face = fonts(TABLE_FONT, bold)
             if face is None:
                 raise Fallback("no print font")
             self.faces[bold] = _Font((TABLE_FONT, bold), face)
