@@ -71,6 +71,7 @@ class Post:
     name: str
     department: str | None
     rank: str
+    role: str | None = None  # a duty the rules need: 村务监督 报账员 会计 出纳
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,16 @@ class Flow:
 
 
 @dataclass(frozen=True, slots=True)
+class Signatures:
+    """三签字: the posts that hand, review and approve an expense (each a post id; absent: not written)."""
+
+    loc: Loc
+    handled: str | None
+    reviewed: str | None
+    approved: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Power:
     loc: Loc
     id: str
@@ -221,6 +232,8 @@ class Power:
     flow: Flow | None
     responsibilities: tuple[tuple[str, str], ...]
     accountability: tuple[str, ...]
+    signatures: Signatures | None = None  # 三签字 (村级 expenditure)
+    village_matter: str | None = None  # 五必到: 重大事项 大额资金 工程验收 资源承包 财务清理
 
     @property
     def span(self) -> Span:
@@ -454,7 +467,16 @@ def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
         flow=_flow(loc.child("flow"), flow) if flow is not None else None,
         responsibilities=tuple((r["stage"], r["duty"]) for _, r in _items(d.get("responsibilities"))),
         accountability=_tuple_str(d.get("accountability")),
+        signatures=_signatures(loc.child("signatures"), d.get("signatures")),
+        village_matter=d.get("village_matter") if isinstance(d.get("village_matter"), str) else None,
     )
+
+
+def _signatures(loc: Loc, d: Any) -> Signatures | None:
+    if not isinstance(d, dict):
+        return None
+    posts = [d.get(k) if isinstance(d.get(k), str) else None for k in ("handled", "reviewed", "approved")]
+    return Signatures(loc, *posts)
 
 
 def _without_bad_values(data: Any, bad_paths: set[Path]) -> Any:
@@ -574,7 +596,7 @@ def build_unit(doc: Document, bad_paths: set[Path]) -> Unit | None:
                 for i, d in _items(u.get("departments"))
             ),
             posts=tuple(
-                Post(uloc.child("posts", i), p["id"], p["name"], p.get("department"), p["rank"])
+                Post(uloc.child("posts", i), p["id"], p["name"], p.get("department"), p["rank"], p.get("role"))
                 for i, p in _items(u.get("posts"))
             ),
             complaint_channels=_channels(uloc.child("complaint_channels"), u.get("complaint_channels")),

@@ -57,6 +57,8 @@ ORDER: tuple[str, ...] = (
     "code_format",
     "change_not_recorded",
     "change_report_overdue",
+    "three_signatures",
+    "five_must_attend",
     "unused_suppression",
 )
 _FIELDS = ("CODE", "NAME", "SEVERITY", "SUMMARY")

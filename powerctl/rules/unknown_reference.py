@@ -2,7 +2,7 @@
 
 引用的标识是否存在：职权的承办机构（department）、岗位所属机构、主项（parent）、流程步骤的
 承办岗位（post）和下一步（next）、监督环节的步骤（at）和岗位（by）、风险点的步骤（step）和
-责任岗位（owner）、变更记录中的职权（items；已取消、废止、下放、合并的除外）。
+责任岗位（owner）、三签字（signatures）的岗位、变更记录中的职权（items；已取消、废止、下放、合并的除外）。
 
 ## 为什么
 
@@ -99,6 +99,10 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
             if risk.step is not None:
                 yield from _missing(risk.step, steps, risk.loc, "step", what="步骤", where=f"{label}的风险点")
             yield from _missing(risk.owner, posts, risk.loc, "owner", what="岗位", where=f"{label}的风险点")
+        if power.signatures is not None:
+            for key in ("handled", "reviewed", "approved"):
+                post = getattr(power.signatures, key)
+                yield from _missing(post, posts, power.signatures.loc, key, what="岗位", where=f"{label}的三签字")
     ids = sorted(unit.all_power_ids)
     for change in unit.changes:
         if change.kind in _GONE:
