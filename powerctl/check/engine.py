@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
@@ -135,10 +135,15 @@ class _Suppression:
 
 
 def _suppressions(doc: Document) -> list[_Suppression]:
-    out: list[_Suppression] = []
     if "powerctl:" not in doc.text:
-        return out
-    for n, text in enumerate(doc.text.splitlines(), start=1):
+        return []
+    return _directives(enumerate(doc.text.splitlines(), start=1))
+
+
+def _directives(lines: Iterable[tuple[int, str]]) -> list[_Suppression]:
+    """The inline directives among numbered lines."""
+    out: list[_Suppression] = []
+    for n, text in lines:
         if "powerctl:" in text:
             m = _DIRECTIVE.search(text)
             if m:
@@ -185,6 +190,7 @@ class Options:
     only_files: frozenset[str] | None = None
     cache: bool = False  # reuse the load and schema stage of unchanged files (validate's --no-cache turns it off)
     keep: bool = True  # return the documents and units (render, bundle, stats); validate needs only the report
+    keep_units: frozenset[str] = frozenset()  # units kept even without `keep`: those records/ has a folder for
 
 
 def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
@@ -228,13 +234,22 @@ class _Collector:
             return False
         return not any(code.startswith(s) for s in self.options.ignore)
 
-    def add(self, doc: Document, code: str, span: Span, path: Path, message: str, hint: str) -> None:
+    def add(
+        self,
+        doc: Document,
+        code: str,
+        span: Span,
+        path: Path,
+        message: str,
+        hint: str,
+        about: tuple[str | None, str | None] | None = None,  # (unit, power) when not read from doc and path
+    ) -> None:
         level = self.level(code)
         if level == "off" or not self.enabled(code):
             return
         if self.config.ignores and any(ig.matches(self._from_root(doc.file), code) for ig in self.config.ignores):
             return
-        unit, power = _unit_and_power(doc, path)
+        unit, power = about if about is not None else _unit_and_power(doc, path)
         sev: Severity = level  # type: ignore[assignment]
         self.findings.append(
             Finding(
@@ -255,10 +270,13 @@ class _Collector:
         )
 
 
-def _apply_suppressions(collector: _Collector, doc: Document, found: list[Finding]) -> list[Finding]:
-    """One file's findings less those its inline directives suppress, plus S901 for directives that are
-    unused, without a reason or malformed."""
-    sups = _suppressions(doc)
+def _apply_suppressions(
+    collector: _Collector, doc: Document, found: list[Finding], sups: list[_Suppression] | None = None
+) -> list[Finding]:
+    """One file's findings less those its inline directives suppress (`sups`, else read from doc's text),
+    plus S901 for directives that are unused, without a reason or malformed."""
+    if sups is None:
+        sups = _suppressions(doc)
     kept: list[Finding] = []
     for f in found:
         hit = next((s for s in sups if s.line in (f.line, f.line - 1) and f.rule in s.codes), None)
@@ -393,7 +411,8 @@ class _Checker:
         found = _apply_suppressions(collector, doc, collector.findings[first:])
         del collector.findings[first:]
         keep = self.options.keep
-        return _FileResult(found, powers, unit.id if unit else None, doc if keep else None, unit if keep else None)
+        kept = unit if unit is not None and (keep or unit.id in self.options.keep_units) else None
+        return _FileResult(found, powers, unit.id if unit else None, doc if keep else None, kept)
 
 
 # Process-parallel checking: worth its start-up (each worker imports and builds the schema and law
@@ -467,7 +486,13 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         unknown = sorted(c for c in options.select | options.ignore if not any(k.startswith(c) for k in codes))
         if unknown:
             raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
-    discovered = discover(paths, skip=[config.root / folder for folder in config.law_paths])
+    from powerctl.check import records
+
+    record_files, record_folders = records.discover(config.root)
+    folders = {f.unit for f in record_files if f.unit is not None}
+    options = replace(options, keep_units=options.keep_units | folders)
+    skip = [config.root / folder for folder in (*config.law_paths, records.FOLDER)]
+    discovered = discover(paths, skip=skip)
     files = discovered.files
 
     workers = _workers(files, options, jobs)
@@ -496,7 +521,15 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         checker.collector.add(
             Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
         )
+    for folder, reason in record_folders:
+        problem = LoadProblem("E001", Span.point(folder), f"无法读取文件夹：{reason}", _FOLDER_HINT)
+        checker.collector.add(
+            Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
+        )
     findings = [f for r in results for f in r.findings]
+    kept = {r.unit.id: r.unit for r in results if r.unit is not None}
+    whole = all(FsPath(p).is_dir() for p in paths)
+    findings.extend(_check_records(checker.collector, record_files, kept, options.today, whole))
     findings.extend(checker.collector.findings)  # the local law registry's, and the folders that cannot be read
     if options.only_files is not None:
         only = options.only_files
@@ -504,5 +537,38 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     powers = sum(r.powers for r in results)
     report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
     docs = [r.doc for r in results if r.doc is not None]
-    units = [r.unit for r in results if r.unit is not None]
+    units = [r.unit for r in results if r.unit is not None and options.keep]
     return Validation(docs=docs, units=units, report=report, laws=checker.laws)
+
+
+def _check_records(
+    collector: _Collector, files: Sequence[Any], units: Mapping[str, Unit], today: date, whole: bool
+) -> list[Finding]:
+    """The findings of the records files (check.records), through the same levels, filters and inline
+    suppressions as the catalogues'."""
+    from powerctl.check.records import RecordsCheck
+
+    if not files:
+        return []
+    check = RecordsCheck(units, today, whole)
+    out: list[Finding] = []
+    for file in files:
+        first = len(collector.findings)
+        doc = Document(file=file.path)
+        for f in check.check(file):
+            span = Span(f.file, f.line, f.column, f.line, f.column)
+            collector.add(doc, f.code, span, f.path, f.message, f.hint, (f.unit, f.power))
+        out.extend(_apply_suppressions(collector, doc, collector.findings[first:], _file_directives(file.path)))
+        del collector.findings[first:]
+    return out
+
+
+def _file_directives(path: str) -> list[_Suppression]:
+    """The inline directives of a records file, read line by line (a records file is never held whole)."""
+    if not path.lower().endswith(YAML_SUFFIXES):
+        return []
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return _directives((n, line) for n, line in enumerate(handle, start=1) if "powerctl:" in line)
+    except OSError:
+        return []  # the check itself reports a file that cannot be read

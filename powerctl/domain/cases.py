@@ -1,31 +1,52 @@
-"""One case (办件) of the records checked against its power: the questions behind R801–R807 (DESIGN.md).
+"""The records of a unit checked against its catalogue: the questions behind R801–R809 (DESIGN.md).
 
-Pure: a case's data (as `source.records` reads it), the unit it belongs to and the day it is measured to
-(`--today`, for open cases) in; what is wrong out, each with the field or step it is about, so that the
-caller can give it a position. Days as `case_days` counts them, in the power's `time_limit.unit`.
+Pure: an entry's data (as `source.records` reads it: dates as text or as dates), the unit and the day open
+cases are measured to (`--today`) in; what is wrong out, each with the path inside the entry it is about,
+so that the caller can give it a position. Days as `case_days` counts them, in the power's
+`time_limit.unit`. What a power's flow implies for every case (its edges, the steps every path to a step
+passes, its posts) is worked out once per power (`_Plan`), since a county checks 10^5–10^6 cases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from powerctl.catalogue.model import Power, Unit
-from powerctl.domain.case_days import Count, elapsed, explain
+from powerctl.domain.case_days import days, elapsed, explain
 from powerctl.domain.flowgraph import edges, must_pass
+from powerctl.source.span import Path
 
 NEAR = 0.8  # 黄牌: an open case that has used this share of its promised limit
+SUPERVISION = "村务监督"  # the post role that must review an expense (三签字) and attend (五必到)
+_SIGNERS = (("handled", "经手人"), ("reviewed", "审核人"), ("approved", "批准人"))
 
 
 @dataclass(frozen=True)
 class CaseProblem:
     code: str
-    field: str  # the case's field the problem is about (`steps`, `closed`, `power` …)
-    step: int | None  # the recorded step's place in `steps`, when about one
+    path: Path  # inside the entry: ("power",), ("steps", 2), ("reviewed", "post") …
     message: str
     hint: str
+    power: str | None = None  # the power's id, when the entry names one that exists
+
+
+@lru_cache(maxsize=8192)
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def day(value: object) -> date | None:
+    """A date of a record: a date, or text written YYYY-MM-DD; anything else is None (the schema names it)."""
+    if isinstance(value, date):
+        return value
+    return _iso(value) if isinstance(value, str) else None
 
 
 def find_power(unit: Unit, ref: object) -> Power | None:
@@ -38,117 +59,255 @@ def find_power(unit: Unit, ref: object) -> Power | None:
 def _suspensions(case: Mapping[str, Any]) -> list[tuple[date, date]]:
     out = []
     for item in case.get("suspended") or ():
-        if isinstance(item, Mapping) and isinstance(item.get("from"), date) and isinstance(item.get("to"), date):
-            out.append((item["from"], item["to"]))
+        if isinstance(item, Mapping):
+            first, last = day(item.get("from")), day(item.get("to"))
+            if first is not None and last is not None:
+                out.append((first, last))
     return out
 
 
-def _words(count: Count) -> str:
-    said = explain(count)
+def _words(start: date, end: date, unit: str, suspended: list[tuple[date, date]]) -> str:
+    said = explain(elapsed(start, end, unit, suspended))
     return f"；{said}" if said else ""
 
 
-def check_case(case: Mapping[str, Any], unit: Unit, today: date) -> Iterator[CaseProblem]:
-    """Everything wrong with one case of `unit`."""
-    ident = case.get("id", "?")
-    power = find_power(unit, case.get("power"))
-    if power is None:
-        yield CaseProblem(
-            "R807", "power", None, f"办件 {ident} 登记的职权「{case.get('power')}」不在单位 {unit.id} 的目录中",
+@dataclass
+class _Plan:
+    """What one power's flow says about every case of it."""
+
+    power: Power
+    edges: frozenset[tuple[str, str]]
+    steps: str  # the flow's step ids, for a hint
+    needed: dict[int, list[int]] = field(default_factory=dict)  # a step → the steps every path to it takes
+
+    def must_pass(self, last: int) -> list[int]:
+        found = self.needed.get(last)
+        if found is None:
+            assert self.power.flow is not None
+            found = self.needed[last] = sorted(must_pass(self.power.flow, {last}))
+        return found
+
+
+class Records:
+    """The checks of one unit's records, with what they need worked out once."""
+
+    def __init__(self, unit: Unit, today: date) -> None:
+        self.unit = unit
+        self.today = today
+        self.posts = {p.id: p for p in unit.posts}
+        self._powers: dict[str, Power | None] = {}
+        self._plans: dict[str, _Plan] = {}
+
+    def power(self, ref: object) -> Power | None:
+        if not isinstance(ref, str):
+            return None
+        if ref not in self._powers:
+            self._powers[ref] = find_power(self.unit, ref)
+        return self._powers[ref]
+
+    def _plan(self, power: Power) -> _Plan:
+        plan = self._plans.get(power.id)
+        if plan is None:
+            assert power.flow is not None
+            ids = "、".join(s.id for s in power.flow.steps)
+            plan = self._plans[power.id] = _Plan(power, frozenset(edges(power.flow)), ids)
+        return plan
+
+    def _unknown_power(self, what: str, entry: Mapping[str, Any]) -> CaseProblem:
+        return CaseProblem(
+            "R807", ("power",), f"{what} {entry.get('id', '?')} 登记的职权「{entry.get('power')}」不在单位 {self.unit.id} 的目录中",
             "写目录中的职权标识（id）或事项编码（code）",
         )  # fmt: skip
-        return
-    received = case.get("received")
-    if not isinstance(received, date):
-        return  # the schema says what is missing
-    closed = case.get("closed") if isinstance(case.get("closed"), date) else None
-    limit = power.time_limit
-    suspended = _suspensions(case)
-    count = elapsed(received, closed or today, limit.unit, suspended)
-    name = f"职权「{power.name}」的办件 {ident} "
-    if count.days > limit.promised:
-        how = (
-            f"受理后第 {count.days} 个{limit.unit}办结"
-            if closed
-            else f"至 {today.isoformat()} 已用 {count.days} 个{limit.unit}仍未办结"
-        )
-        yield CaseProblem(
-            "R801", "closed" if closed else "received", None,
-            f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{_words(count)}",
-            "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责",
-        )  # fmt: skip
-    elif closed is None and limit.promised and count.days >= NEAR * limit.promised:
-        yield CaseProblem(
-            "R802", "received", None,
-            f"{name}至 {today.isoformat()} 已用 {count.days} 个{limit.unit}，承诺 {limit.promised} 个{limit.unit}，"
-            f"即将到期（黄牌）{_words(count)}",
-            "尽快办结；需要特别程序的，登记 suspended",
-        )  # fmt: skip
-    yield from _steps(case, unit, power, closed, suspended, name)
 
+    # -- 办件 ------------------------------------------------------------------------------------------
+    def case(self, case: Mapping[str, Any]) -> Iterator[CaseProblem]:
+        """Everything wrong with one case (办件): R801–R807."""
+        power = self.power(case.get("power"))
+        if power is None:
+            yield self._unknown_power("办件", case)
+            return
+        received = day(case.get("received"))
+        if received is None:
+            return  # the schema says what is missing
+        closed = day(case.get("closed"))
+        limit = power.time_limit
+        suspended = _suspensions(case)
+        end = closed or self.today
+        used, _ = days(received, end, limit.unit, suspended)
+        name = f"职权「{power.name}」的办件 {case.get('id', '?')} "
+        if used > limit.promised:
+            how = (
+                f"受理后第 {used} 个{limit.unit}办结"
+                if closed
+                else f"至 {self.today.isoformat()} 已用 {used} 个{limit.unit}仍未办结"
+            )
+            yield CaseProblem(
+                "R801", ("closed",) if closed else ("received",),
+                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{_words(received, end, limit.unit, suspended)}",
+                "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责", power.id,
+            )  # fmt: skip
+        elif closed is None and limit.promised and used >= NEAR * limit.promised:
+            yield CaseProblem(
+                "R802", ("received",),
+                f"{name}至 {self.today.isoformat()} 已用 {used} 个{limit.unit}，承诺 {limit.promised} 个{limit.unit}，"
+                f"即将到期（黄牌）{_words(received, end, limit.unit, suspended)}",
+                "尽快办结；需要特别程序的，登记 suspended", power.id,
+            )  # fmt: skip
+        if power.flow is not None and power.flow.steps:
+            yield from self._steps(case, power, received, closed, suspended, name)
 
-def _steps(
-    case: Mapping[str, Any],
-    unit: Unit,
-    power: Power,
-    closed: date | None,
-    suspended: list[tuple[date, date]],
-    name: str,
-) -> Iterator[CaseProblem]:
-    flow = power.flow
-    steps = [s for s in case.get("steps") or () if isinstance(s, Mapping)]
-    if flow is None or not flow.steps:
-        return
-    posts = {p.id for p in unit.posts}
-    joined = edges(flow)
-    previous: str | None = None
-    previous_name = ""
-    since = case.get("received")
-    for k, step in enumerate(steps):
-        sid, by, done = step.get("step"), step.get("by"), step.get("done")
-        at = flow.index.get(sid) if isinstance(sid, str) else None
-        if at is None:
-            yield CaseProblem(
-                "R807", "steps", k, f"{name}登记的步骤「{sid}」不在该职权的流程图中",
-                f"写流程图中的步骤标识：{'、'.join(s.id for s in flow.steps)}",
-            )  # fmt: skip
-            previous = None
-            continue
-        flow_step = flow.steps[at]
-        if by is not None and by not in posts:
-            yield CaseProblem("R807", "steps", k, f"{name}的步骤「{flow_step.name}」登记的岗位「{by}」不在单位的岗位中",
-                              "写 unit.posts 中的岗位标识")  # fmt: skip
-        elif by is not None and flow_step.post is not None and by != flow_step.post:
-            yield CaseProblem(
-                "R806", "steps", k,
-                f"{name}的步骤「{flow_step.name}」由「{by}」办理，流程图规定由「{flow_step.post}」办理",
-                "由流程图规定的岗位办理；岗位调整的，先修改流程图",
-            )  # fmt: skip
-        if previous is not None and previous != sid and (previous, sid) not in joined:
-            yield CaseProblem(
-                "R805", "steps", k, f"{name}从步骤「{previous_name}」直接到了「{flow_step.name}」，流程图中没有这一步",
-                "按流程图的顺序办理；确需改变流程的，先修改流程图",
-            )  # fmt: skip
-        if isinstance(done, date) and isinstance(since, date) and flow_step.days is not None:
-            took = elapsed(since, done, power.time_limit.unit, suspended)
-            if took.days > flow_step.days:
+    def _steps(
+        self,
+        case: Mapping[str, Any],
+        power: Power,
+        received: date,
+        closed: date | None,
+        suspended: list[tuple[date, date]],
+        name: str,
+    ) -> Iterator[CaseProblem]:
+        flow = power.flow
+        assert flow is not None
+        plan = self._plan(power)
+        unit = power.time_limit.unit
+        previous: str | None = None
+        previous_name = ""
+        since = received
+        taken: set[str] = set()
+        reached: set[int] = set()  # the flow's steps the case recorded
+        for k, step in enumerate(case.get("steps") or ()):
+            if not isinstance(step, Mapping):
+                continue
+            sid, by, done = step.get("step"), step.get("by"), day(step.get("done"))
+            at = flow.index.get(sid) if isinstance(sid, str) else None
+            if at is None:
                 yield CaseProblem(
-                    "R803", "steps", k,
-                    f"{name}的步骤「{flow_step.name}」用了 {took.days} 个{power.time_limit.unit}，流程图规定 "
-                    f"{flow_step.days} 个{_words(took)}",
-                    "该环节按流程图的时限办理，或修改流程图的时限",
+                    "R807", ("steps", k, "step"), f"{name}登记的环节「{sid}」不在该职权的流程图中",
+                    f"写流程图中的环节标识：{plan.steps}", power.id,
                 )  # fmt: skip
-        if isinstance(done, date):
-            since = done
-        previous, previous_name = sid, flow_step.name
-    known = [flow.index[s["step"]] for s in steps if isinstance(s.get("step"), str) and s["step"] in flow.index]
-    if closed is not None and known:
-        taken = {s.get("step") for s in steps}
-        for i in sorted(must_pass(flow, {known[-1]})):  # every step on the way to where the case ended
+                previous = None
+                continue
+            assert isinstance(sid, str)
+            taken.add(sid)
+            reached.add(at)
+            flow_step = flow.steps[at]
+            if by is not None and by not in self.posts:
+                yield CaseProblem(
+                    "R807", ("steps", k, "by"), f"{name}的环节「{flow_step.name}」登记的岗位「{by}」不在单位的岗位中",
+                    "写 unit.posts 中的岗位标识", power.id,
+                )  # fmt: skip
+            elif by is not None and flow_step.post is not None and by != flow_step.post:
+                yield CaseProblem(
+                    "R806", ("steps", k, "by"),
+                    f"{name}的环节「{flow_step.name}」由「{by}」办理，流程图规定由「{flow_step.post}」办理",
+                    "由流程图规定的岗位办理；岗位调整的，先修改流程图", power.id,
+                )  # fmt: skip
+            if previous is not None and previous != sid and (previous, sid) not in plan.edges:
+                yield CaseProblem(
+                    "R805", ("steps", k, "step"),
+                    f"{name}从环节「{previous_name}」直接到了「{flow_step.name}」，流程图中没有这一步",
+                    "按流程图的顺序办理；确需改变流程的，先修改流程图", power.id,
+                )  # fmt: skip
+            if done is not None and flow_step.days is not None:
+                took, _ = days(since, done, unit, suspended)
+                if took > flow_step.days:
+                    yield CaseProblem(
+                        "R803", ("steps", k, "done"),
+                        f"{name}的环节「{flow_step.name}」用了 {took} 个{unit}，流程图规定 {flow_step.days} 个"
+                        f"{_words(since, done, unit, suspended)}",
+                        "该环节按流程图的时限办理，或修改流程图的时限", power.id,
+                    )  # fmt: skip
+            if done is not None:
+                since = done
+            previous, previous_name = sid, flow_step.name
+        if closed is None or not reached:
+            return
+        needed_at: set[int] = set()
+        for i in reached:  # every step on every way to a step the case took
+            needed_at.update(plan.must_pass(i))
+        for i in sorted(needed_at):
             needed = flow.steps[i]
             if needed.kind in ("start", "end") or needed.id in taken:
                 continue
             yield CaseProblem(
-                "R804", "steps", None, f"{name}已办结，但没有经过流程图中必经的步骤「{needed.name}」",
-                f"补登该步骤（{needed.id}）的办理情况；确实跳过的，说明原因并按规定问责",
+                "R804", ("steps",), f"{name}已办结，但没有经过流程图中必经的环节「{needed.name}」",
+                f"补登该环节（{needed.id}）的办理情况；确实跳过的，说明原因并按规定问责", power.id,
             )  # fmt: skip
+
+    # -- 三签字 ----------------------------------------------------------------------------------------
+    def expense(self, expense: Mapping[str, Any]) -> Iterator[CaseProblem]:
+        """R808 (and R807 for what it names) of one expense."""
+        power = self.power(expense.get("power"))
+        if power is None:
+            yield self._unknown_power("支出", expense)
+            return
+        label = f"支出 {expense.get('id', '?')}（职权「{power.name}」）"
+        signed: dict[str, tuple[str, str]] = {}
+        for key, who in _SIGNERS:
+            person = expense.get(key)
+            if not isinstance(person, Mapping) or not person.get("name"):
+                yield CaseProblem(
+                    "R808", (key,) if key in expense else (), f"{label}缺少{who}签字（{key}）",
+                    f"三签字：经手人、审核人（村务监督委员会主任）、批准人（村委会主任）都签字后才能报账；补登 {key}",
+                    power.id,
+                )  # fmt: skip
+                continue
+            post = person.get("post")
+            if isinstance(post, str) and post not in self.posts:
+                yield CaseProblem(
+                    "R807", (key, "post"), f"{label}的{who}岗位「{post}」不在单位的岗位中",
+                    "写 unit.posts 中的岗位标识", power.id,
+                )  # fmt: skip
+            signed[key] = (str(person["name"]), post if isinstance(post, str) else "")
+        keys = [k for k, _ in _SIGNERS if k in signed]
+        whos = dict(_SIGNERS)
+        for i, first in enumerate(keys):
+            for second in keys[i + 1 :]:
+                if signed[first][0] == signed[second][0]:
+                    yield CaseProblem(
+                        "R808", (second, "name"),
+                        f"{label}的{whos[first]}和{whos[second]}是同一人「{signed[second][0]}」",
+                        "三个签字应由三个不同的人签署", power.id,
+                    )  # fmt: skip
+        if "reviewed" in signed:
+            post = self.posts.get(signed["reviewed"][1])
+            if post is not None and post.role != SUPERVISION:
+                yield CaseProblem(
+                    "R808", ("reviewed", "post"),
+                    f"{label}的审核人「{signed['reviewed'][0]}」的岗位「{post.name}」不是村务监督岗位",
+                    "审核人应为村务监督委员会主任（unit.posts 中 role: 村务监督 的岗位）", power.id,
+                )  # fmt: skip
+
+    # -- 五必到 ----------------------------------------------------------------------------------------
+    def meeting(self, meeting: Mapping[str, Any]) -> Iterator[CaseProblem]:
+        """R809 (and R807 for what it names) of one meeting."""
+        power = self.power(meeting.get("power"))
+        if power is None:
+            yield self._unknown_power("会议", meeting)
+            return
+        attendees = [a for a in meeting.get("attendees") or () if isinstance(a, Mapping)]
+        for k, person in enumerate(meeting.get("attendees") or ()):
+            post = person.get("post") if isinstance(person, Mapping) else None
+            if isinstance(post, str) and post not in self.posts:
+                yield CaseProblem(
+                    "R807", ("attendees", k, "post"),
+                    f"会议 {meeting.get('id', '?')} 的到会人员「{person.get('name')}」的岗位「{post}」不在单位的岗位中",
+                    "写 unit.posts 中的岗位标识", power.id,
+                )  # fmt: skip
+        if power.village_matter is None:
+            return
+        present = any(
+            (p := self.posts.get(str(a.get("post")))) is not None and p.role == SUPERVISION for a in attendees
+        )
+        if not present:
+            yield CaseProblem(
+                "R809", ("attendees",),
+                f"会议 {meeting.get('id', '?')} 研究五必到事项（{power.village_matter}，职权「{power.name}」），"
+                "到会人员中没有村务监督员",
+                "五必到：村务监督委员会成员必须到场监督；补登到会的监督员（岗位为 role: 村务监督），未到场的应重新召开",
+                power.id,
+            )  # fmt: skip
+
+
+def check_case(case: Mapping[str, Any], unit: Unit, today: date) -> Iterator[CaseProblem]:
+    """Everything wrong with one case of `unit` (a `Records` made for it alone)."""
+    return Records(unit, today).case(case)

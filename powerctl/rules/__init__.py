@@ -59,6 +59,15 @@ ORDER: tuple[str, ...] = (
     "change_report_overdue",
     "three_signatures",
     "five_must_attend",
+    "case_overdue",
+    "case_near_deadline",
+    "step_overdue",
+    "step_skipped",
+    "step_out_of_order",
+    "step_wrong_post",
+    "record_unknown_reference",
+    "expense_signatures",
+    "supervisor_absent",
     "unused_suppression",
 )
 _FIELDS = ("CODE", "NAME", "SEVERITY", "SUMMARY")

@@ -31,6 +31,7 @@ CATALOGUE_SCHEMA = "catalogue.schema.json"
 MAX_REPAIR_ROUNDS = 20
 CONFIG_SCHEMA = "config.schema.json"
 LAWS_SCHEMA = "laws.schema.json"
+RECORDS_SCHEMA = "records.schema.json"
 
 _TYPE_ZH = {
     "string": "文本",
@@ -178,6 +179,25 @@ class SchemaChecker:
                 seen.add(key)
                 problems.append(problem)
         return problems
+
+    def problems(self, doc: Document) -> list[LoadProblem]:
+        """Every violation of already-loaded data, explained at its place, without typing repairs (records:
+        an entry is checked on its own against its section's schema)."""
+        if self.quick_valid(doc.data):
+            return []
+        seen: set[tuple[Path, str]] = set()
+        out = []
+        for error in self._errors(self.validator.iter_errors(doc.data)):
+            problem = self._explain(doc, error)
+            if (problem.path, problem.message) not in seen:
+                seen.add((problem.path, problem.message))
+                out.append(problem)
+        return out
+
+    def section(self, name: str) -> SchemaChecker:
+        """The checker of one definition of this schema (e.g. `case` of the records schema)."""
+        keep = {k: v for k, v in self.schema.items() if k in ("$schema", "$defs")}
+        return type(self)({**keep, "$ref": f"#/$defs/{name}"})
 
     def _repair(self, doc: Document) -> list[LoadProblem]:
         """Typing mistakes behind schema errors, named; doc.data then holds what was meant."""

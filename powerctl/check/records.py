@@ -1,0 +1,232 @@
+"""The records under `records/` (FORMAT.md, "Records") checked with the catalogues: R801–R809, and the load and
+schema findings of the records files themselves, each at its entry's line and column.
+
+A records file is read one entry at a time (`source.records`, `source.records_rows`) and each entry is
+checked and dropped, so memory stays flat however many cases a county has. An entry the schema rejects gets
+the schema's findings only: its dates or steps cannot be trusted for counting. The unit of a records file is
+the folder it is in (`records/<unit-id>/…`); a YAML file's own `unit` must agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
+
+from powerctl.domain.cases import CaseProblem, Records
+from powerctl.source.load import Document, guess_encoding
+from powerctl.source.records import SECTIONS, Entry, Header, RecordsError, read_file
+from powerctl.source.schema import RECORDS_SCHEMA, SchemaChecker
+from powerctl.source.span import Path
+
+if TYPE_CHECKING:
+    from powerctl.catalogue.model import Unit
+
+FOLDER = "records"
+YAML_SUFFIXES = (".yaml", ".yml")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+_SECTION_KEY = {section: key for key, section in SECTIONS.items()}
+
+
+@dataclass(frozen=True)
+class RecordsFile:
+    path: str  # as shown in findings
+    unit: str | None  # the folder under records/ it is in; None for a file directly in records/
+
+
+@dataclass(frozen=True)
+class RecordFinding:
+    code: str
+    file: str
+    line: int
+    column: int
+    path: Path  # in the file's data: ("cases", 3, "steps", 2) …
+    message: str
+    hint: str
+    unit: str | None
+    power: str | None = None
+
+
+def discover(root: FsPath) -> tuple[list[RecordsFile], list[tuple[str, str]]]:
+    """The records files under root/records (hidden entries left out, in name order) and every folder that
+    could not be listed, with why."""
+    top = root / FOLDER
+    if not top.is_dir():
+        return [], []
+    files: list[RecordsFile] = []
+    unreadable: list[tuple[str, str]] = []
+    stack = [str(top)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unreadable.append((folder, exc.strerror or type(exc).__name__))
+            continue
+        below = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = os.path.join(folder, entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError as exc:
+                unreadable.append((path, exc.strerror or type(exc).__name__))
+                continue
+            if is_dir:
+                below.append(path)
+            elif entry.name.lower().endswith(YAML_SUFFIXES + TABLE_SUFFIXES):
+                parts = FsPath(path).relative_to(top).parts
+                files.append(RecordsFile(_shown(path, root), parts[0] if len(parts) > 1 else None))
+        stack.extend(reversed(below))
+    return files, unreadable
+
+
+def _shown(path: str, root: FsPath) -> str:
+    """A path as findings show it: relative to the working folder when inside it."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    return os.path.relpath(absolute, here) if absolute.startswith(here + os.sep) else absolute
+
+
+class RecordsCheck:
+    """Checks records files against the units of one run."""
+
+    def __init__(self, units: Mapping[str, Unit], today: date, whole: bool) -> None:
+        self.units = units
+        self.today = today
+        self.whole = whole  # the run covered the repository: a records folder of no unit is a finding
+        schema = SchemaChecker.named(RECORDS_SCHEMA)
+        self.header = schema
+        self.sections = {section: schema.section(section) for section in SECTIONS.values()}
+        self._records: dict[str, Records] = {}
+
+    def check(self, file: RecordsFile) -> Iterator[RecordFinding]:
+        def at(code: str, line: int, column: int, message: str, hint: str, path: Path = ()) -> RecordFinding:
+            return RecordFinding(code, file.path, line, column, path, message, hint, file.unit)
+
+        if file.unit is None:
+            yield at("E003", 1, 1, "登记文件应放在 records/<单位标识>/ 文件夹中", "例如 records/lsj-cgj/2026.yaml")
+            return
+        unit = self.units.get(file.unit)
+        if unit is None:
+            if self.whole:
+                yield at(
+                    "R807", 1, 1, f"登记文件所在的文件夹 records/{file.unit}/ 不是目录中任何单位的标识",
+                    "文件夹名写单位标识（unit.id），例如 records/lsj-cgj/",
+                )  # fmt: skip
+            return
+        records = self._records.get(unit.id)
+        if records is None:
+            records = self._records[unit.id] = Records(unit, self.today)
+        lower = file.path.lower()
+        header = Header()
+        try:
+            if lower.endswith(".csv"):
+                from powerctl.source.records_rows import read_csv
+
+                entries: Iterator[Entry] = read_csv(FsPath(file.path))
+            elif lower.endswith(".xlsx"):
+                from powerctl.source.records_rows import read_xlsx
+
+                entries = read_xlsx(FsPath(file.path))
+            else:
+                entries = read_file(FsPath(file.path), header)
+            for entry in entries:
+                yield from self._entry(file, records, entry)
+        except RecordsError as exc:
+            yield at("E001", exc.line, exc.column, str(exc), "按 FORMAT.md「Records」的格式改正；可参照 records/ 中的示例")
+            return
+        except UnicodeDecodeError:
+            line, column, sample = _first_bad_byte(FsPath(file.path))
+            yield at(
+                "E004", line, column, f"登记文件不是 UTF-8 编码（看起来是 {guess_encoding(sample)}）",
+                "用 WPS 或记事本“另存为”UTF-8 编码；从 Excel 导出时选“CSV UTF-8（逗号分隔）”",
+            )  # fmt: skip
+            return
+        except OSError as exc:
+            yield at("E001", 1, 1, f"无法读取登记文件：{exc.strerror or type(exc).__name__}", "检查文件的读取权限")
+            return
+        if not lower.endswith(TABLE_SUFFIXES):
+            yield from self._header(file, header)
+
+    def _header(self, file: RecordsFile, header: Header) -> Iterator[RecordFinding]:
+        places = {(k,): (*pos, *pos) for k, pos in header.positions.items()}
+        doc = Document(file.path, data=header.values, values={(): (1, 1, 1, 1), **places}, keys=dict(places))
+        for p in self.header.problems(doc):
+            yield RecordFinding(
+                "E003", file.path, p.span.line, p.span.column, p.path, p.message, p.hint, file.unit
+            )  # fmt: skip
+        if header.unit is not None and header.unit != file.unit:
+            line, column = header.positions.get("unit", (1, 1))
+            yield RecordFinding(
+                "E003", file.path, line, column, ("unit",),
+                f"登记文件写的单位「{header.unit}」与所在文件夹 records/{file.unit}/ 不一致",
+                f"把 unit 改为 {file.unit}，或把文件移到 records/{header.unit}/", file.unit,
+            )  # fmt: skip
+
+    def _entry(self, file: RecordsFile, records: Records, entry: Entry) -> Iterator[RecordFinding]:
+        key = _SECTION_KEY[entry.section]
+        where: Path = (key, entry.index)
+        for code, (line, column), message, hint in entry.problems:
+            yield RecordFinding(code, file.path, line, column, where, message, hint, file.unit)
+        checker = self.sections[entry.section]
+        data: Any = entry.data
+        if not isinstance(data, dict) or not checker.quick_valid(data):
+            values, keys = entry.positions()
+            doc = Document(
+                file.path, data=data, values={p: (*at, *at) for p, at in values.items()},
+                keys={p: (*at, *at) for p, at in keys.items()},
+            )  # fmt: skip
+            for p in checker.problems(doc):
+                yield RecordFinding(
+                    "E003", file.path, p.span.line, p.span.column, (*where, *p.path), p.message, p.hint, file.unit
+                )  # fmt: skip
+            return
+        problems: Iterator[CaseProblem]
+        if entry.section == "case":
+            problems = records.case(data)
+        elif entry.section == "expense":
+            problems = records.expense(data)
+        else:
+            problems = records.meeting(data)
+        for problem in problems:
+            line, column = entry.place(problem.path)
+            yield RecordFinding(
+                problem.code, file.path, line, column, (*where, *problem.path), problem.message, problem.hint,
+                file.unit, problem.power,
+            )  # fmt: skip
+
+
+def _first_bad_byte(path: FsPath) -> tuple[int, int, bytes]:
+    """The line and column of the first byte that is not UTF-8, and a sample of the bytes from there."""
+    line, column = 1, 1
+    pending = b""
+
+    def advance(text: str) -> None:
+        nonlocal line, column
+        breaks = text.count("\n")
+        if breaks:
+            line += breaks
+            column = len(text) - text.rfind("\n")
+        else:
+            column += len(text)
+
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            data = pending + chunk
+            try:
+                text, pending = data.decode("utf-8"), b""
+            except UnicodeDecodeError as exc:
+                if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                    text, pending = data[: exc.start].decode("utf-8"), data[exc.start :]
+                else:
+                    advance(data[: exc.start].decode("utf-8"))
+                    return line, column, data[exc.start : exc.start + 4096]
+            advance(text)
+    return line, column, pending

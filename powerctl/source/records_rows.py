@@ -1,0 +1,168 @@
+"""Records exported by an approval system as a table (CSV or XLSX): one row per step, the case's fields repeated
+on each row (FORMAT.md, "Records"), read one case at a time into the same entries as a YAML records file.
+
+Columns are found by their heading, in English as FORMAT.md names them or in the Chinese an export uses:
+case 办件编号, power 职权, received 受理日期, closed 办结日期, step 环节, done 完成日期, by 办理岗位.
+The rows of one case follow each other, as exports are sorted; memory stays that of one case. Dates may be
+written 2026-09-28, 2026/9/28, 2026.9.28 or 2026年9月28日 (or be Excel dates); they become 2026-09-28, and
+anything else is kept as written for the schema check to name. A value's place is its row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from powerctl.source.records import Entry, Place, RecordsError
+from powerctl.source.span import Path as DataPath
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "case": ("case", "办件编号", "办件号", "办件", "案件编号", "受理编号"),
+    "power": ("power", "职权", "职权编码", "事项编码", "职权标识", "事项"),
+    "received": ("received", "受理日期", "立案日期", "受理时间"),
+    "closed": ("closed", "办结日期", "结案日期", "办结时间"),
+    "step": ("step", "环节", "办理环节", "步骤", "环节标识"),
+    "done": ("done", "完成日期", "环节完成日期", "办理日期", "完成时间"),
+    "by": ("by", "办理岗位", "岗位", "承办岗位"),
+}
+REQUIRED = ("case", "power", "received", "step")
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        m = _DATE.match(value)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return datetime.date(y, mo, d).isoformat()
+            except ValueError:
+                return value
+    return value
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _heading(row: Sequence[Any], line: int) -> dict[str, int]:
+    """Which column holds each field; RecordsError naming what is missing."""
+    names = [(_text(v) or "").lower() for v in row]
+    where: dict[str, int] = {}
+    for field, aliases in COLUMNS.items():
+        for i, name in enumerate(names):
+            if name in aliases:
+                where[field] = i
+                break
+    missing = [f for f in REQUIRED if f not in where]
+    if missing:
+        wanted = "、".join(f"{f}（{COLUMNS[f][1]}）" for f in missing)
+        raise RecordsError(
+            f"表格第一行（表头）缺少列：{wanted}；登记表应有 case、power、received、closed、step、done、by 列", line, 1
+        )
+    return where
+
+
+def _cases(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[Entry]:
+    """Entries from (line, cells) rows, the first of which is the heading."""
+    heading: dict[str, int] | None = None
+    group: list[tuple[int, Sequence[Any]]] = []
+    current: str | None = None
+    index = 0
+    for line, row in rows:
+        if heading is None:
+            if not any(_text(v) for v in row):
+                continue
+            heading = _heading(row, line)
+            continue
+        if not any(_text(v) for v in row):
+            continue
+        col = heading["case"]
+        ident = _text(row[col]) if col < len(row) else None
+        if group and ident != current:
+            yield _entry(group, heading, index)
+            index += 1
+            group = []
+        current = ident
+        group.append((line, row))
+    if group:
+        assert heading is not None
+        yield _entry(group, heading, index)
+
+
+def _entry(group: list[tuple[int, Sequence[Any]]], heading: dict[str, int], index: int) -> Entry:
+    def cell(row: Sequence[Any], field: str) -> Any:
+        i = heading.get(field)
+        return row[i] if i is not None and i < len(row) else None
+
+    first_line, first = group[0]
+    values: dict[DataPath, Place] = {(): (first_line, 1)}
+    keys: dict[DataPath, Place] = {}
+    data: dict[str, Any] = {}
+    for field, key in (("case", "id"), ("power", "power"), ("received", "received"), ("closed", "closed")):
+        value = _text(cell(first, field)) if field in ("case", "power") else _date(cell(first, field))
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is not None:
+            data[key] = value
+            values[(key,)] = keys[(key,)] = (first_line, heading[field] + 1)
+    steps: list[dict[str, Any]] = []
+    for k, (line, row) in enumerate(group):
+        step: dict[str, Any] = {}
+        for field in ("step", "done", "by"):
+            value = _date(cell(row, field)) if field == "done" else _text(cell(row, field))
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is not None:
+                step[field] = value
+                values[("steps", k, field)] = keys[("steps", k, field)] = (line, heading[field] + 1)
+        values[("steps", k)] = keys[("steps", k)] = (line, 1)
+        steps.append(step)
+    data["steps"] = steps
+    values[("steps",)] = (first_line, 1)
+    return Entry("case", index, data, first_line, 1, _values=values, _keys=keys)
+
+
+def read_csv(path: Path) -> Iterator[Entry]:
+    """The cases of a CSV file (UTF-8, with or without the BOM Excel writes)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+
+        def rows() -> Iterator[tuple[int, list[str]]]:
+            start = 1
+            for row in reader:
+                yield start, row
+                start = reader.line_num + 1
+
+        try:
+            yield from _cases(rows())
+        except csv.Error as exc:
+            raise RecordsError(f"CSV 格式错误：{exc}", reader.line_num, 1) from None
+
+
+def read_xlsx(path: Path) -> Iterator[Entry]:
+    """The cases of the first sheet of an XLSX workbook (read row by row)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or mislabelled workbook: openpyxl raises many kinds
+        raise RecordsError(f"无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}", 1, 1) from None
+    try:
+        sheet = book.worksheets[0]
+        yield from _cases((n, row) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+    finally:
+        book.close()
