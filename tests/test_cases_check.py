@@ -1,7 +1,7 @@
 """The questions behind R801–R807 asked of planted cases of the shipped XK-001 (临时占用、挖掘城市道路许可:
 promised 5 工作日; 申请 → 受理 → 勘查 → 审核 → 决定 → 送达 or 不予许可, or 补正): each planted case gives its code,
 the clean ones nothing.
-(Issue 23's groundwork: these are not yet wired into validate.)"""
+The whole check, with positions and files, is tests/test_records_check.py."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_skipped_out_of_order_and_wrong_post(cgj: Unit) -> None:
     codes = _codes(cgj, _case(date(2026, 11, 2), date(2026, 11, 3), skipped))
     assert "R804" in codes and "R805" in codes  # 审核 never done; 勘查 → 决定 is no edge of the flow
     said = [p.message for p in check_case(_case(date(2026, 11, 2), date(2026, 11, 3), skipped), cgj, TODAY)]
-    assert any("必经的步骤「审核」" in m for m in said) and any("直接到了「" in m for m in said), said
+    assert any("必经的环节「审核」" in m for m in said) and any("直接到了「" in m for m in said), said
     wrong = [(s, "ck_jb" if s == "jueding" else by) for s, by in RUN]
     assert _codes(cgj, _case(date(2026, 11, 2), date(2026, 11, 3), wrong)) == ["R806"]
 

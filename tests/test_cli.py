@@ -57,16 +57,33 @@ powers:
 """
 
 
-def test_example_catalogues_are_clean() -> None:
-    result = run_cli("validate", "catalogues", "-f", "json")
-    assert result.returncode == 0, result.stdout
+# The example records (records/) plant these, as of 2026-11-30; the catalogues themselves are clean.
+PLANTED = [
+    ("R803", "lsj-cgj/2026.yaml", 132), ("R801", "lsj-cgj/2026.yaml", 135), ("R804", "lsj-cgj/2026.yaml", 141),
+    ("R805", "lsj-cgj/2026.yaml", 144), ("R806", "lsj-cgj/2026.yaml", 211), ("R802", "lsj-cgj/2026.yaml", 244),
+    ("R804", "lsj-cgj/2026.yaml", 288), ("R805", "lsj-cgj/2026.yaml", 292),
+    ("R804", "lsj-zhadu-xxc/2026.yaml", 53), ("R805", "lsj-zhadu-xxc/2026.yaml", 56),
+    ("R808", "lsj-zhadu-xxc/2026.yaml", 67), ("R808", "lsj-zhadu-xxc/2026.yaml", 70),
+    ("R808", "lsj-zhadu-xxc/2026.yaml", 70), ("R809", "lsj-zhadu-xxc/2026.yaml", 75),
+    ("R801", "lsj-zhadu/2026-审批系统导出.csv", 53), ("R803", "lsj-zhadu/2026-审批系统导出.csv", 57),
+    ("R801", "lsj-zhadu/2026-审批系统导出.csv", 61),
+]  # fmt: skip
+
+
+def test_example_catalogues_are_clean_and_the_example_records_give_their_planted_findings() -> None:
+    result = run_cli("validate", "catalogues", "--today", "2026-11-30", "-f", "json")
+    assert result.returncode == 1, result.stdout
     doc = json.loads(result.stdout)
-    assert doc["findings"] == []
-    assert doc["summary"]["files"] >= 3 and doc["summary"]["powers"] >= 10
+    found = sorted((f["rule"], f["file"].split("records/", 1)[-1], f["line"]) for f in doc["findings"])
+    assert all(f["file"].startswith("records/") for f in doc["findings"]), "the catalogues are not clean"
+    assert found == sorted(PLANTED)
+    assert doc["summary"]["files"] >= 6 and doc["summary"]["powers"] >= 10
+    clean = run_cli("validate", "catalogues", "--ignore", "R8", "-f", "json")
+    assert clean.returncode == 0 and json.loads(clean.stdout)["findings"] == []
 
 
 def test_default_path_is_catalogues_of_the_root() -> None:
-    result = run_cli("validate", cwd=ROOT / "powerctl")
+    result = run_cli("validate", "--ignore", "R8", cwd=ROOT / "powerctl")  # the example records plant R8xx
     assert result.returncode == 0, result.stdout + result.stderr
     assert "检查了" in result.stdout
 

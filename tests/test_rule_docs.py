@@ -41,6 +41,19 @@ DESIGN_CODES = {
     "G507": "discretion-inconsistent",
     "N602": "duplicate-power-name",
     "N603": "code-format",
+    "C701": "change-not-recorded",
+    "C702": "change-report-overdue",
+    "G508": "three-signatures",
+    "G509": "five-must-attend",
+    "R801": "case-overdue",
+    "R802": "case-near-deadline",
+    "R803": "step-overdue",
+    "R804": "step-skipped",
+    "R805": "step-out-of-order",
+    "R806": "step-wrong-post",
+    "R807": "record-unknown-reference",
+    "R808": "expense-signatures",
+    "R809": "supervisor-absent",
 }
 
 

@@ -191,6 +191,9 @@ class Options:
     cache: bool = False  # reuse the load and schema stage of unchanged files (validate's --no-cache turns it off)
     keep: bool = True  # return the documents and units (render, bundle, stats); validate needs only the report
     keep_units: frozenset[str] = frozenset()  # units kept even without `keep`: those records/ has a folder for
+    # Check records/ too (validate). The outputs (bundle, render, stats, compare) are about the catalogue: how
+    # powers ran is no reason not to publish them, and `stats --records` reads the records itself.
+    records: bool = True
 
 
 def _unit_and_power(doc: Document, path: Path) -> tuple[str | None, str | None]:
@@ -488,7 +491,9 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
             raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
     from powerctl.check import records
 
-    record_files, record_folders = records.discover(config.root)
+    record_files, record_folders = (
+        records.discover(config.root, not any(os.path.isabs(p) for p in paths)) if options.records else ([], [])
+    )
     folders = {f.unit for f in record_files if f.unit is not None}
     options = replace(options, keep_units=options.keep_units | folders)
     skip = [config.root / folder for folder in (*config.law_paths, records.FOLDER)]
@@ -527,22 +532,29 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
             Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
         )
     findings = [f for r in results for f in r.findings]
-    kept = {r.unit.id: r.unit for r in results if r.unit is not None}
-    whole = all(FsPath(p).is_dir() for p in paths)
-    findings.extend(_check_records(checker.collector, record_files, kept, options.today, whole))
+    # The repository's records are about the repository's units: a catalogue given from outside it has none.
+    root = os.path.abspath(config.root) + os.sep
+    kept = {r.unit.id: r.unit for r in results if r.unit is not None and os.path.abspath(r.unit.file).startswith(root)}
+    # Records of a unit this run did not check are not asked for: a unit given no file in a run over single
+    # files, or one whose catalogue is elsewhere in the repository. Only a folder of no unit at all is R807.
+    missing = folders - kept.keys()
+    if missing and all(FsPath(p).is_dir() for p in paths):
+        missing &= {FsPath(f).stem for f in discover([str(config.root)], skip=skip).files}
+    recorded = [f for f in record_files if f.unit not in missing]
+    findings.extend(_check_records(checker.collector, recorded, kept, options.today, frozenset(missing)))
     findings.extend(checker.collector.findings)  # the local law registry's, and the folders that cannot be read
     if options.only_files is not None:
         only = options.only_files
         findings = [f for f in findings if str(FsPath(f.file).resolve()) in only]
     powers = sum(r.powers for r in results)
-    report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files), powers=powers)
+    report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files) + len(recorded), powers=powers)
     docs = [r.doc for r in results if r.doc is not None]
     units = [r.unit for r in results if r.unit is not None and options.keep]
     return Validation(docs=docs, units=units, report=report, laws=checker.laws)
 
 
 def _check_records(
-    collector: _Collector, files: Sequence[Any], units: Mapping[str, Unit], today: date, whole: bool
+    collector: _Collector, files: Sequence[Any], units: Mapping[str, Unit], today: date, elsewhere: frozenset[str]
 ) -> list[Finding]:
     """The findings of the records files (check.records), through the same levels, filters and inline
     suppressions as the catalogues'."""
@@ -550,7 +562,7 @@ def _check_records(
 
     if not files:
         return []
-    check = RecordsCheck(units, today, whole)
+    check = RecordsCheck(units, today, elsewhere)
     out: list[Finding] = []
     for file in files:
         first = len(collector.findings)

@@ -51,9 +51,10 @@ class RecordFinding:
     power: str | None = None
 
 
-def discover(root: FsPath) -> tuple[list[RecordsFile], list[tuple[str, str]]]:
+def discover(root: FsPath, relative: bool = True) -> tuple[list[RecordsFile], list[tuple[str, str]]]:
     """The records files under root/records (hidden entries left out, in name order) and every folder that
-    could not be listed, with why."""
+    could not be listed, with why. Paths are shown relative to the working folder when `relative` (the
+    catalogue paths were given so) and the file is inside it, else absolute."""
     top = root / FOLDER
     if not top.is_dir():
         return [], []
@@ -82,25 +83,25 @@ def discover(root: FsPath) -> tuple[list[RecordsFile], list[tuple[str, str]]]:
                 below.append(path)
             elif entry.name.lower().endswith(YAML_SUFFIXES + TABLE_SUFFIXES):
                 parts = FsPath(path).relative_to(top).parts
-                files.append(RecordsFile(_shown(path, root), parts[0] if len(parts) > 1 else None))
+                files.append(RecordsFile(_shown(path, relative), parts[0] if len(parts) > 1 else None))
         stack.extend(reversed(below))
     return files, unreadable
 
 
-def _shown(path: str, root: FsPath) -> str:
-    """A path as findings show it: relative to the working folder when inside it."""
+def _shown(path: str, relative: bool) -> str:
     absolute = os.path.abspath(path)
     here = os.getcwd()
-    return os.path.relpath(absolute, here) if absolute.startswith(here + os.sep) else absolute
+    return os.path.relpath(absolute, here) if relative and absolute.startswith(here + os.sep) else absolute
 
 
 class RecordsCheck:
     """Checks records files against the units of one run."""
 
-    def __init__(self, units: Mapping[str, Unit], today: date, whole: bool) -> None:
+    def __init__(self, units: Mapping[str, Unit], today: date, elsewhere: frozenset[str] = frozenset()) -> None:
         self.units = units
         self.today = today
-        self.whole = whole  # the run covered the repository: a records folder of no unit is a finding
+        self.elsewhere = elsewhere  # units of the repository this run did not check: their records are left
+
         schema = SchemaChecker.named(RECORDS_SCHEMA)
         self.header = schema
         self.sections = {section: schema.section(section) for section in SECTIONS.values()}
@@ -115,7 +116,7 @@ class RecordsCheck:
             return
         unit = self.units.get(file.unit)
         if unit is None:
-            if self.whole:
+            if file.unit not in self.elsewhere:
                 yield at(
                     "R807", 1, 1, f"登记文件所在的文件夹 records/{file.unit}/ 不是目录中任何单位的标识",
                     "文件夹名写单位标识（unit.id），例如 records/lsj-cgj/",

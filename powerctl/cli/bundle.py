@@ -104,7 +104,7 @@ def plan(options: _Options) -> Plan:
     try:
         check_tools(config.font_family)
         result = validate(
-            options.paths or default_paths(config), config, Options(cache=not options.force, today=options.today)
+            options.paths or default_paths(config), config, Options(cache=not options.force, today=options.today, records=False)
         )
     except RenderError as exc:
         raise fail(str(exc)) from None

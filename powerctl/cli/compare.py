@@ -38,7 +38,7 @@ def command(
     b: Annotated[str, typer.Argument(help="对照单位：目录文件路径或单位标识")],
     fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
 ) -> None:
-    from powerctl.check.engine import RuleCrash, UsageError, validate
+    from powerctl.check.engine import Options, RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.domain.compare import compare
 
@@ -47,7 +47,7 @@ def command(
     try:
         if len(paths) < 2:
             paths += default_paths(config)
-        result = validate(sorted(set(paths)), config)
+        result = validate(sorted(set(paths)), config, Options(records=False))
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
     comparison = compare(_unit(a, result.units), _unit(b, result.units))

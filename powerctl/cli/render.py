@@ -59,7 +59,7 @@ def command(
         raise fail(f"不支持的纸张：{paper}（可选 {'、'.join(PAPER_CHOICES)}）")
     try:
         drawing_paths.check_tools(config.font_family)
-        result = validate(paths or default_paths(config), config, Options(cache=True))
+        result = validate(paths or default_paths(config), config, Options(cache=True, records=False))
     except drawing_paths.RenderError as exc:
         raise fail(str(exc)) from None
     except (UsageError, RuleCrash) as exc:

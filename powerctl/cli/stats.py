@@ -28,13 +28,13 @@ def command(
     risks: Annotated[bool, typer.Option("--risks", help="输出廉政风险等级目录")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）")] = None,
 ) -> None:
-    from powerctl.check.engine import RuleCrash, UsageError, validate
+    from powerctl.check.engine import Options, RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.domain.stats import compute, risk_catalogue
 
     config = load_repo_config()
     try:
-        result = validate(paths or default_paths(config), config)
+        result = validate(paths or default_paths(config), config, Options(records=False))
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
     errors = result.report.counts()["error"]
