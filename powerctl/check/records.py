@@ -22,6 +22,7 @@ from powerctl.source.load import Document, guess_encoding
 from powerctl.source.records import SECTIONS, Entry, Header, RecordsError, read_file
 from powerctl.source.schema import RECORDS_SCHEMA, SchemaChecker
 from powerctl.source.span import Path
+from powerctl.source.typos import line_typos
 
 if TYPE_CHECKING:
     from powerctl.catalogue.model import Unit
@@ -106,6 +107,7 @@ class RecordsCheck:
         self.header = schema
         self.sections = {section: schema.section(section) for section in SECTIONS.values()}
         self._records: dict[str, Records] = {}
+        self._lines: _Lines | None = None  # the text of the YAML file being checked, for typing mistakes
 
     def check(self, file: RecordsFile) -> Iterator[RecordFinding]:
         def at(code: str, line: int, column: int, message: str, hint: str, path: Path = ()) -> RecordFinding:
@@ -138,6 +140,7 @@ class RecordsCheck:
                 entries = read_xlsx(FsPath(file.path))
             else:
                 entries = read_file(FsPath(file.path), header)
+                self._lines = _Lines(FsPath(file.path))
             for entry in entries:
                 yield from self._entry(file, records, entry)
         except RecordsError as exc:
@@ -153,6 +156,10 @@ class RecordsCheck:
         except OSError as exc:
             yield at("E001", 1, 1, f"无法读取登记文件：{exc.strerror or type(exc).__name__}", "检查文件的读取权限")
             return
+        finally:
+            if self._lines is not None:
+                self._lines.close()
+                self._lines = None
         if not lower.endswith(TABLE_SUFFIXES):
             yield from self._header(file, header)
 
@@ -179,6 +186,12 @@ class RecordsCheck:
         checker = self.sections[entry.section]
         data: Any = entry.data
         if not isinstance(data, dict) or not checker.quick_valid(data):
+            if self._lines is not None:  # a typing mistake (a full-width colon …) named at its character
+                typos = [t for n, text in self._lines.get(entry.line, entry.end_line) for t in line_typos(n, text)]
+                if typos:
+                    for t in typos:
+                        yield RecordFinding("E003", file.path, t.line, t.column, where, t.message, t.hint, file.unit)
+                    return
             values, keys = entry.positions()
             doc = Document(
                 file.path, data=data, values={p: (*at, *at) for p, at in values.items()},
@@ -231,3 +244,26 @@ def _first_bad_byte(path: FsPath) -> tuple[int, int, bytes]:
                     return line, column, data[exc.start : exc.start + 4096]
             advance(text)
     return line, column, pending
+
+
+class _Lines:
+    """A YAML records file's lines, read forward once: the entries come in order, and only those the schema
+    rejects ask for their text."""
+
+    def __init__(self, path: FsPath) -> None:
+        self._handle = path.open(encoding="utf-8-sig", errors="replace")
+        self._next = 1  # the number of the line the handle reads next
+
+    def get(self, first: int, last: int) -> list[tuple[int, str]]:
+        out = []
+        while self._next <= last:
+            text = self._handle.readline()
+            if not text:
+                break
+            if self._next >= first:
+                out.append((self._next, text.rstrip("\r\n")))
+            self._next += 1
+        return out
+
+    def close(self) -> None:
+        self._handle.close()

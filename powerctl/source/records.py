@@ -44,6 +44,7 @@ class Entry:
     data: Any  # plain data: mappings, lists, strings, numbers (dates as text)
     line: int  # 1-based
     column: int
+    end_line: int  # the last line of the entry's text
     # Where every value and key of the entry is, by its path inside the entry: made on first use from the
     # entry's node tree (a YAML entry) or given (a row of a table).
     _values: dict[DataPath, Place] | None = None
@@ -211,7 +212,8 @@ def _entries(stream: Iterator[Any], header: Header) -> Iterator[Entry]:
                 repeated: list[tuple[str, Place, str, str]] = []
                 data = _data(node, repeated)
                 line, column = _mark(node.start_mark)
-                yield Entry(SECTIONS[key], index, data, line, column, _node=node, problems=tuple(repeated))
+                end = node.end_mark.line + (1 if node.end_mark.column else 0)
+                yield Entry(SECTIONS[key], index, data, line, column, max(line, end), _node=node, problems=tuple(repeated))
             continue
         node = _compose(value, stream)
         header.positions[key] = _mark(node.start_mark)

@@ -133,7 +133,7 @@ def _entry(group: list[tuple[int, Sequence[Any]]], heading: dict[str, int], inde
         steps.append(step)
     data["steps"] = steps
     values[("steps",)] = (first_line, 1)
-    return Entry("case", index, data, first_line, 1, _values=values, _keys=keys)
+    return Entry("case", index, data, first_line, 1, group[-1][0], _values=values, _keys=keys)
 
 
 def read_csv(path: Path) -> Iterator[Entry]:
