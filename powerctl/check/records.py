@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from powerctl.domain.cases import CaseProblem, Records
+from powerctl.domain.cases import CaseProblem, Measure, Records
+from powerctl.domain.operation import UnitOperation, department_name
 from powerctl.source.load import Document, guess_encoding
 from powerctl.source.records import SECTIONS, Entry, Header, RecordsError, read_file
 from powerctl.source.schema import RECORDS_SCHEMA, SchemaChecker
@@ -98,9 +99,16 @@ def _shown(path: str, relative: bool) -> str:
 class RecordsCheck:
     """Checks records files against the units of one run."""
 
-    def __init__(self, units: Mapping[str, Unit], today: date, elsewhere: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        units: Mapping[str, Unit],
+        today: date,
+        elsewhere: frozenset[str] = frozenset(),
+        counted: dict[str, UnitOperation] | None = None,
+    ) -> None:
         self.units = units
         self.today = today
+        self.counted = counted  # when given, every case, expense and meeting is counted into it (stats)
         self.elsewhere = elsewhere  # units of the repository this run did not check: their records are left
 
         schema = SchemaChecker.named(RECORDS_SCHEMA)
@@ -126,7 +134,14 @@ class RecordsCheck:
             return
         records = self._records.get(unit.id)
         if records is None:
-            records = self._records[unit.id] = Records(unit, self.today)
+            seen = None
+            if self.counted is not None:
+                op = self.counted.setdefault(unit.id, UnitOperation.of(unit, self.today))
+
+                def seen(m: Measure, ident: str, op: UnitOperation = op, unit: Unit = unit) -> None:
+                    op.add(m, ident, department_name(unit, m.power.department))
+
+            records = self._records[unit.id] = Records(unit, self.today, seen)
         lower = file.path.lower()
         header = Header()
         try:
@@ -202,13 +217,19 @@ class RecordsCheck:
                     "E003", file.path, p.span.line, p.span.column, (*where, *p.path), p.message, p.hint, file.unit
                 )  # fmt: skip
             return
-        problems: Iterator[CaseProblem]
+        problems: Iterable[CaseProblem]
         if entry.section == "case":
             problems = records.case(data)
         elif entry.section == "expense":
-            problems = records.expense(data)
+            problems = list(records.expense(data))
+            if self.counted is not None and file.unit in self.counted:
+                self.counted[file.unit].expenses += 1
+                self.counted[file.unit].expenses_unsigned += any(p.code == "R808" for p in problems)
         else:
-            problems = records.meeting(data)
+            problems = list(records.meeting(data))
+            if self.counted is not None and file.unit in self.counted:
+                self.counted[file.unit].meetings += 1
+                self.counted[file.unit].meetings_unattended += any(p.code == "R809" for p in problems)
         for problem in problems:
             line, column = entry.place(problem.path)
             yield RecordFinding(
@@ -267,3 +288,17 @@ class _Lines:
 
     def close(self) -> None:
         self._handle.close()
+
+
+def count(
+    root: FsPath, units: Mapping[str, Unit], today: date
+) -> tuple[dict[str, UnitOperation], list[RecordFinding]]:
+    """The records under root/records counted per unit (`stats --records`), and the findings of the check
+    that went with it, so that a file that could not be read is said, not skipped."""
+    files, unreadable = discover(root)
+    counted: dict[str, UnitOperation] = {}
+    check = RecordsCheck(units, today, frozenset(f.unit for f in files if f.unit not in units), counted)
+    found = [RecordFinding("E001", folder, 1, 1, (), f"无法读取文件夹：{why}", "", None) for folder, why in unreadable]
+    for file in files:
+        found.extend(check.check(file))
+    return counted, found

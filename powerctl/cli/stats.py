@@ -26,12 +26,24 @@ def command(
     ] = None,
     fmt: Annotated[Format, typer.Option("-f", "--format", help="输出格式")] = Format.text,
     risks: Annotated[bool, typer.Option("--risks", help="输出廉政风险等级目录")] = False,
+    records: Annotated[
+        bool, typer.Option("--records", help="输出权力运行情况统计（records/ 中的办件：按期、黄牌、红牌、用时）")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="未办结的办件算到这一天（YYYY-MM-DD），默认为今天")
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）")] = None,
 ) -> None:
     from powerctl.check.engine import Options, RuleCrash, UsageError, validate
+    from powerctl.cli._common import parse_day
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.domain.stats import compute, risk_catalogue
 
+    if records and risks:
+        raise fail("--records 与 --risks 只能选一个")
+    day = parse_day(today)
+    if fmt is Format.xlsx and output is None:
+        raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 统计.xlsx")
     config = load_repo_config()
     try:
         result = validate(paths or default_paths(config), config, Options(records=False))
@@ -40,6 +52,18 @@ def command(
     errors = result.report.counts()["error"]
     if errors:
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有结构错误的职权未计入；运行 powerctl validate 查看\n")
+    if records:
+        from powerctl.cli import stats_records
+
+        text = stats_records.render(stats_records.counted(config, result.units, day), fmt.value, output, day)
+        if text is None:
+            sys.stdout.write(f"已写入 {output}\n")
+        elif output is not None:
+            output.write_text(text, encoding="utf-8")
+            sys.stdout.write(f"已写入 {output}\n")
+        else:
+            sys.stdout.write(text)
+        return
     if fmt is Format.xlsx:
         if output is None:
             raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 统计.xlsx")

@@ -12,6 +12,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from powerctl.documents.context import literal
+from powerctl.domain.operation import Table
 from powerctl.domain.stats import RiskRow, Stats
 
 FONT = "宋体"
@@ -107,4 +108,24 @@ def write_risks(rows: Sequence[RiskRow], path: Path) -> None:
         for i, r in enumerate(rows, start=1)
     ]
     _table(ws, "廉政风险等级目录", RISK_HEADER, data, [6, 20, 24, 10, 30, 30, 8, 36, 16])
+    wb.save(path)
+
+
+def write_tables(tables: Sequence[Table], lines: Sequence[str], path: Path) -> None:
+    """The 权力运行情况统计 workbook: a sheet per table, and a 说明 sheet with the summary lines."""
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for t in tables:
+        ws = wb.create_sheet(t.title.replace("权力运行情况统计", "").strip("（）") or t.title)
+        _table(ws, t.title, t.header, t.rows, t.widths)
+    summary = wb.create_sheet("说明")
+    summary.column_dimensions["A"].width = 120
+    for line in lines:
+        summary.append([line])
+    for row in summary.iter_rows():
+        for cell in row:
+            cell.font = Font(name=FONT, size=11)
+            cell.alignment = _WRAP
     wb.save(path)

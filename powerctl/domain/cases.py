@@ -9,7 +9,7 @@ passes, its posts) is worked out once per power (`_Plan`), since a county checks
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,6 +21,7 @@ from powerctl.domain.flowgraph import edges, must_pass
 from powerctl.source.span import Path
 
 NEAR = 0.8  # 黄牌: an open case that has used this share of its promised limit
+RED, YELLOW = "红牌", "黄牌"
 SUPERVISION = "村务监督"  # the post role that must review an expense (三签字) and attend (五必到)
 _SIGNERS = (("handled", "经手人"), ("reviewed", "审核人"), ("approved", "批准人"))
 
@@ -32,6 +33,19 @@ class CaseProblem:
     message: str
     hint: str
     power: str | None = None  # the power's id, when the entry names one that exists
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What one case's days say: the count R801–R803 and `stats --records` both use."""
+
+    power: Power
+    received: date
+    closed: date | None
+    used: int  # days from received to closed (or --today), in the power's time_limit.unit
+    card: str | None  # 红牌 (over the promised limit, closed or open), 黄牌 (open, 80 % or more used), None
+    suspended: list[tuple[date, date]]
+    late_steps: tuple[tuple[int, str, int, int], ...]  # (place in steps, step id, days taken, days allowed)
 
 
 @lru_cache(maxsize=8192)
@@ -91,9 +105,10 @@ class _Plan:
 class Records:
     """The checks of one unit's records, with what they need worked out once."""
 
-    def __init__(self, unit: Unit, today: date) -> None:
+    def __init__(self, unit: Unit, today: date, seen: Callable[[Measure, str], None] | None = None) -> None:
         self.unit = unit
         self.today = today
+        self.seen = seen  # told of every case measured, with its id (stats --records)
         self.posts = {p.id: p for p in unit.posts}
         self._powers: dict[str, Power | None] = {}
         self._plans: dict[str, _Plan] = {}
@@ -120,58 +135,86 @@ class Records:
         )  # fmt: skip
 
     # -- 办件 ------------------------------------------------------------------------------------------
-    def case(self, case: Mapping[str, Any]) -> Iterator[CaseProblem]:
-        """Everything wrong with one case (办件): R801–R807."""
+    def measure(self, case: Mapping[str, Any]) -> Measure | None:
+        """How long one case took or has taken, its card and its steps over their days; None when it names no
+        power of the unit or has no day received (R807 or the schema says so)."""
         power = self.power(case.get("power"))
-        if power is None:
-            yield self._unknown_power("办件", case)
-            return
         received = day(case.get("received"))
-        if received is None:
-            return  # the schema says what is missing
+        if power is None or received is None:
+            return None
         closed = day(case.get("closed"))
         limit = power.time_limit
         suspended = _suspensions(case)
-        end = closed or self.today
-        used, _ = days(received, end, limit.unit, suspended)
-        name = f"职权「{power.name}」的办件 {case.get('id', '?')} "
+        used, _ = days(received, closed or self.today, limit.unit, suspended)
+        card = None
         if used > limit.promised:
+            card = RED
+        elif closed is None and limit.promised and used >= NEAR * limit.promised:
+            card = YELLOW
+        late: list[tuple[int, str, int, int]] = []
+        flow = power.flow
+        if flow is not None:
+            since = received
+            for k, step in enumerate(case.get("steps") or ()):
+                if not isinstance(step, Mapping):
+                    continue
+                at = flow.index.get(step.get("step")) if isinstance(step.get("step"), str) else None
+                if at is None:
+                    continue
+                done = day(step.get("done"))
+                allowed = flow.steps[at].days
+                if done is not None and allowed is not None:
+                    took, _ = days(since, done, limit.unit, suspended)
+                    if took > allowed:
+                        late.append((k, flow.steps[at].id, took, allowed))
+                if done is not None:
+                    since = done
+        return Measure(power, received, closed, used, card, suspended, tuple(late))
+
+    def case(self, case: Mapping[str, Any]) -> Iterator[CaseProblem]:
+        """Everything wrong with one case (办件): R801–R807."""
+        if self.power(case.get("power")) is None:
+            yield self._unknown_power("办件", case)
+            return
+        m = self.measure(case)
+        if m is None:
+            return  # the schema says what is missing
+        if self.seen is not None:
+            self.seen(m, str(case.get("id", "?")))
+        limit = m.power.time_limit
+        end = m.closed or self.today
+        name = f"职权「{m.power.name}」的办件 {case.get('id', '?')} "
+        if m.card == RED:
             how = (
-                f"受理后第 {used} 个{limit.unit}办结"
-                if closed
-                else f"至 {self.today.isoformat()} 已用 {used} 个{limit.unit}仍未办结"
+                f"受理后第 {m.used} 个{limit.unit}办结"
+                if m.closed
+                else f"至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}仍未办结"
             )
             yield CaseProblem(
-                "R801", ("closed",) if closed else ("received",),
-                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{_words(received, end, limit.unit, suspended)}",
-                "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责", power.id,
+                "R801", ("closed",) if m.closed else ("received",),
+                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{_words(m.received, end, limit.unit, m.suspended)}",
+                "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责", m.power.id,
             )  # fmt: skip
-        elif closed is None and limit.promised and used >= NEAR * limit.promised:
+        elif m.card == YELLOW:
             yield CaseProblem(
                 "R802", ("received",),
-                f"{name}至 {self.today.isoformat()} 已用 {used} 个{limit.unit}，承诺 {limit.promised} 个{limit.unit}，"
-                f"即将到期（黄牌）{_words(received, end, limit.unit, suspended)}",
-                "尽快办结；需要特别程序的，登记 suspended", power.id,
+                f"{name}至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}，承诺 {limit.promised} 个{limit.unit}，"
+                f"即将到期（黄牌）{_words(m.received, end, limit.unit, m.suspended)}",
+                "尽快办结；需要特别程序的，登记 suspended", m.power.id,
             )  # fmt: skip
-        if power.flow is not None and power.flow.steps:
-            yield from self._steps(case, power, received, closed, suspended, name)
+        if m.power.flow is not None and m.power.flow.steps:
+            yield from self._steps(case, m, name)
 
-    def _steps(
-        self,
-        case: Mapping[str, Any],
-        power: Power,
-        received: date,
-        closed: date | None,
-        suspended: list[tuple[date, date]],
-        name: str,
-    ) -> Iterator[CaseProblem]:
+    def _steps(self, case: Mapping[str, Any], m: Measure, name: str) -> Iterator[CaseProblem]:
+        power = m.power
         flow = power.flow
         assert flow is not None
         plan = self._plan(power)
         unit = power.time_limit.unit
+        late = {k: (took, allowed) for k, _, took, allowed in m.late_steps}
         previous: str | None = None
         previous_name = ""
-        since = received
+        since = m.received
         taken: set[str] = set()
         reached: set[int] = set()  # the flow's steps the case recorded
         for k, step in enumerate(case.get("steps") or ()):
@@ -207,19 +250,18 @@ class Records:
                     f"{name}从环节「{previous_name}」直接到了「{flow_step.name}」，流程图中没有这一步",
                     "按流程图的顺序办理；确需改变流程的，先修改流程图", power.id,
                 )  # fmt: skip
-            if done is not None and flow_step.days is not None:
-                took, _ = days(since, done, unit, suspended)
-                if took > flow_step.days:
-                    yield CaseProblem(
-                        "R803", ("steps", k, "done"),
-                        f"{name}的环节「{flow_step.name}」用了 {took} 个{unit}，流程图规定 {flow_step.days} 个"
-                        f"{_words(since, done, unit, suspended)}",
-                        "该环节按流程图的时限办理，或修改流程图的时限", power.id,
-                    )  # fmt: skip
+            if k in late and done is not None:
+                took, allowed = late[k]
+                yield CaseProblem(
+                    "R803", ("steps", k, "done"),
+                    f"{name}的环节「{flow_step.name}」用了 {took} 个{unit}，流程图规定 {allowed} 个"
+                    f"{_words(since, done, unit, m.suspended)}",
+                    "该环节按流程图的时限办理，或修改流程图的时限", power.id,
+                )  # fmt: skip
             if done is not None:
                 since = done
             previous, previous_name = sid, flow_step.name
-        if closed is None or not reached:
+        if m.closed is None or not reached:
             return
         needed_at: set[int] = set()
         for i in reached:  # every step on every way to a step the case took
