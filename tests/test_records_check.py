@@ -153,9 +153,11 @@ XXC = """schema: powerctl/records@1
 unit: lsj-zhadu-xxc
 expenses:
   - {id: ZC-CLEAN, power: NG-001, date: 2026-06-18, amount: 12000,
-     handled: {name: 刘晓红, post: baozhang}, reviewed: {name: 陈建国, post: jdzr}, approved: {name: 李志强, post: shuji}}
+     handled: {name: 刘晓红, post: baozhang}, reviewed: {name: 陈建国, post: jdzr},
+     approved: {name: 李志强, post: shuji}}
   - {id: ZC-TWICE, power: NG-001, date: 2026-10-22, amount: 26000,
-     handled: {name: 刘晓红, post: baozhang}, reviewed: {name: 陈建国, post: jdzr}, approved: {name: 刘晓红, post: shuji}}   # expect: R808
+     handled: {name: 刘晓红, post: baozhang}, reviewed: {name: 陈建国, post: jdzr},
+     approved: {name: 刘晓红, post: shuji}}   # expect: R808
   - {id: ZC-UNAPPROVED, power: NG-001, date: 2026-09-08, amount: 8500,   # expect: R808
      handled: {name: 刘晓红, post: baozhang}, reviewed: {name: 陈建国, post: jdzr}}
 meetings:
@@ -296,3 +298,52 @@ def test_records_are_not_in_the_run_of_a_catalogue_outside_the_repository(tmp_pa
     shutil.copy(SHIPPED / "lsj-cgj.yaml", outside)
     code, found = _validate(repo, str(outside))
     assert (code, found) == (0, [])
+
+
+def test_stats_records_json_gives_the_counts(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    result = run_cli("stats", "--records", "--today", TODAY, "-f", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    units = {u["unit"]: u for u in doc["units"]}
+    cgj = units["lsj-cgj"]
+    assert (cgj["cases"], cgj["closed"], cgj["red"], cgj["yellow"]) == (9, 9, 2, 0)  # XK-099 is no power
+    xk = next(p for p in cgj["powers"] if p["power"] == "XK-001")
+    assert (xk["cases"], xk["closed"], xk["on_time"], xk["red"], xk["unit"]) == (7, 7, 5, 2, "工作日")
+    assert xk["on_time_rate"] == round(5 / 7, 4) and xk["longest_days"] == 8
+    assert [s["step"] for s in xk["overdue_steps"]] == ["jueding"]
+    assert {f["case"] for f in cgj["flagged"]} == {"LATE-CALENDAR", "LATE-NO-SUSPENSION"}
+    assert units["lsj-zhadu-xxc"]["expenses"] == {"count": 3, "signatures_missing": 2}
+    assert units["lsj-zhadu-xxc"]["meetings"] == {"count": 2, "supervisor_absent": 1}
+    assert doc["total"]["cases"] == 9 and doc["today"] == TODAY
+    book = tmp_path / "运行.xlsx"
+    assert run_cli("stats", "--records", "--today", TODAY, "-f", "xlsx", "-o", str(book), cwd=repo).returncode == 0
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(book).sheetnames
+    assert sheets[:2] == ["按职权", "按承办机构"] and "三签字与五必到" in sheets
+    markdown = run_cli("stats", "--records", "--today", TODAY, "-f", "markdown", cwd=repo).stdout
+    assert "## 红牌、黄牌办件" in markdown and "| 冷水江市城市管理局 | LATE-NO-SUSPENSION |" in markdown
+
+
+def test_the_public_bundle_holds_no_record_and_the_internal_site_has_the_monitor_page(tmp_path: Path) -> None:
+    """Names, case, expense and meeting ids of the records appear in no public file (the zip included)."""
+    import zipfile
+
+    repo = _repository(tmp_path)
+    out = tmp_path / "成果"
+    result = run_cli("bundle", "-o", str(out), "--today", TODAY, cwd=repo, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "internal" / "lsj-cgj" / "site" / "monitor.html").is_file()
+    assert "LATE-CALENDAR" in (out / "internal" / "lsj-cgj" / "site" / "monitor.html").read_text(encoding="utf-8")
+    secrets = ["刘晓红", "陈建国", "LATE-CALENDAR", "ZC-TWICE", "HY-ABSENT", "monitor.html", "电子监察"]
+    public = [p for p in (out / "public").rglob("*") if p.is_file()]
+    assert public
+    for path in public:
+        blobs = [path.read_bytes()]
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as z:
+                blobs += [z.read(name) for name in z.namelist()] + [" ".join(z.namelist()).encode()]
+        for blob in blobs:
+            for word in secrets:
+                assert word.encode("utf-8") not in blob, f"{word} in {path}"

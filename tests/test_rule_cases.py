@@ -76,7 +76,9 @@ def _markers(folder: Path) -> dict[str, set[Place]]:
 
 
 def test_every_case_folder_names_a_rule() -> None:
-    stray = sorted(d.name for d in CASES.iterdir() if d.is_dir() and not d.name.startswith("_") and d.name.upper() not in REGISTRY)
+    # `_records` holds what the records cases share (linked from their folders)
+    folders = [d for d in CASES.iterdir() if d.is_dir() and not d.name.startswith("_")]
+    stray = sorted(d.name for d in folders if d.name.upper() not in REGISTRY)
     assert not stray, f"case folders for unknown rule codes: {stray}"
 
 

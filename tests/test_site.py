@@ -603,3 +603,48 @@ def test_browser_narrow_screen(site: tuple[Path, UnitDocs, list[Path]], browser:
         assert phone.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     finally:
         phone.close()
+
+
+# -- 电子监察 (issue 23) ----------------------------------------------------------------------------------
+
+
+def _monitored(tmp_path: Path) -> tuple[Path, UnitDocs, Any]:
+    """The internal site of the shipped 城管局 with its shipped records counted as of 2026-11-30."""
+    from powerctl.check.records import count
+
+    unit = next(u for u in _units() if u.id == "lsj-cgj")
+    ops, found = count(ROOT, {unit.id: unit}, date(2026, 11, 30))
+    assert not [f for f in found if f.code.startswith("E")]
+    docs = _docs(unit, "internal")
+    folder = tmp_path / "site"
+    write_site(docs, folder, {}, ops[unit.id])
+    return folder, docs, ops[unit.id]
+
+
+def test_the_monitor_page_is_internal_only(tmp_path: Path) -> None:
+    folder, docs, op = _monitored(tmp_path)
+    page = _read(folder / "monitor.html")
+    assert "电子监察" in page and 'href="monitor.html"' in _read(folder / "index.html")
+    assert "XK001-2026-0010" in page and "XK004-2026-0019" in page  # the red and the yellow card
+    assert page.count("<rect ") == len([p for p in op.powers.values() if p.closed])
+    with pytest.raises(ValueError, match="internal"):
+        write_site(_docs(docs.unit, "public"), tmp_path / "public", {}, op)
+    public = tmp_path / "public-site"
+    write_site(_docs(docs.unit, "public"), public, {})
+    assert not (public / "monitor.html").exists() and "monitor" not in _read(public / "index.html")
+
+
+def test_browser_shows_the_monitor_page(tmp_path: Path, tab: _Page) -> None:
+    folder, _, op = _monitored(tmp_path)
+    tab.page.goto(_file_url(folder / "index.html"))
+    tab.page.click("text=电子监察")
+    assert tab.page.url.endswith("/monitor.html")
+    assert tab.page.inner_text("h1") == "电子监察：权力运行情况"
+    assert tab.page.eval_on_selector_all("#red tbody tr", "rs => rs.length") == op.total.red
+    assert tab.page.eval_on_selector_all("#yellow tbody tr", "rs => rs.length") == op.total.yellow
+    width = tab.page.eval_on_selector("#rates svg", "s => s.getBoundingClientRect().width")
+    assert width > 300  # the chart is drawn, at its size
+    bar = tab.page.eval_on_selector("#rates svg rect", "r => getComputedStyle(r).fill")
+    assert bar in ("rgb(47, 85, 151)", "rgb(185, 28, 28)")  # the stylesheet reached the inline SVG
+    assert tab.errors == [] and tab.dialogs == []
+    assert all(r.startswith("file:") for r in tab.requests)

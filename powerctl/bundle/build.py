@@ -27,6 +27,7 @@ from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.flowchart import DrawOptions, flow_sheet
 from powerctl.documents.public_source import public_source
 from powerctl.domain.change_notes import ChangeNotes
+from powerctl.domain.operation import UnitOperation
 from powerctl.drawing.pool import Job, Outcome, Pending, Renderer
 from powerctl.drawing.sheet import FlowSheet
 from powerctl.laws.resolve import LawResolver
@@ -66,6 +67,7 @@ class Request:
     key: str | None = None  # `rebuild.unit_key`: the build is recorded, and a current bundle kept
     reuse: bool = True
     drawing: str | None = None  # `rebuild.drawing_chain`: drawn files of the previous bundle may be linked
+    operation: UnitOperation | None = None  # internal: the unit's records counted (the 电子监察 page)
 
 
 class _Reuse:
@@ -191,7 +193,8 @@ class _Build:
 
     def website(self) -> None:
         svgs = {power: self.stage / "一图" / f"{power}.svg" for power in self.sheets}
-        site.write_site(self.made, self.stage / "site", svgs)
+        operation = self.request.operation if self.request.audience == "internal" else None
+        site.write_site(self.made, self.stage / "site", svgs, operation)
 
     def source(self) -> None:
         """The unit's data: internal, the file as kept in git (comments included); public, the public fields

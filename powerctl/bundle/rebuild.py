@@ -153,9 +153,18 @@ def derivation(drawing: str, kind: str, *inputs: str) -> str:
     return h.hexdigest()
 
 
-def unit_key(chain: str, audience: str, file: str, text: str, notes: str | None) -> str:
+def unit_key(chain: str, audience: str, file: str, text: str, notes: str | None, operation: str | None = None) -> str:
+    """What a unit's bundle is made from: the tools, the audience, its file, its change notes and (internal)
+    its records counted."""
     h = hashlib.sha256()
-    for part in (chain, audience, file, text, "\0" if notes is None else notes):
+    for part in (
+        chain,
+        audience,
+        file,
+        text,
+        "\0" if notes is None else notes,
+        "\0" if operation is None else operation,
+    ):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
 

@@ -9,7 +9,6 @@ the folder it is in (`records/<unit-id>/…`); a YAML file's own `unit` must agr
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -159,7 +158,9 @@ class RecordsCheck:
             for entry in entries:
                 yield from self._entry(file, records, entry)
         except RecordsError as exc:
-            yield at("E001", exc.line, exc.column, str(exc), "按 FORMAT.md「Records」的格式改正；可参照 records/ 中的示例")
+            yield at(
+                "E001", exc.line, exc.column, str(exc), "按 FORMAT.md「Records」的格式改正；可参照 records/ 中的示例"
+            )
             return
         except UnicodeDecodeError:
             line, column, sample = _first_bad_byte(FsPath(file.path))
@@ -179,7 +180,7 @@ class RecordsCheck:
             yield from self._header(file, header)
 
     def _header(self, file: RecordsFile, header: Header) -> Iterator[RecordFinding]:
-        places = {(k,): (*pos, *pos) for k, pos in header.positions.items()}
+        places: dict[Path, tuple[int, int, int, int]] = {(k,): (*pos, *pos) for k, pos in header.positions.items()}
         doc = Document(file.path, data=header.values, values={(): (1, 1, 1, 1), **places}, keys=dict(places))
         for p in self.header.problems(doc):
             yield RecordFinding(
@@ -290,14 +291,13 @@ class _Lines:
         self._handle.close()
 
 
-def count(
-    root: FsPath, units: Mapping[str, Unit], today: date
-) -> tuple[dict[str, UnitOperation], list[RecordFinding]]:
+def count(root: FsPath, units: Mapping[str, Unit], today: date) -> tuple[dict[str, UnitOperation], list[RecordFinding]]:
     """The records under root/records counted per unit (`stats --records`), and the findings of the check
     that went with it, so that a file that could not be read is said, not skipped."""
     files, unreadable = discover(root)
     counted: dict[str, UnitOperation] = {}
-    check = RecordsCheck(units, today, frozenset(f.unit for f in files if f.unit not in units), counted)
+    elsewhere = frozenset(f.unit for f in files if f.unit is not None and f.unit not in units)
+    check = RecordsCheck(units, today, elsewhere, counted)
     found = [RecordFinding("E001", folder, 1, 1, (), f"无法读取文件夹：{why}", "", None) for folder, why in unreadable]
     for file in files:
         found.extend(check.check(file))

@@ -6,6 +6,7 @@ change notes) → execute (`execute`: build each unit in a worker process, print
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from concurrent.futures import Future
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from powerctl.catalogue.config import Config
     from powerctl.catalogue.model import Unit
     from powerctl.domain.change_notes import ChangeNotes
+    from powerctl.domain.operation import UnitOperation
     from powerctl.laws.resolve import LawResolver
 
 
@@ -80,6 +82,7 @@ class _Unit:
     folder: Path
     unit: Unit
     notes: ChangeNotes | None
+    operation: UnitOperation | None = None  # internal only: its records counted, for the 电子监察 page
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,9 @@ def plan(options: _Options) -> Plan:
     try:
         check_tools(config.font_family)
         result = validate(
-            options.paths or default_paths(config), config, Options(cache=not options.force, today=options.today, records=False)
+            options.paths or default_paths(config),
+            config,
+            Options(cache=not options.force, today=options.today, records=False),
         )
     except RenderError as exc:
         raise fail(str(exc)) from None
@@ -136,8 +141,21 @@ def plan(options: _Options) -> Plan:
     commit = head_commit(config.root)
     out = options.out
     targets = [(options.audience, out)] if options.audience is not None else [(a, out / a.value) for a in Audience]
+    operations: dict[str, UnitOperation] = {}
+    if any(kind is Audience.internal for kind, _ in targets):
+        from powerctl.check.records import count
+
+        operations, found = count(config.root, {u.id: u for u in result.units}, options.today)
+        if any(f.code.startswith("E") for f in found):
+            sys.stderr.write("注意：records/ 中有格式错误的登记，未计入电子监察页面；运行 powerctl validate 查看\n")
     work = [
-        _Unit(kind, folder, unit, _notes(options, unit, kind, base, commit))
+        _Unit(
+            kind,
+            folder,
+            unit,
+            _notes(options, unit, kind, base, commit),
+            operations.get(unit.id) if kind is Audience.internal else None,
+        )
         for (kind, folder), unit in ((t, u) for t in targets for u in result.units)
     ]
     return Plan(options, config, result.laws, commit, work)
@@ -202,7 +220,12 @@ def execute(planned: Plan) -> None:
                 None
                 if chain is None or not text
                 else rebuild.unit_key(
-                    chain, item.audience.value, item.unit.file, text, notes.markdown if notes else None
+                    chain,
+                    item.audience.value,
+                    item.unit.file,
+                    text,
+                    notes.markdown if notes else None,
+                    json.dumps(item.operation.as_dict(), ensure_ascii=False) if item.operation else None,
                 )
             )
             try:  # a unit whose bundle is current is kept here, not sent to a worker
@@ -219,7 +242,7 @@ def execute(planned: Plan) -> None:
                 item.unit, item.folder, item.audience.value, planned.laws, config.font_family, config.paper,
                 planned.commit, notes, key,
                 not force,  # drawings of the previous bundle are linked where they would come out the same
-                drawing,
+                drawing, item.operation,
             )  # fmt: skip
             futures.append(renderer.call(build_in_worker, request))
         for done, (item, future) in enumerate(zip(work, futures, strict=True), start=1):

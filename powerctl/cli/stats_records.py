@@ -22,7 +22,9 @@ def counted(config: Config, units: list[Unit], today: date) -> list[UnitOperatio
     ops, found = count(config.root, {u.id: u for u in units}, today)
     errors = {f.file for f in found if f.code.startswith("E")}
     if errors:
-        sys.stderr.write(f"注意：{len(errors)} 个登记文件有格式错误，其中有错的条目未计入；运行 powerctl validate 查看\n")
+        sys.stderr.write(
+            f"注意：{len(errors)} 个登记文件有格式错误，其中有错的条目未计入；运行 powerctl validate 查看\n"
+        )
     return [ops[u.id] for u in units if u.id in ops]
 
 

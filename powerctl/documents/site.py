@@ -21,8 +21,10 @@ from pathlib import Path
 from markupsafe import Markup
 
 from powerctl.catalogue.model import Citation, Power, Step, Unit
+from powerctl.documents import monitor
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
+from powerctl.domain.operation import UnitOperation
 from powerctl.laws.citation import parse_article
 
 # A power id becomes a file name: the schema's pattern, checked again because a file name must never
@@ -271,14 +273,18 @@ def _write(path: Path, data: bytes, written: list[Path]) -> None:
     written.append(path)
 
 
-def write_site(docs: UnitDocs, folder: Path, flowcharts: dict[str, Path]) -> list[Path]:
+def write_site(
+    docs: UnitDocs, folder: Path, flowcharts: dict[str, Path], operation: UnitOperation | None = None
+) -> list[Path]:
     """Write the site of ``docs`` into ``folder`` (its root); return the files written, sorted.
 
     ``flowcharts`` maps a power id to its SVG file, copied to ``flowcharts/<id>.svg``; a power without
     one gets a page without a picture, and entries for powers outside the audience are ignored, so
     nothing of a power the audience may not see is written. Write into a new (staging) folder: files
-    already there are left as they are.
+    already there are left as they are. ``operation`` (internal only: it names cases) adds the 电子监察 page.
     """
+    if operation is not None and docs.public:
+        raise ValueError("the 电子监察 page is internal: a public site has no records")
     seen: dict[str, str] = {}
     for power in docs.powers:
         if not _SAFE_ID.fullmatch(power.id):
@@ -313,6 +319,9 @@ def write_site(docs: UnitDocs, folder: Path, flowcharts: dict[str, Path]) -> lis
         html = page_template.render(**common, page=page, root="../", csp=_PAGE_CSP)
         _write(folder / "powers" / f"{row.power_id}.html", html.encode("utf-8"), written)
 
+    if operation is not None:
+        html = env.get_template("site/monitor.html").render(**common, root="", csp=_PAGE_CSP, m=monitor.page(operation))
+        _write(folder / monitor.PAGE, html.encode("utf-8"), written)
     script = env.get_template("site/search.js").render()
     csp = _PAGE_CSP.replace("default-src 'none';", f"default-src 'none'; script-src {_csp_hash(script)};")
     html = env.get_template("site/index.html").render(
@@ -324,6 +333,7 @@ def write_site(docs: UnitDocs, folder: Path, flowcharts: dict[str, Path]) -> lis
         departments=_choices([r.department for r in table]),
         data=script_json(search_records(table)),
         script=Markup(script),
+        monitor=monitor.PAGE if operation is not None else None,
     )
     _write(folder / "index.html", html.encode("utf-8"), written)
     return sorted(written)

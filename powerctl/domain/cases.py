@@ -129,8 +129,9 @@ class Records:
         return plan
 
     def _unknown_power(self, what: str, entry: Mapping[str, Any]) -> CaseProblem:
+        ident, ref = entry.get("id", "?"), entry.get("power")
         return CaseProblem(
-            "R807", ("power",), f"{what} {entry.get('id', '?')} 登记的职权「{entry.get('power')}」不在单位 {self.unit.id} 的目录中",
+            "R807", ("power",), f"{what} {ident} 登记的职权「{ref}」不在单位 {self.unit.id} 的目录中",
             "写目录中的职权标识（id）或事项编码（code）",
         )  # fmt: skip
 
@@ -158,7 +159,8 @@ class Records:
             for k, step in enumerate(case.get("steps") or ()):
                 if not isinstance(step, Mapping):
                     continue
-                at = flow.index.get(step.get("step")) if isinstance(step.get("step"), str) else None
+                sid = step.get("step")
+                at = flow.index.get(sid) if isinstance(sid, str) else None
                 if at is None:
                     continue
                 done = day(step.get("done"))
@@ -184,6 +186,7 @@ class Records:
         limit = m.power.time_limit
         end = m.closed or self.today
         name = f"职权「{m.power.name}」的办件 {case.get('id', '?')} "
+        words = _words(m.received, end, limit.unit, m.suspended) if m.card else ""
         if m.card == RED:
             how = (
                 f"受理后第 {m.used} 个{limit.unit}办结"
@@ -192,14 +195,14 @@ class Records:
             )
             yield CaseProblem(
                 "R801", ("closed",) if m.closed else ("received",),
-                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{_words(m.received, end, limit.unit, m.suspended)}",
+                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{words}",
                 "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责", m.power.id,
             )  # fmt: skip
         elif m.card == YELLOW:
             yield CaseProblem(
                 "R802", ("received",),
-                f"{name}至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}，承诺 {limit.promised} 个{limit.unit}，"
-                f"即将到期（黄牌）{_words(m.received, end, limit.unit, m.suspended)}",
+                f"{name}至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}，"
+                f"承诺 {limit.promised} 个{limit.unit}，即将到期（黄牌）{words}",
                 "尽快办结；需要特别程序的，登记 suspended", m.power.id,
             )  # fmt: skip
         if m.power.flow is not None and m.power.flow.steps:

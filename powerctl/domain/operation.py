@@ -10,7 +10,7 @@ The cases with a card are kept as a list, the most overdue first, at most `FLAGG
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -227,7 +227,7 @@ class Table:
 
     title: str
     header: tuple[str, ...]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     widths: tuple[int, ...]  # column widths in the workbook (characters)
 
 
@@ -282,7 +282,12 @@ def tables(units: list[UnitOperation]) -> list[Table]:
     ]
     if village:
         out.append(
-            Table("三签字与五必到", ("单位", "支出笔数", "签字不全", "五必到会议", "监督员缺席"), village, (24, 10, 10, 12, 12))
+            Table(
+                "三签字与五必到",
+                ("单位", "支出笔数", "签字不全", "五必到会议", "监督员缺席"),
+                village,
+                (24, 10, 10, 12, 12),
+            )
         )
     return out
 

@@ -63,7 +63,7 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                         f"环节「{step.name}」没有村务监督员到场监督"
                     ),
                     hint=(
-                        f"在 flow.supervision 中加上 {{at: {step.id}, by: 村务监督岗位, how: 村务监督委员会成员到场监督}}，"
-                        "该岗位在 unit.posts 中写 role: 村务监督"
+                        f"在 flow.supervision 中加上 {{at: {step.id}, by: 村务监督岗位, "
+                        "how: 村务监督委员会成员到场监督}，该岗位在 unit.posts 中写 role: 村务监督"
                     ),
                 )

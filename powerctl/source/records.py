@@ -157,9 +157,7 @@ def _data(node: nodes.Node, repeated: list[tuple[str, Place, str, str]]) -> Any:
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise RecordsError("登记文件中的键应是文字", *_mark(k.start_mark))
         if key in out:
-            repeated.append(
-                ("E002", _mark(k.start_mark), f"字段「{key}」重复出现", "删除重复的一行（只保留第一个值）")
-            )
+            repeated.append(("E002", _mark(k.start_mark), f"字段「{key}」重复出现", "删除重复的一行（只保留第一个值）"))
             continue
         out[key] = _data(v, repeated)
     return out
@@ -213,7 +211,9 @@ def _entries(stream: Iterator[Any], header: Header) -> Iterator[Entry]:
                 data = _data(node, repeated)
                 line, column = _mark(node.start_mark)
                 end = node.end_mark.line + (1 if node.end_mark.column else 0)
-                yield Entry(SECTIONS[key], index, data, line, column, max(line, end), _node=node, problems=tuple(repeated))
+                yield Entry(
+                    SECTIONS[key], index, data, line, column, max(line, end), _node=node, problems=tuple(repeated)
+                )
             continue
         node = _compose(value, stream)
         header.positions[key] = _mark(node.start_mark)
