@@ -17,8 +17,6 @@ from functools import cache
 
 import chinese_calendar
 
-from powerctl.domain.calendar import is_workday
-
 WORKING, NATURAL = "工作日", "自然日"
 
 
@@ -33,11 +31,18 @@ class Count:
 
 
 def _holiday_name(day: date) -> str | None:
-    try:
-        holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return None
-    return str(name) if holiday and name else None
+    """The statutory holiday a day belongs to, inside the calendar's known years."""
+    lo, hi, _ = _known()
+    name = chinese_calendar.holidays.get(day) if lo <= day.toordinal() <= hi else None
+    return str(name) if name else None
+
+
+def _is_workday(day: date) -> tuple[bool, bool]:
+    """`calendar.is_workday` from the calendar's own tables (its functions check the year on every call)."""
+    lo, hi, _ = _known()
+    if not lo <= day.toordinal() <= hi:
+        return day.weekday() < 5, True
+    return day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays), False
 
 
 _NAMES = {
@@ -67,7 +72,7 @@ def elapsed(start: date, end: date, unit: str, suspensions: Sequence[tuple[date,
         if unit != WORKING:
             counted += 1
             continue
-        work, assumed = is_workday(day)
+        work, assumed = _is_workday(day)
         approximate = approximate or assumed
         if work:
             counted += 1

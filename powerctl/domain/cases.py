@@ -46,6 +46,8 @@ class Measure:
     card: str | None  # 红牌 (over the promised limit, closed or open), 黄牌 (open, 80 % or more used), None
     suspended: list[tuple[date, date]]
     late_steps: tuple[tuple[int, str, int, int], ...]  # (place in steps, step id, days taken, days allowed)
+    # Each recorded step: (place in steps, its step id, its place in the flow or None, by, the day it was done)
+    walk: tuple[tuple[int, object, int | None, object, date | None], ...] = ()
 
 
 @lru_cache(maxsize=8192)
@@ -58,9 +60,9 @@ def _iso(text: str) -> date | None:
 
 def day(value: object) -> date | None:
     """A date of a record: a date, or text written YYYY-MM-DD; anything else is None (the schema names it)."""
-    if isinstance(value, date):
-        return value
-    return _iso(value) if isinstance(value, str) else None
+    if type(value) is str:
+        return _iso(value)
+    return value if isinstance(value, date) else None
 
 
 def find_power(unit: Unit, ref: object) -> Power | None:
@@ -73,7 +75,7 @@ def find_power(unit: Unit, ref: object) -> Power | None:
 def _suspensions(case: Mapping[str, Any]) -> list[tuple[date, date]]:
     out = []
     for item in case.get("suspended") or ():
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             first, last = day(item.get("from")), day(item.get("to"))
             if first is not None and last is not None:
                 out.append((first, last))
@@ -153,25 +155,28 @@ class Records:
         elif closed is None and limit.promised and used >= NEAR * limit.promised:
             card = YELLOW
         late: list[tuple[int, str, int, int]] = []
+        walk: list[tuple[int, object, int | None, object, date | None]] = []
         flow = power.flow
         if flow is not None:
             since = received
+            index, steps = flow.index, flow.steps
             for k, step in enumerate(case.get("steps") or ()):
-                if not isinstance(step, Mapping):
+                if not isinstance(step, dict):
                     continue
                 sid = step.get("step")
-                at = flow.index.get(sid) if isinstance(sid, str) else None
+                at = index.get(sid) if isinstance(sid, str) else None
+                done = day(step.get("done"))
+                walk.append((k, sid, at, step.get("by"), done))
                 if at is None:
                     continue
-                done = day(step.get("done"))
-                allowed = flow.steps[at].days
+                allowed = steps[at].days
                 if done is not None and allowed is not None:
                     took, _ = days(since, done, limit.unit, suspended)
                     if took > allowed:
-                        late.append((k, flow.steps[at].id, took, allowed))
+                        late.append((k, steps[at].id, took, allowed))
                 if done is not None:
                     since = done
-        return Measure(power, received, closed, used, card, suspended, tuple(late))
+        return Measure(power, received, closed, used, card, suspended, tuple(late), tuple(walk))
 
     def case(self, case: Mapping[str, Any]) -> Iterator[CaseProblem]:
         """Everything wrong with one case (办件): R801–R807."""
@@ -220,11 +225,7 @@ class Records:
         since = m.received
         taken: set[str] = set()
         reached: set[int] = set()  # the flow's steps the case recorded
-        for k, step in enumerate(case.get("steps") or ()):
-            if not isinstance(step, Mapping):
-                continue
-            sid, by, done = step.get("step"), step.get("by"), day(step.get("done"))
-            at = flow.index.get(sid) if isinstance(sid, str) else None
+        for k, sid, at, by, done in m.walk:
             if at is None:
                 yield CaseProblem(
                     "R807", ("steps", k, "step"), f"{name}登记的环节「{sid}」不在该职权的流程图中",
@@ -289,7 +290,7 @@ class Records:
         signed: dict[str, tuple[str, str]] = {}
         for key, who in _SIGNERS:
             person = expense.get(key)
-            if not isinstance(person, Mapping) or not person.get("name"):
+            if not isinstance(person, dict) or not person.get("name"):
                 yield CaseProblem(
                     "R808", (key,) if key in expense else (), f"{label}缺少{who}签字（{key}）",
                     f"三签字：经手人、审核人（村务监督委员会主任）、批准人（村委会主任）都签字后才能报账；补登 {key}",
@@ -329,9 +330,9 @@ class Records:
         if power is None:
             yield self._unknown_power("会议", meeting)
             return
-        attendees = [a for a in meeting.get("attendees") or () if isinstance(a, Mapping)]
+        attendees = [a for a in meeting.get("attendees") or () if isinstance(a, dict)]
         for k, person in enumerate(meeting.get("attendees") or ()):
-            post = person.get("post") if isinstance(person, Mapping) else None
+            post = person.get("post") if isinstance(person, dict) else None
             if isinstance(post, str) and post not in self.posts:
                 yield CaseProblem(
                     "R807", ("attendees", k, "post"),

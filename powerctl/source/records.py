@@ -11,7 +11,7 @@ is complete once the stream ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +50,7 @@ class Entry:
     _values: dict[DataPath, Place] | None = None
     _keys: dict[DataPath, Place] | None = None
     _node: nodes.Node | None = None
+    _make: Callable[[], tuple[dict[DataPath, Place], dict[DataPath, Place]]] | None = None  # a table row's
     problems: tuple[tuple[str, Place, str, str], ...] = ()  # (code, place, message, hint): a repeated key
 
     def _tables(self) -> tuple[dict[DataPath, Place], dict[DataPath, Place]]:
@@ -58,6 +59,8 @@ class Entry:
             keys: dict[DataPath, Place] = {}
             if self._node is not None:
                 _place_all(self._node, (), values, keys)
+            elif self._make is not None:
+                values, keys = self._make()
             object.__setattr__(self, "_values", values)
             object.__setattr__(self, "_keys", keys)
             object.__setattr__(self, "_node", None)

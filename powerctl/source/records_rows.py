@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,12 @@ _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s
 
 
 def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return value  # written as the format asks: the schema checks the rest
+        value = value.strip()
+        if not value:
+            return None
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -52,6 +58,8 @@ def _date(value: Any) -> Any:
 def _text(value: Any) -> str | None:
     if value is None:
         return None
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -76,21 +84,31 @@ def _heading(row: Sequence[Any], line: int) -> dict[str, int]:
     return where
 
 
-def _cases(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[Entry]:
-    """Entries from (line, cells) rows, the first of which is the heading."""
+def _blank(row: Sequence[Any]) -> bool:
+    """Cells empty, or only spaces."""
+    if row and type(row[0]) is str and row[0] and not row[0].isspace():
+        return False  # the common row: its first cell has text
+    return not any(v is not None and (not isinstance(v, str) or (v and not v.isspace())) for v in row)
+
+
+def _cases(rows: Iterator[Sequence[Any]], last_line: Callable[[], int]) -> Iterator[Entry]:
+    """Entries from rows, the first of which that is not blank is the heading; `last_line()` is the line the
+    row just read ends on (a CSV field may hold line breaks)."""
     heading: dict[str, int] | None = None
     group: list[tuple[int, Sequence[Any]]] = []
     current: str | None = None
     index = 0
-    for line, row in rows:
+    col = 0
+    ended = 0
+    for row in rows:
+        line, ended = ended + 1, last_line()
         if heading is None:
-            if not any(_text(v) for v in row):
-                continue
-            heading = _heading(row, line)
+            if not _blank(row):
+                heading = _heading(row, line)
+                col = heading["case"]
             continue
-        if not any(_text(v) for v in row):
+        if _blank(row):
             continue
-        col = heading["case"]
         ident = _text(row[col]) if col < len(row) else None
         if group and ident != current:
             yield _entry(group, heading, index)
@@ -103,52 +121,59 @@ def _cases(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[Entry]:
         yield _entry(group, heading, index)
 
 
-def _entry(group: list[tuple[int, Sequence[Any]]], heading: dict[str, int], index: int) -> Entry:
-    def cell(row: Sequence[Any], field: str) -> Any:
-        i = heading.get(field)
-        return row[i] if i is not None and i < len(row) else None
+_CASE_FIELDS = (("case", "id", _text), ("power", "power", _text), ("received", "received", _date),
+                ("closed", "closed", _date))  # fmt: skip
+_STEP_FIELDS = (("step", _text), ("done", _date), ("by", _text))
 
+
+def _entry(group: list[tuple[int, Sequence[Any]]], heading: dict[str, int], index: int) -> Entry:
     first_line, first = group[0]
-    values: dict[DataPath, Place] = {(): (first_line, 1)}
-    keys: dict[DataPath, Place] = {}
+    width = len(first)
     data: dict[str, Any] = {}
-    for field, key in (("case", "id"), ("power", "power"), ("received", "received"), ("closed", "closed")):
-        value = _text(cell(first, field)) if field in ("case", "power") else _date(cell(first, field))
-        if isinstance(value, str):
-            value = value.strip() or None
-        if value is not None:
+    for field, key, read in _CASE_FIELDS:
+        i = heading.get(field)
+        if i is not None and i < width and (value := read(first[i])) is not None:
             data[key] = value
-            values[(key,)] = keys[(key,)] = (first_line, heading[field] + 1)
+    columns = [(field, read, heading[field]) for field, read in _STEP_FIELDS if field in heading]
     steps: list[dict[str, Any]] = []
-    for k, (line, row) in enumerate(group):
+    for _, row in group:
         step: dict[str, Any] = {}
-        for field in ("step", "done", "by"):
-            value = _date(cell(row, field)) if field == "done" else _text(cell(row, field))
-            if isinstance(value, str):
-                value = value.strip() or None
-            if value is not None:
-                step[field] = value
-                values[("steps", k, field)] = keys[("steps", k, field)] = (line, heading[field] + 1)
-        values[("steps", k)] = keys[("steps", k)] = (line, 1)
+        size = len(row)
+        for field, read, i in columns:
+            if i < size:
+                value = row[i]
+                plain = type(value) is str and value and not value[0].isspace() and not value[-1].isspace()
+                if plain and (read is _text or (len(value) == 10 and value[4] == "-" and value[7] == "-")):
+                    step[field] = value  # text as written (the common cell): nothing to read
+                    continue
+                value = read(value)
+                if value is not None:
+                    step[field] = value
         steps.append(step)
     data["steps"] = steps
-    values[("steps",)] = (first_line, 1)
-    return Entry("case", index, data, first_line, 1, group[-1][0], _values=values, _keys=keys)
+
+    def places() -> tuple[dict[DataPath, Place], dict[DataPath, Place]]:
+        """Each value's row and column (made only for an entry with a finding)."""
+        values: dict[DataPath, Place] = {(): (first_line, 1), ("steps",): (first_line, 1)}
+        keys: dict[DataPath, Place] = {}
+        for field, key, _ in _CASE_FIELDS:
+            if key in data:
+                values[(key,)] = keys[(key,)] = (first_line, heading[field] + 1)
+        for k, (line, _) in enumerate(group):
+            values[("steps", k)] = keys[("steps", k)] = (line, 1)
+            for field in steps[k]:
+                values[("steps", k, field)] = keys[("steps", k, field)] = (line, heading[field] + 1)
+        return values, keys
+
+    return Entry("case", index, data, first_line, 1, group[-1][0], _make=places)
 
 
 def read_csv(path: Path) -> Iterator[Entry]:
     """The cases of a CSV file (UTF-8, with or without the BOM Excel writes)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-
-        def rows() -> Iterator[tuple[int, list[str]]]:
-            start = 1
-            for row in reader:
-                yield start, row
-                start = reader.line_num + 1
-
         try:
-            yield from _cases(rows())
+            yield from _cases(reader, lambda: reader.line_num)
         except csv.Error as exc:
             raise RecordsError(f"CSV 格式错误：{exc}", reader.line_num, 1) from None
 
@@ -163,6 +188,14 @@ def read_xlsx(path: Path) -> Iterator[Entry]:
         raise RecordsError(f"无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}", 1, 1) from None
     try:
         sheet = book.worksheets[0]
-        yield from _cases((n, row) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+        read = 0
+
+        def rows() -> Iterator[Sequence[Any]]:
+            nonlocal read
+            for row in sheet.iter_rows(values_only=True):
+                read += 1
+                yield row
+
+        yield from _cases(rows(), lambda: read)
     finally:
         book.close()

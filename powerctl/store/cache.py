@@ -56,7 +56,7 @@ def fingerprint(schema: Any) -> str:
     names = ("source/load.py", "source/typos.py", "source/schema.py", "source/repair.py", "store/cache.py",
              "check/engine.py")  # fmt: skip
     code = [(_PACKAGE / name).read_bytes().hex() for name in names]
-    parts = [__version__, sys.version, text, *code, *_versions("PyYAML", "jsonschema", "fastjsonschema")]
+    parts = [__version__, sys.version, text, *code, *_versions("PyYAML", "jsonschema", "jsonschema-rs")]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
