@@ -120,3 +120,25 @@ def test_reading_streams_memory_stays_flat_in_the_number_of_cases(tmp_path: Path
         assert count == n
         peaks.append(peak)
     assert peaks[1] - peaks[0] < 8 * 1024, peaks  # KB: 18,000 more cases, less than 8 MB more
+
+
+def test_the_fast_count_agrees_with_the_day_by_day_count() -> None:
+    """`days` (prefix sums, what every case is measured with) and `elapsed` (day by day, what a finding's
+    words come from) give the same count and the same note, across the calendar's known years and outside
+    them, with and without suspensions, in both units."""
+    import random
+    from datetime import timedelta
+
+    from powerctl.domain.case_days import days
+
+    rng = random.Random(23)
+    for n in range(20_000):
+        start = date(2001, 1, 1) + timedelta(days=rng.randrange(0, 10_600))
+        end = start + timedelta(days=rng.randrange(-3, 70))
+        suspensions = []
+        for _ in range(n % 3):
+            first = start + timedelta(days=rng.randrange(-5, 70))
+            suspensions.append((first, first + timedelta(days=rng.randrange(0, 12))))
+        unit = "工作日" if n % 4 else "自然日"
+        count = elapsed(start, end, unit, suspensions)
+        assert days(start, end, unit, suspensions) == (count.days, count.approximate), (start, end, unit)

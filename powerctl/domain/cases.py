@@ -96,11 +96,25 @@ class _Plan:
     steps: str  # the flow's step ids, for a hint
     needed: dict[int, list[int]] = field(default_factory=dict)  # a step → the steps every path to it takes
 
+    needed_all: dict[frozenset[int], list[int]] = field(default_factory=dict)  # by the set of steps taken
+
     def must_pass(self, last: int) -> list[int]:
         found = self.needed.get(last)
         if found is None:
             assert self.power.flow is not None
             found = self.needed[last] = sorted(must_pass(self.power.flow, {last}))
+        return found
+
+    def needed_for(self, reached: frozenset[int]) -> list[int]:
+        """Every step on every way to a step in `reached` (most cases take one of a few ways: kept)."""
+        found = self.needed_all.get(reached)
+        if found is None:
+            union: set[int] = set()
+            for i in reached:
+                union.update(self.must_pass(i))
+            found = sorted(union)
+            if len(self.needed_all) < 4096:
+                self.needed_all[reached] = found
         return found
 
 
@@ -267,10 +281,7 @@ class Records:
             previous, previous_name = sid, flow_step.name
         if m.closed is None or not reached:
             return
-        needed_at: set[int] = set()
-        for i in reached:  # every step on every way to a step the case took
-            needed_at.update(plan.must_pass(i))
-        for i in sorted(needed_at):
+        for i in plan.needed_for(frozenset(reached)):  # every step on every way to a step the case took
             needed = flow.steps[i]
             if needed.kind in ("start", "end") or needed.id in taken:
                 continue
