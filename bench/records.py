@@ -5,7 +5,8 @@
 
 For each size, generates cases of the shipped 城管局's XK-001 (临时占用、挖掘城市道路许可, promised 5 工作日) and
 CF-001 (a penalty in 自然日) spread over 2025–2026, one in ten late, some across 国庆节 and 春节, as an approval
-system's CSV export (one row per step) and as a YAML records file, and checks each in a fresh process with
+system's CSV export (one row per step), as an XLSX export (sizes that fit one sheet) and as a YAML records
+file, and checks each in a fresh process with
 `powerctl.check.records` (what `powerctl validate` runs), printing cases per second on one core and the peak
 memory (ru_maxrss). The peer, at --peer-cases: the same YAML loaded whole with PyYAML's C loader and the same
 checks run on the loaded cases, as a script that reads the file first would do it.
@@ -63,19 +64,35 @@ def cases(n: int, seed: int = 23) -> list[tuple[str, str, date, list[tuple[str, 
     return out
 
 
-def write(n: int, folder: Path) -> dict[str, Path]:
+def _rows(generated: list[tuple[str, str, date, list[tuple[str, date, str]]]]) -> list[list[str]]:
+    rows = []
+    for ident, power, received, steps in generated:
+        closed = steps[-1][1] if steps[-1][1] <= TODAY else ""
+        for step, done, by in steps:
+            rows.append([ident, power, received.isoformat(), closed and closed.isoformat(), step,
+                         done.isoformat() if done <= TODAY else "", by])  # fmt: skip
+    return rows
+
+
+def write(n: int, folder: Path, xlsx: bool) -> dict[str, Path]:
     records = folder / "records" / "lsj-cgj"
     records.mkdir(parents=True, exist_ok=True)
     generated = cases(n)
-    csv_path, yaml_path = records / "导出.csv", records / "2026.yaml"
+    csv_path, yaml_path, xlsx_path = records / "导出.csv", records / "2026.yaml", records / "导出.xlsx"
+    heading = ["case", "power", "received", "closed", "step", "done", "by"]
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["case", "power", "received", "closed", "step", "done", "by"])
-        for ident, power, received, steps in generated:
-            closed = steps[-1][1] if steps[-1][1] <= TODAY else ""
-            for step, done, by in steps:
-                w.writerow([ident, power, received.isoformat(), closed and closed.isoformat(), step,
-                            done.isoformat() if done <= TODAY else "", by])  # fmt: skip
+        w.writerow(heading)
+        w.writerows(_rows(generated))
+    if xlsx:  # one sheet holds at most 1,048,576 rows: about 150,000 cases of 7 steps
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(heading)
+        for row in _rows(generated):
+            sheet.append(row)
+        book.save(xlsx_path)
     with yaml_path.open("w", encoding="utf-8") as fh:
         fh.write("schema: powerctl/records@1\nunit: lsj-cgj\ncases:\n")
         for ident, power, received, steps in generated:
@@ -85,7 +102,7 @@ def write(n: int, folder: Path) -> dict[str, Path]:
                     fh.write(f"      - {{step: {step}, done: {done.isoformat()}, by: {by}}}\n")
             if steps[-1][1] <= TODAY:
                 fh.write(f"    closed: {steps[-1][1].isoformat()}\n")
-    return {"csv": csv_path, "yaml": yaml_path}
+    return {"csv": csv_path, "yaml": yaml_path, "xlsx": xlsx_path}
 
 
 CHILD = r"""
@@ -131,7 +148,7 @@ def measure(path: Path, mode: str = "stream") -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--formats", nargs="+", default=["csv", "yaml"], choices=["csv", "yaml"])
+    parser.add_argument("--formats", nargs="+", default=["csv", "yaml", "xlsx"], choices=["csv", "yaml", "xlsx"])
     parser.add_argument("--peer-cases", type=int, default=100_000, help="0: no peer")
     args = parser.parse_args()
     print(f"records check, one core (CPU time), Python {sys.version.split()[0]}")
@@ -139,8 +156,11 @@ def main() -> None:
     peaks: dict[str, list[tuple[int, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="powerctl-bench-records-") as tmp:
         for n in args.cases:
-            files = write(n, Path(tmp) / str(n))
+            xlsx = "xlsx" in args.formats and n * 11 < 1_048_576
+            files = write(n, Path(tmp) / str(n), xlsx)
             for fmt in args.formats:
+                if fmt == "xlsx" and not xlsx:
+                    continue
                 r = measure(files[fmt])
                 peak = r["peak_kb"] / 1024
                 peaks.setdefault(fmt, []).append((n, peak))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from powerctl.check.report import SEVERITY_ZH, Report
@@ -12,12 +11,21 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 
 
-@cache
-def _lines(file: str) -> list[str]:
+def _excerpts(file: str, wanted: set[int]) -> dict[int, str]:
+    """The lines of `file` that findings point at, read in one pass (a county's records file may be hundreds
+    of megabytes: only these lines are kept)."""
+    out: dict[int, str] = {}
+    last = max(wanted, default=0)
     try:
-        return Path(file).read_text(encoding="utf-8-sig").splitlines()
+        with Path(file).open(encoding="utf-8-sig", newline="") as handle:
+            for n, text in enumerate(handle, start=1):
+                if n in wanted:
+                    out[n] = text.rstrip("\r\n")
+                if n >= last:
+                    break
     except (OSError, UnicodeDecodeError):
-        return []
+        return {}
+    return out
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -27,14 +35,19 @@ def render(report: Report, color: bool = False) -> str:
         return f"\x1b[{';'.join(_ANSI[word] for word in style.split())}m{text}\x1b[0m"
 
     out: list[str] = []
-    for f in report.sorted():
+    findings = report.sorted()
+    wanted: dict[str, set[int]] = {}
+    for f in findings:
+        wanted.setdefault(f.file, set()).add(f.line)
+    shown = {file: _excerpts(file, lines) for file, lines in wanted.items()}
+    for f in findings:
         where = f"{f.file}:{f.line}:{f.column}"
         power = f" [{f.power}]" if f.power else ""
         label = paint(f"{f.rule} {SEVERITY_ZH[f.severity]}", _STYLE[f.severity])
         out.append(f"{paint(where, 'bold')} {label} {f.message}{power}")
-        lines = _lines(f.file)
-        if 0 < f.line <= len(lines):
-            out.append(f"  {paint(f'{f.line:>4} |', 'dim')} {lines[f.line - 1]}")
+        line = shown[f.file].get(f.line)
+        if line is not None:
+            out.append(f"  {paint(f'{f.line:>4} |', 'dim')} {line}")
         if f.hint:
             out.append(f"       {paint('提示：', 'green')}{f.hint}")
     s = report.summary()

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
-from yaml import events, nodes
+from yaml import events
 
 from powerctl.source.load import resolve_plain
 from powerctl.source.span import Path as DataPath
@@ -49,7 +50,6 @@ class Entry:
     # entry's node tree (a YAML entry) or given (a row of a table).
     _values: dict[DataPath, Place] | None = None
     _keys: dict[DataPath, Place] | None = None
-    _node: nodes.Node | None = None
     _make: Callable[[], tuple[dict[DataPath, Place], dict[DataPath, Place]]] | None = None  # a table row's
     problems: tuple[tuple[str, Place, str, str], ...] = ()  # (code, place, message, hint): a repeated key
 
@@ -57,13 +57,11 @@ class Entry:
         if self._values is None or self._keys is None:
             values: dict[DataPath, Place] = {}
             keys: dict[DataPath, Place] = {}
-            if self._node is not None:
-                _place_all(self._node, (), values, keys)
-            elif self._make is not None:
+            if self._make is not None:
                 values, keys = self._make()
             object.__setattr__(self, "_values", values)
             object.__setattr__(self, "_keys", keys)
-            object.__setattr__(self, "_node", None)
+            object.__setattr__(self, "_make", None)
         assert self._values is not None and self._keys is not None
         return self._values, self._keys
 
@@ -89,20 +87,6 @@ class Entry:
         return {str(p[0]): at for p, at in values.items() if len(p) == 1}
 
 
-def _place_all(node: nodes.Node, path: DataPath, values: dict[DataPath, Place], keys: dict[DataPath, Place]) -> None:
-    values[path] = _mark(node.start_mark)
-    if isinstance(node, nodes.MappingNode):
-        for k, v in node.value:
-            if isinstance(k, nodes.ScalarNode):
-                child = (*path, str(k.value))
-                keys[child] = _mark(k.start_mark)
-                _place_all(v, child, values, keys)
-    elif isinstance(node, nodes.SequenceNode):
-        for i, item in enumerate(node.value):
-            keys[(*path, i)] = _mark(item.start_mark)
-            _place_all(item, (*path, i), values, keys)
-
-
 @dataclass
 class Header:
     """The top-level fields other than the sections, with their places."""
@@ -118,52 +102,90 @@ def _mark(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _compose(first: Any, stream: Iterator[Any]) -> nodes.Node:
-    """The node tree of one value whose first event is `first` (anchors and aliases are not allowed)."""
-    start: Any = first.start_mark
-    if isinstance(first, events.AliasEvent):
-        raise RecordsError("登记文件不能使用 YAML 别名（*）", *_mark(start))
-    if isinstance(first, events.ScalarEvent):
-        end: Any = first.end_mark
-        return nodes.ScalarNode(first.tag or "", first.value, start, end, first.style)
-    if isinstance(first, events.SequenceStartEvent):
-        items: list[nodes.Node] = []
-        for event in stream:
-            if isinstance(event, events.SequenceEndEvent):
-                end = event.end_mark
-                return nodes.SequenceNode("tag:yaml.org,2002:seq", items, start, end)
-            items.append(_compose(event, stream))
-    if isinstance(first, events.MappingStartEvent):
-        pairs: list[tuple[nodes.Node, nodes.Node]] = []
-        for event in stream:
-            if isinstance(event, events.MappingEndEvent):
-                end = event.end_mark
-                return nodes.MappingNode("tag:yaml.org,2002:map", pairs, start, end)
-            key = _compose(event, stream)
-            pairs.append((key, _compose(next(stream), stream)))
-    raise RecordsError("登记文件的结构不完整", *_mark(start))
-
-
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "!!str", "!"}
 
 
-def _data(node: nodes.Node, repeated: list[tuple[str, Place, str, str]]) -> Any:
-    """Plain data of a node tree; a key repeated in a mapping keeps its first value and is noted."""
-    if isinstance(node, nodes.ScalarNode):
-        plain = not node.style and node.tag not in _TEXT_TAGS  # libyaml gives "" as the plain style
-        return resolve_plain(node.value) if plain else node.value
-    if isinstance(node, nodes.SequenceNode):
-        return [_data(item, repeated) for item in node.value]
-    out: dict[Any, Any] = {}
-    for k, v in node.value:
-        key = _data(k, repeated)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise RecordsError("登记文件中的键应是文字", *_mark(k.start_mark))
-        if key in out:
-            repeated.append(("E002", _mark(k.start_mark), f"字段「{key}」重复出现", "删除重复的一行（只保留第一个值）"))
-            continue
-        out[key] = _data(v, repeated)
-    return out
+MAX_DEPTH = 32  # nesting inside one entry: a case is four levels deep
+
+
+def _scalar(event: Any) -> Any:
+    plain = not event.style and (event.tag is None or event.tag not in _TEXT_TAGS)  # libyaml: "" is plain
+    return resolve_plain(event.value) if plain else event.value
+
+
+def _build(first: Any, stream: Iterator[Any], kept: list[Any], repeated: list[tuple[str, Place, str, str]],
+           depth: int = 0) -> Any:  # fmt: skip
+    """Plain data of the value whose first event is `first`, its events appended to `kept` (for positions,
+    made only when a finding asks); a key repeated in a mapping keeps its first value and is noted."""
+    kept.append(first)
+    if isinstance(first, events.ScalarEvent):
+        return _scalar(first)
+    if isinstance(first, events.AliasEvent):
+        raise RecordsError("登记文件不能使用 YAML 别名（*）", *_mark(first.start_mark))
+    if depth > MAX_DEPTH:
+        raise RecordsError("登记条目嵌套过深", *_mark(first.start_mark))
+    if isinstance(first, events.SequenceStartEvent):
+        items: list[Any] = []
+        for event in stream:
+            if isinstance(event, events.SequenceEndEvent):
+                kept.append(event)
+                return items
+            items.append(_build(event, stream, kept, repeated, depth + 1))
+    if isinstance(first, events.MappingStartEvent):
+        out: dict[Any, Any] = {}
+        for event in stream:
+            if isinstance(event, events.MappingEndEvent):
+                kept.append(event)
+                return out
+            if not isinstance(event, events.ScalarEvent):
+                raise RecordsError("登记文件中的键应是文字", *_mark(event.start_mark))
+            kept.append(event)
+            key = _scalar(event)
+            value = _build(next(stream), stream, kept, repeated, depth + 1)
+            if key in out:
+                repeated.append(
+                    ("E002", _mark(event.start_mark), f"字段「{key}」重复出现", "删除重复的一行（只保留第一个值）")
+                )
+            else:
+                out[key] = value
+        raise RecordsError("登记文件的结构不完整", *_mark(first.start_mark))
+    raise RecordsError("登记文件的结构不完整", *_mark(first.start_mark))
+
+
+def _places(kept: list[Any]) -> tuple[dict[DataPath, Place], dict[DataPath, Place]]:
+    """Every value's and key's place in one entry, from its events (as `_build` read them)."""
+    values: dict[DataPath, Place] = {}
+    keys: dict[DataPath, Place] = {}
+    at = 0
+
+    def walk(path: DataPath, record: bool) -> None:
+        nonlocal at
+        event = kept[at]
+        at += 1
+        if record:
+            values[path] = _mark(event.start_mark)
+        if isinstance(event, events.SequenceStartEvent):
+            i = 0
+            while not isinstance(kept[at], events.SequenceEndEvent):
+                if record:
+                    keys[(*path, i)] = _mark(kept[at].start_mark)
+                walk((*path, i), record)
+                i += 1
+            at += 1
+        elif isinstance(event, events.MappingStartEvent):
+            seen: set[str] = set()
+            while not isinstance(kept[at], events.MappingEndEvent):
+                key, place = str(_scalar(kept[at])), _mark(kept[at].start_mark)
+                at += 1
+                first = key not in seen  # a repeated key's value was left out of the data: and of the places
+                seen.add(key)
+                if record and first:
+                    keys[(*path, key)] = place
+                walk((*path, key), record and first)
+            at += 1
+
+    walk((), True)
+    return values, keys
 
 
 def read_file(path: Path, header: Header) -> Iterator[Entry]:
@@ -209,18 +231,19 @@ def _entries(stream: Iterator[Any], header: Header) -> Iterator[Entry]:
             for index, item in enumerate(stream):
                 if isinstance(item, events.SequenceEndEvent):
                     break
-                node = _compose(item, stream)
+                kept: list[Any] = []
                 repeated: list[tuple[str, Place, str, str]] = []
-                data = _data(node, repeated)
-                line, column = _mark(node.start_mark)
-                end = node.end_mark.line + (1 if node.end_mark.column else 0)
+                data = _build(item, stream, kept, repeated)
+                line, column = _mark(item.start_mark)
+                last = kept[-1].end_mark
+                end = last.line + (1 if last.column else 0)
                 yield Entry(
-                    SECTIONS[key], index, data, line, column, max(line, end), _node=node, problems=tuple(repeated)
-                )
+                    SECTIONS[key], index, data, line, column, max(line, end),
+                    _make=partial(_places, kept), problems=tuple(repeated),
+                )  # fmt: skip
             continue
-        node = _compose(value, stream)
-        header.positions[key] = _mark(node.start_mark)
-        header.values[key] = _data(node, [])
+        header.positions[key] = _mark(value.start_mark)
+        header.values[key] = _build(value, stream, [], [])
         if key in ("schema", "unit"):
             header_value = header.values[key]
             setattr(header, key, header_value if isinstance(header_value, str) else str(header_value))
