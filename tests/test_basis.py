@@ -17,7 +17,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from powerctl.catalogue.model import Unit, build_unit
+from powerctl.catalogue.build import build_unit
+from powerctl.catalogue.model import Unit
 from powerctl.documents import basis
 from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.laws.citation import parse_article

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from powerctl.catalogue.build import build_unit
 from powerctl.catalogue.config import Config
-from powerctl.catalogue.model import Unit, build_unit
+from powerctl.catalogue.model import Unit
 from powerctl.check.engine import validate
 from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet
 from powerctl.drawing import sheet

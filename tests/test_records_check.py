@@ -253,6 +253,10 @@ def test_the_same_cases_from_an_approval_systems_csv_and_xlsx(tmp_path: Path) ->
         ("schema: powerctl/records@1\nunit: lsj-cgj\ncases:\n  - {id: X, power: XK-001}\n", "E003", (4, 5),
          "受理日期"),
         ("schema: powerctl/records@1\nunit: lsj-zhadu\ncases: []\n", "E003", (2, 7), "不一致"),
+        ("schema: powerctl/records@1\nunit: lsj-cgj\ncases:\n  - id: A\n    power：XK-001\n    received: 2026-10-09\n",
+         "E001", (5, 10), "中文冒号"),
+        ("schema: powerctl/records@1\nunit: lsj-cgj\ncases:\n  - id: A\n    power: XK-001\n\treceived: 2026-10-09\n",
+         "E001", (6, 1), "制表符"),
     ],
 )  # fmt: skip
 def test_a_bad_records_file_is_named_at_its_place(

@@ -388,7 +388,7 @@ class _Checker:
 
     def check(self, file: str) -> _FileResult:
         """Load, schema-check, build and run the rules on one file; RuleCrash if a rule raised."""
-        from powerctl.catalogue.model import build_unit
+        from powerctl.catalogue.build import build_unit
 
         collector = self.collector
         first = len(collector.findings)

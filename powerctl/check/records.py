@@ -22,7 +22,7 @@ from powerctl.source.load import Document, guess_encoding
 from powerctl.source.records import SECTIONS, Entry, Header, RecordsError, read_file
 from powerctl.source.schema import RECORDS_SCHEMA, SchemaChecker
 from powerctl.source.span import Path
-from powerctl.source.typos import line_typos
+from powerctl.source.typos import Typo, line_typos, syntax_typo
 
 if TYPE_CHECKING:
     from powerctl.catalogue.model import Unit
@@ -31,6 +31,10 @@ FOLDER = "records"
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 _SECTION_KEY = {section: key for key, section in SECTIONS.items()}
+_FORMAT_HINT = (
+    "格式见 schemas/records.schema.json（powerctl init 会复制到仓库中）：最外层写 schema 和 unit，"
+    "下面是 cases（办件）、expenses（支出）、meetings（会议）列表，每项以“- ”开头"
+)
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,11 @@ class RecordsCheck:
             for entry in entries:
                 yield from self._entry(file, records, entry)
         except RecordsError as exc:
-            yield at(
-                "E001", exc.line, exc.column, str(exc), "按 FORMAT.md「Records」的格式改正；可参照 records/ 中的示例"
-            )
+            typo = _syntax_typo(FsPath(file.path), exc.line) if lower.endswith(YAML_SUFFIXES) else None
+            if typo is not None:  # the typing mistake behind it, at its character, in words
+                yield at("E001", typo.line, typo.column, typo.message, typo.hint)
+            else:
+                yield at("E001", exc.line, exc.column, str(exc), _FORMAT_HINT)
             return
         except UnicodeDecodeError:
             line, column, sample = _first_bad_byte(FsPath(file.path))
@@ -302,3 +308,19 @@ def count(root: FsPath, units: Mapping[str, Unit], today: date) -> tuple[dict[st
     for file in files:
         found.extend(check.check(file))
     return counted, found
+
+
+def _syntax_typo(path: FsPath, line: int) -> Typo | None:
+    """`typos.syntax_typo` over the few lines before a YAML error (the file is not read whole)."""
+    first = max(1, line - 3)
+    lines = [""] * (first - 1)
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            for n, text in enumerate(handle, start=1):
+                if n >= first:
+                    lines.append(text.rstrip("\r\n"))
+                if n >= line:
+                    break
+    except OSError:
+        return None
+    return syntax_typo("\n".join(lines), line)
