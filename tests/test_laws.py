@@ -175,3 +175,59 @@ def test_example_catalogues_quotes_match_the_real_corpus(real_build: tuple[Path,
     env = {**os.environ, "XDG_CACHE_HOME": str(real_build[0])}
     out = run_cli("validate", "catalogues", "--ignore", "R8", "-f", "json", env=env)
     assert out.returncode == 0 and json.loads(out.stdout)["findings"] == [], out.stdout
+
+
+# ---------------------------------------------------------------- B109 against the real corpus (issue 25)
+
+_RELICS = "对在文物保护单位的保护范围内进行建设工程或者爆破、钻探、挖掘等作业的处罚"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("law", "wrong", "right", "category", "name", "named"),
+    [
+        ("中华人民共和国文物保护法", 66, 83, "行政处罚", _RELICS, "2024 年修订后该内容在第八十三条"),
+        ("中华人民共和国森林法", 39, 76, "行政处罚", "对盗伐林木的处罚", "处罚规定在第七十六条"),
+        ("中华人民共和国土地管理法", 76, 77, "行政处罚", "对非法占用土地的处罚", "处罚规定在第七十七条"),
+        ("中华人民共和国森林法", 76, 56, "行政许可", "林木采伐许可证核发", "许可规定在第五十六条"),
+    ],
+)
+def test_b109_names_the_article_that_fits(
+    real_index: tuple[Any, Any], law: str, wrong: int, right: int, category: str, name: str, named: str
+) -> None:
+    index, _ = real_index
+    resolver = _resolver(index=index)
+    fit = resolver.article_fit(law, wrong, category, name)
+    assert fit is not None and fit.better == right and named in fit.hint, fit
+    assert resolver.article_fit(law, right, category, name) is None
+    if law.endswith("文物保护法"):  # the 2017 text of §66 fined exactly this act
+        assert "2017 年文本第六十六条为「有下列行为之一" in fit.hint
+
+
+@needs_corpus
+def test_laws_check_judges_a_citation_for_a_power(real_build: tuple[Path, Any]) -> None:
+    asked = ("--category", "行政处罚", "--name", "对盗伐林木的处罚")
+    wrong = _laws_cli(real_build[0], "check", "《中华人民共和国森林法》第三十九条", *asked)
+    assert wrong.returncode == 1 and "B109" in wrong.stdout and "第七十六条" in wrong.stdout
+    right = _laws_cli(real_build[0], "check", "《中华人民共和国森林法》第七十六条", *asked)
+    assert right.returncode == 0 and "有效" in right.stdout
+    half = _laws_cli(real_build[0], "check", "《中华人民共和国森林法》第七十六条", "--name", "对盗伐林木的处罚")
+    assert half.returncode == 2 and "一起" in half.stderr
+
+
+@needs_corpus
+def test_b109_has_no_false_positive_on_any_catalogue_the_tests_hold(real_build: tuple[Path, Any]) -> None:
+    """Every catalogue of the repository and of the rule cases, checked against the whole corpus: B109 only
+    where b109/fail plants it."""
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(real_build[0])}
+    folders = [ROOT / "catalogues", *sorted((ROOT / "tests" / "rule_cases").glob("*/*"))]
+    found = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        out = run_cli("validate", str(folder), "--select", "B109", "-f", "json", env=env, cwd=folder)
+        found += [(folder.relative_to(ROOT).as_posix(), f["line"]) for f in json.loads(out.stdout)["findings"]]
+    assert {folder for folder, _ in found} <= {"tests/rule_cases/b109/fail"}, found
+    assert len(found) == 4

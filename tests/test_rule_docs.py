@@ -24,6 +24,7 @@ DESIGN_CODES = {
     "B106": "basis-level-too-low",
     "B107": "quote-mismatch",
     "B108": "no-setting-basis",
+    "B109": "basis-article-mismatch",
     "F201": "missing-flow-element",
     "F202": "unreachable-step",
     "F203": "dead-end-step",

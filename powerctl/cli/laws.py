@@ -72,6 +72,13 @@ def check_command(
     citation: Annotated[str, typer.Argument(help="《法律名称》第N条")],
     quote: Annotated[str | None, typer.Option("--quote", help="同时核对这段引文")] = None,
     today: Annotated[str | None, typer.Option("--today", help="按这一天判断是否有效（YYYY-MM-DD）")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="职权类别（行政处罚、行政许可、行政强制）：同时看条文是否写了这类职权"),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="职权名称：同时看条文是否写了职权所说的行为（与 --category 一起用）")
+    ] = None,
 ) -> None:
     from powerctl.laws.citation import parse_citation_text
 
@@ -87,6 +94,15 @@ def check_command(
         sys.stdout.write(f"《{law.name}》（{law.level}，{law.status}；来源：{found.source}）{where}\n")
     for p in problems:
         sys.stdout.write(f"{p.code} {p.message}\n  提示：{p.hint}\n")
+    if category is not None or name is not None:
+        if category is None or name is None:
+            raise fail("--category 与 --name 要一起给出，例如 --category 行政处罚 --name 对盗伐林木的处罚")
+        if resolver.index is None:
+            sys.stdout.write("注意：没有建立法律文本索引，条文内容未核对（运行 powerctl laws index 建立）\n")
+        fit = resolver.article_fit(parsed.law, parsed.article_text or None, category, name)
+        if fit is not None:
+            sys.stdout.write(f"B109 职权「{name}」：{fit.message}\n  提示：{fit.hint}\n")
+            raise typer.Exit(1)
     if problems:
         raise typer.Exit(1)
     if resolver.parts_unchecked(parsed.law, parsed.article_text or None):

@@ -488,6 +488,42 @@ class LawIndex:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def matching(self, name: str, words: Sequence[str], version_date: str | None = None) -> list[tuple[int, str, str]]:
+        """(number, suffix, text) of the articles of one law (its newest version, or the version dated
+        version_date) that contain any of the words, in article order: full-text search (trigrams) for the
+        current text, LIKE for an earlier version or words under 3 characters."""
+        law_id = self._law_id(name)
+        terms = [w for w in words if w]
+        if law_id is None or not terms:
+            return []
+        if version_date is None:
+            row = self._conn.execute("SELECT id FROM versions WHERE law_id = ? AND newest", (law_id,)).fetchone()
+        else:
+            sql = "SELECT id FROM versions WHERE law_id = ? AND date = ?"
+            row = self._conn.execute(sql, (law_id, version_date)).fetchone()
+        if row is None:
+            return []
+        version = int(row[0])
+        long = [w for w in terms if len(w) >= 3]
+        short = [w for w in terms if len(w) < 3]
+        found: dict[int, tuple[int, str, str]] = {}
+        current = bool(self._conn.execute("SELECT newest AND NOT expired FROM versions WHERE id = ?", (version,))
+                       .fetchone()[0])  # fmt: skip
+        if long and current:
+            sql = (
+                "SELECT a.id, a.number, a.suffix, a.text FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? AND a.version_id = ?"
+            )
+            for i, n, s, t in self._conn.execute(sql, (" OR ".join(_fts_phrase(w) for w in long), version)):
+                found[int(i)] = (int(n), str(s), str(t))
+        likes = short if long and current else terms
+        if likes:
+            where = " OR ".join(["text LIKE ? ESCAPE '\\'"] * len(likes))
+            sql = f"SELECT id, number, suffix, text FROM articles WHERE version_id = ? AND ({where})"
+            for i, n, s, t in self._conn.execute(sql, (version, *(_like_pattern(w) for w in likes))):
+                found[int(i)] = (int(n), str(s), str(t))
+        return [found[i] for i in sorted(found)]
+
     def search(self, words: str, limit: int = 20) -> list[SearchHit]:
         """Articles of laws in force containing every word; words under 3 characters are matched with LIKE."""
         terms = _words(words)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from powerctl.laws.citation import ArticleRef, article_structure, parse_article, quote_matches
+from powerctl.laws.fit import Fit, judge
 from powerctl.laws.registry import Law, LocalRegistry, Registry, builtin, load_local
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class LawResolver:
 
     _resolved: dict[str, Resolved | None] = field(default_factory=dict)
     _checked: dict[tuple[str, str, str | None], tuple[Problem, ...]] = field(default_factory=dict)
+    _fits: dict[tuple[str, int, str, str, str], Fit | None] = field(default_factory=dict)
 
     def searched(self) -> list[str]:
         labels = [f"{r.label}（{len(r)} 部）" for r in self.registries]
@@ -180,6 +182,20 @@ class LawResolver:
         if newest is not None and changed is not None and newest < changed:
             return None  # the corpus predates the law's last amendment: its text is not the current one
         return self.index.article(indexed.title, ref.number, suffix=ref.suffix)
+
+    def article_fit(self, law_name: str, article: str | int | None, category: str, name: str) -> Fit | None:
+        """B109: whether the cited article's current indexed text says what a power of `category` called
+        `name` does (`laws.fit`); None when it does or when that cannot be judged."""
+        ref = parse_article(article) if article is not None else None
+        found = self.resolve(law_name)
+        if ref is None or found is None or found.indexed is None or self.index is None:
+            return None
+        if self.status_problem(found.law) is not None or self._article_text(found, ref) is None:
+            return None  # repealed or not yet in force (B103), or no current text to read
+        key = (found.indexed.title, ref.number, ref.suffix, category, name)
+        if key not in self._fits:
+            self._fits[key] = judge(self.index, found.indexed.title, ref.number, ref.suffix, category, name)
+        return self._fits[key]
 
     def parts_unchecked(self, law_name: str, article: str | int | None) -> bool:
         """Whether a citation names a 款 or 项 that could not be checked (no current text indexed)."""

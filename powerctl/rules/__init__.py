@@ -38,6 +38,7 @@ ORDER: tuple[str, ...] = (
     "basis_level_too_low",
     "quote_mismatch",
     "no_setting_basis",
+    "basis_article_mismatch",
     "missing_flow_element",
     "unreachable_step",
     "dead_end_step",
