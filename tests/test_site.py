@@ -648,3 +648,33 @@ def test_browser_shows_the_monitor_page(tmp_path: Path, tab: _Page) -> None:
     assert bar in ("rgb(47, 85, 151)", "rgb(185, 28, 28)")  # the stylesheet reached the inline SVG
     assert tab.errors == [] and tab.dialogs == []
     assert all(r.startswith("file:") for r in tab.requests)
+
+
+# -- accessibility (GB/T 37668-2019, WCAG 2.0 AA) with axe-core ---------------------------------------------
+
+
+def _axe_serious(tab: _Page, url: str) -> list[str]:
+    """axe-core's serious and critical violations of the page at url (rule id, impact and first target)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab.page.goto(url)
+    found = Axe().run(tab.page).response["violations"]
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    return [f"{v['id']} {v['impact']} {v['nodes'][0]['target']}" for v in serious]
+
+
+def test_axe_finds_nothing_serious_on_the_index_a_power_page_and_the_monitor_page(
+    site: tuple[Path, UnitDocs, list[Path]], tmp_path: Path, tab: _Page
+) -> None:
+    folder, docs, _ = site
+    internal, _, _ = _monitored(tmp_path)
+    pages = [
+        folder / "index.html",
+        folder / "powers" / f"{docs.powers[0].id}.html",
+        internal / "index.html",
+        internal / "monitor.html",
+        internal / "powers" / f"{docs.powers[0].id}.html",
+    ]
+    found = {f"{i} {p.name}": _axe_serious(tab, _file_url(p)) for i, p in enumerate(pages)}
+    assert all(not v for v in found.values()), found
+    assert tab.page.get_attribute("html", "lang") == "zh-CN"
