@@ -133,6 +133,8 @@ def judge(index: LawIndex, law: str, number: int, suffix: str, category: str, na
     better = best[1] if best is not None else None
     where = f"该行为的{kind}规定在{_label(best[1], best[2])}" if best is not None else ""
     earlier = _earlier(index, law, number, suffix, category, words)
+    if best is not None and earlier.endswith(f"该内容在{_label(best[1], best[2])}"):
+        where = ""  # said once: the text moved there
     hint = "；".join(p for p in (earlier, where) if p) or "核对设定依据的条款序号：法律修改后条款序号可能已变化"
     return Fit(f"{what}，与职权不符（现行文本：{_body(text, 60)}）", hint, better)
 
