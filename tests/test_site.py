@@ -678,3 +678,20 @@ def test_axe_finds_nothing_serious_on_the_index_a_power_page_and_the_monitor_pag
     found = {f"{i} {p.name}": _axe_serious(tab, _file_url(p)) for i, p in enumerate(pages)}
     assert all(not v for v in found.values()), found
     assert tab.page.get_attribute("html", "lang") == "zh-CN"
+
+
+def test_the_keyboard_alone_reaches_the_content_and_the_search(
+    site: tuple[Path, UnitDocs, list[Path]], tab: _Page
+) -> None:
+    """The first Tab shows the 跳到正文 link, Enter moves to the main content, and the next Tab lands on the
+    search box."""
+    folder, _, _ = site
+    tab.page.goto(_file_url(folder / "index.html"))
+    tab.page.keyboard.press("Tab")
+    assert tab.page.evaluate("document.activeElement.textContent") == "跳到正文"
+    top = tab.page.eval_on_selector(".skip", "a => a.getBoundingClientRect().top")
+    assert top >= 0  # shown when focused
+    tab.page.keyboard.press("Enter")
+    assert tab.page.evaluate("document.activeElement.id") == "main"
+    tab.page.keyboard.press("Tab")
+    assert tab.page.evaluate("document.activeElement.id") == "q"
