@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from powerctl.catalogue.model import Unit
-from powerctl.domain.cases import check_case
+from powerctl.domain.cases import CaseProblem, Records
 from powerctl.domain.flowgraph import must_pass
 
 TODAY = date(2026, 11, 30)
@@ -31,8 +31,12 @@ def _case(received: date, closed: date | None, steps: list[tuple[str, str]] | No
     }  # fmt: skip
 
 
+def _check(case: Any, unit: Unit, today: date) -> list[CaseProblem]:
+    return list(Records(unit, today).case(case))
+
+
 def _codes(unit: Unit, case: Any) -> list[str]:
-    return [p.code for p in check_case(case, unit, TODAY)]
+    return [p.code for p in _check(case, unit, TODAY)]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +47,7 @@ def cgj(units: dict[str, Unit]) -> Unit:
 def test_late_only_on_the_real_calendar(cgj: Unit) -> None:
     """Received Friday 09-25, closed Monday 10-12: the calendar counts 09-28, 09-29, 09-30, 10-08, 10-09 and
     Saturday 10-10 (调休), then 10-12: 7 working days, late; the message names the holiday."""
-    problems = list(check_case(_case(date(2026, 9, 25), date(2026, 10, 12)), cgj, TODAY))
+    problems = list(_check(_case(date(2026, 9, 25), date(2026, 10, 12)), cgj, TODAY))
     overdue = [p for p in problems if p.code == "R801"]
     assert overdue and "国庆节" in overdue[0].message and "承诺 5 个工作日" in overdue[0].message
 
@@ -71,7 +75,7 @@ def test_skipped_out_of_order_and_wrong_post(cgj: Unit) -> None:
     skipped = [s for s in RUN if s[0] != "fuhe"]
     codes = _codes(cgj, _case(date(2026, 11, 2), date(2026, 11, 3), skipped))
     assert "R804" in codes and "R805" in codes  # 审核 never done; 勘查 → 决定 is no edge of the flow
-    said = [p.message for p in check_case(_case(date(2026, 11, 2), date(2026, 11, 3), skipped), cgj, TODAY)]
+    said = [p.message for p in _check(_case(date(2026, 11, 2), date(2026, 11, 3), skipped), cgj, TODAY)]
     assert any("必经的环节「审核」" in m for m in said) and any("直接到了「" in m for m in said), said
     wrong = [(s, "ck_jb" if s == "jueding" else by) for s, by in RUN]
     assert _codes(cgj, _case(date(2026, 11, 2), date(2026, 11, 3), wrong)) == ["R806"]

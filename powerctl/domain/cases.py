@@ -363,8 +363,3 @@ class Records:
                 "五必到：村务监督委员会成员必须到场监督；补登到会的监督员（岗位为 role: 村务监督），未到场的应重新召开",
                 power.id,
             )  # fmt: skip
-
-
-def check_case(case: Mapping[str, Any], unit: Unit, today: date) -> Iterator[CaseProblem]:
-    """Everything wrong with one case of `unit` (a `Records` made for it alone)."""
-    return Records(unit, today).case(case)

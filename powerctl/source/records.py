@@ -95,7 +95,6 @@ class Header:
     unit: str | None = None
     positions: dict[str, Place] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
-    sections: dict[str, Place] = field(default_factory=dict)  # each section met: the place of its key
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -221,8 +220,6 @@ def _entries(stream: Iterator[Any], header: Header) -> Iterator[Entry]:
             raise RecordsError("登记文件最外层的键应是文字", *_mark(event.start_mark))
         key = event.value
         value = next(stream)
-        if key in SECTIONS:
-            header.sections[key] = _mark(event.start_mark)
         if key in SECTIONS and not isinstance(value, events.SequenceStartEvent):
             if isinstance(value, events.ScalarEvent) and value.value in ("", "~", "null"):
                 continue  # `cases:` with nothing under it: no entries
