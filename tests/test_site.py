@@ -34,21 +34,14 @@ from powerctl.drawing.paths import RenderError
 from powerctl.drawing.pool import Job, render
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
+from tests.browser import Page as _Page
+from tests.browser import axe_serious as _axe_serious
+from tests.browser import file_url as _file_url
 from tests.conftest import CATALOGUES, ROOT
 
 HOSTILE = "</script><script>alert(1)</script>"
 HOSTILE_CODE = '"><img src=x onerror=alert(2)>'
 HOSTILE_DEPT = "<b>综合</b>&amp;股'\""
-CHROMIUM = Path(os.environ.get("POWERCTL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCRIPT_RE = re.compile(r"<script([^>]*)>(.*?)</script>", re.S)
 
 
@@ -373,63 +366,6 @@ def test_unsafe_power_id_is_refused(tmp_path: Path) -> None:
 # -- in a real headless Chromium ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed (pip install playwright; Debian chromium is used)")
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
-        manager.stop()
-
-
-class _Page:
-    """A browser page that records errors, dialogs and every URL it asked for."""
-
-    def __init__(self, browser: Any, width: int = 1280, height: int = 900) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-        def dialog(d: Any) -> None:
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        self.page.on("dialog", dialog)
-
-    def visible_ids(self) -> list[str]:
-        ids: list[str] = self.page.eval_on_selector_all(
-            "#powers tbody tr", "rs => rs.filter(r => r.offsetParent !== null).map(r => r.dataset.id)"
-        )
-        return ids
-
-    def count_text(self) -> str:
-        text: str = self.page.inner_text("#count")
-        return text
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[_Page]:
-    t = _Page(browser)
-    yield t
-    t.close()
-
-
 def _search_word(docs: UnitDocs) -> tuple[str, str, set[str]]:
     """A word of one power's name that some other power lacks: (power id, word, ids the search should keep)."""
     records = search_records(rows(docs))
@@ -444,10 +380,6 @@ def _search_word(docs: UnitDocs) -> tuple[str, str, set[str]]:
                 if 0 < len(keep) < len(records):
                     return record["id"], word, keep
     raise AssertionError("no distinguishing word in the example catalogue")
-
-
-def _file_url(path: Path) -> str:
-    return path.resolve().as_uri()
 
 
 def _wait_image(tab: _Page) -> int:
@@ -626,7 +558,8 @@ def test_the_monitor_page_is_internal_only(tmp_path: Path) -> None:
     page = _read(folder / "monitor.html")
     assert "电子监察" in page and 'href="monitor.html"' in _read(folder / "index.html")
     assert "XK001-2026-0010" in page and "XK004-2026-0019" in page  # the red and the yellow card
-    assert page.count("<rect ") == len([p for p in op.powers.values() if p.closed])
+    bars = page.count('<polygon fill="#2f5597"') + page.count('<polygon fill="#b91c1c"')
+    assert bars == len([p for p in op.powers.values() if p.closed and p.on_time])
     with pytest.raises(ValueError, match="internal"):
         write_site(_docs(docs.unit, "public"), tmp_path / "public", {}, op)
     public = tmp_path / "public-site"
@@ -644,23 +577,13 @@ def test_browser_shows_the_monitor_page(tmp_path: Path, tab: _Page) -> None:
     assert tab.page.eval_on_selector_all("#yellow tbody tr", "rs => rs.length") == op.total.yellow
     width = tab.page.eval_on_selector("#rates svg", "s => s.getBoundingClientRect().width")
     assert width > 300  # the chart is drawn, at its size
-    bar = tab.page.eval_on_selector("#rates svg rect", "r => getComputedStyle(r).fill")
-    assert bar in ("rgb(47, 85, 151)", "rgb(185, 28, 28)")  # the stylesheet reached the inline SVG
+    bars = tab.page.eval_on_selector_all("#rates svg polygon", "ps => ps.map(p => getComputedStyle(p).fill)")
+    assert {"rgb(47, 85, 151)", "rgb(185, 28, 28)"} & set(bars)  # bars drawn in their colours
     assert tab.errors == [] and tab.dialogs == []
     assert all(r.startswith("file:") for r in tab.requests)
 
 
 # -- accessibility (GB/T 37668-2019, WCAG 2.0 AA) with axe-core ---------------------------------------------
-
-
-def _axe_serious(tab: _Page, url: str) -> list[str]:
-    """axe-core's serious and critical violations of the page at url (rule id, impact and first target)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    tab.page.goto(url)
-    found = Axe().run(tab.page).response["violations"]
-    serious = [v for v in found if v["impact"] in ("serious", "critical")]
-    return [f"{v['id']} {v['impact']} {v['nodes'][0]['target']}" for v in serious]
 
 
 def test_axe_finds_nothing_serious_on_the_index_a_power_page_and_the_monitor_page(

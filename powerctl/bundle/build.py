@@ -101,11 +101,16 @@ class _Reuse:
 def compiled(unit: Unit) -> str | None:
     """编制日期 on the cover of 全部流程图.pdf: the day of the catalogue's latest recorded change, if any (from
     the catalogue, so that the same catalogue gives the same document)."""
-    dates = [c.date for c in unit.changes if c.date]
-    if not dates:
+    latest = compiled_day(unit)
+    if latest is None:
         return None
-    year, month, day = max(dates)[:10].split("-")
+    year, month, day = latest[:10].split("-")
     return f"{int(year)} 年 {int(month)} 月 {int(day)} 日"
+
+
+def compiled_day(unit: Unit) -> str | None:
+    """The day (ISO) of the catalogue's latest recorded change, if any."""
+    return max((c.date for c in unit.changes if c.date), default=None)
 
 
 @dataclass

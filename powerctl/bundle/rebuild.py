@@ -169,6 +169,17 @@ def unit_key(chain: str, audience: str, file: str, text: str, notes: str | None,
     return h.hexdigest()
 
 
+def county_key(chain: str, audience: str, unit_keys: list[str | None]) -> str | None:
+    """What the county folder is made from: the units' bundles' keys, in the run's order (None where one of
+    them cannot be told: then it is built every time)."""
+    if any(k is None for k in unit_keys):
+        return None
+    h = hashlib.sha256()
+    for part in (chain, audience, "county", *[k for k in unit_keys if k is not None]):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
 def _record_path(out: Path, unit: str) -> Path:
     """Kept in the cache folder, so that the output folder holds nothing but the bundles."""
     where = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]

@@ -22,10 +22,12 @@ import typer
 from powerctl.cli._common import fail, parse_day
 
 if TYPE_CHECKING:
+    from powerctl.bundle.county import CountyResult
     from powerctl.catalogue.config import Config
     from powerctl.catalogue.model import Unit
     from powerctl.domain.change_notes import ChangeNotes
     from powerctl.domain.operation import UnitOperation
+    from powerctl.drawing.pool import Renderer
     from powerctl.laws.resolve import LawResolver
 
 
@@ -186,6 +188,31 @@ def _notes(
     return ChangeNotes(unit.name, options.previous, head, options.today.isoformat(), rows, markdown)
 
 
+def _counties(
+    planned: Plan, keys: list[str | None], chain: str | None, renderer: Renderer
+) -> list[tuple[Audience, Future[CountyResult]]]:
+    """The county folder of each audience whose run covers two or more units, handed to the workers beside
+    the units (it is made from the catalogues, not from the units' bundles)."""
+    from powerctl.bundle import rebuild
+    from powerctl.bundle.county import CountyRequest, build_county_in_worker
+
+    groups: dict[tuple[Audience, Path], list[tuple[_Unit, str | None]]] = {}
+    for item, key in zip(planned.work, keys, strict=True):
+        groups.setdefault((item.audience, item.folder), []).append((item, key))
+    made = []
+    for (kind, folder), members in groups.items():
+        if len(members) < 2:
+            continue
+        county_key = None if chain is None else rebuild.county_key(chain, kind.value, [k for _, k in members])
+        operations = {m.unit.id: m.operation for m, _ in members if m.operation is not None}
+        request = CountyRequest(
+            tuple(m.unit for m, _ in members), folder, kind.value, planned.laws, planned.commit,
+            county_key, operations, reuse=not planned.options.force,
+        )  # fmt: skip
+        made.append((kind, renderer.call(build_county_in_worker, request)))
+    return made
+
+
 def execute(planned: Plan) -> None:
     """Build every unit of the plan, each whole in a worker process, one per core at a time; a unit whose
     bundle is current is kept. Prints a line per unit as it is done."""
@@ -214,6 +241,7 @@ def execute(planned: Plan) -> None:
         chain = rebuild.toolchain(config, planned.laws, drawing)
         status.update(f"生成成果包：0/{len(work)}")
         futures: list[Future[BundleResult]] = []
+        keys: list[str | None] = []
         for item in work:
             text, notes = item.unit.doc.text, item.notes
             key = (
@@ -228,6 +256,7 @@ def execute(planned: Plan) -> None:
                     json.dumps(item.operation.as_dict(), ensure_ascii=False) if item.operation else None,
                 )
             )
+            keys.append(key)
             try:  # a unit whose bundle is current is kept here, not sent to a worker
                 kept = kept_bundle(item.unit, item.folder, item.audience.value, planned.commit, None if force else key)
             except BundleError as exc:
@@ -245,6 +274,7 @@ def execute(planned: Plan) -> None:
                 drawing, item.operation,
             )  # fmt: skip
             futures.append(renderer.call(build_in_worker, request))
+        counties = _counties(planned, keys, chain, renderer)
         for done, (item, future) in enumerate(zip(work, futures, strict=True), start=1):
             try:
                 built = future.result()
@@ -258,3 +288,14 @@ def execute(planned: Plan) -> None:
             how = "未变，沿用上次的成果包" if built.kept else f"{built.files} 个文件"
             sys.stdout.write(f"{item.unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")
             status.update(f"生成成果包：{done}/{len(work)}")
+        for kind, made in counties:
+            try:
+                county = made.result()
+            except (BundleError, BrokenProcessPool) as exc:
+                if isinstance(exc, BrokenProcessPool):
+                    raise fail("生成全县汇总的工作进程意外退出（内存不足或被终止），请重试") from None
+                raise fail(str(exc)) from None
+            label = "社会公开版" if kind is Audience.public else "内部版"
+            how = "未变，沿用上次的汇总" if county.kept else f"{county.files} 个文件"
+            what = f"{county.units} 个单位，{county.powers} 项职权"
+            sys.stdout.write(f"{county.name}行政权力目录汇总（{label}）：{what}，{how} → {county.folder}/\n")

@@ -14,8 +14,12 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 _TIME = (1980, 1, 1, 0, 0, 0)
 _MODE = 0o100644 << 16  # a regular file, rw-r--r--
@@ -56,3 +60,16 @@ def repack(package: bytes) -> bytes:
     """A zip package (as a library saved it) again, entries in the same order, with fixed times and modes."""
     with zipfile.ZipFile(io.BytesIO(package)) as src:
         return archive([(info.filename, src.read(info), True) for info in src.infolist()])
+
+
+def workbook_bytes(book: Workbook, title: str, when: datetime) -> bytes:
+    """An openpyxl workbook as a reproducible XLSX: its times fixed to `when` (not `Workbook.save`, which stamps
+    the current time as the modified date), written stored, then repacked."""
+    book.properties.creator = "powerctl"
+    book.properties.title = title
+    book.properties.created = when
+    book.properties.modified = when
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
+        ExcelWriter(book, package).save()
+    return repack(buffer.getvalue())

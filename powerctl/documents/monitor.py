@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from powerctl.documents import charts
 from powerctl.domain.operation import PowerCount, UnitOperation, sentence
 
 PAGE = "monitor.html"
-_BAR = 320  # px: a rate of 100 %
-_ROW = 26
-_LABEL = 300
 
 
 @dataclass(frozen=True)
@@ -35,38 +33,10 @@ class MonitorPage:
     listed_all: bool  # the flagged lists hold every flagged case (not only the most overdue)
 
 
-def _short(text: str, limit: int = 22) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def chart(powers: list[PowerCount]) -> Markup:
-    """Horizontal bars: each power's share of closed cases closed on time."""
-    shown = [p for p in powers if p.closed]
-    if not shown:
-        return Markup("")
-    height = _ROW * len(shown) + 40
-    width = _LABEL + _BAR + 120
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" role="img" aria-labelledby="chart-title" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        '<title id="chart-title">各职权按期办结率（已办结办件中在承诺时限内办结的比例）</title>',
-    ]
-    for x, label in ((0, "0%"), (_BAR // 2, "50%"), (_BAR, "100%")):
-        parts.append(f'<line x1="{_LABEL + x}" y1="4" x2="{_LABEL + x}" y2="{height - 24}" class="grid"/>')
-        parts.append(f'<text x="{_LABEL + x}" y="{height - 8}" class="axis">{label}</text>')
-    for i, p in enumerate(shown):
-        y = 8 + i * _ROW
-        rate = p.on_time_rate or 0.0
-        name = escape(_short(p.name))
-        parts.append(f'<text x="{_LABEL - 8}" y="{y + 15}" class="label">{name}</text>')
-        parts.append(f'<rect x="{_LABEL}" y="{y + 2}" width="{round(_BAR * rate, 1)}" height="{_ROW - 8}" '
-                     f'class="{"bar-late" if p.red else "bar"}"/>')  # fmt: skip
-        parts.append(
-            f'<text x="{_LABEL + round(_BAR * rate) + 6}" y="{y + 15}" class="value">'
-            f"{rate * 100:.1f}%（{p.on_time}/{p.closed}）</text>"
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    """Horizontal bars: each power's share of closed cases closed on time (red where a case ran late)."""
+    values = [(p.name, p.on_time, p.closed, bool(p.red)) for p in powers]
+    return charts.inline(charts.rates("chart-title", "各职权按期办结率（已办结办件中在承诺时限内办结的比例）", values))
 
 
 def page(op: UnitOperation) -> MonitorPage:

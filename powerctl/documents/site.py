@@ -21,10 +21,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from powerctl.catalogue.model import Citation, Power, Step, Unit
-from powerctl.documents import monitor
+from powerctl.documents import charts, monitor
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
 from powerctl.domain.operation import UnitOperation
+from powerctl.domain.stats import Counts
 from powerctl.laws.citation import parse_article
 
 # A power id becomes a file name: the schema's pattern, checked again because a file name must never
@@ -43,7 +44,7 @@ STEP_KINDS = {
 # Characters that could end a <script> element or a JavaScript string, as JSON escapes.
 _SCRIPT_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
-_PAGE_CSP = (
+PAGE_CSP = (
     "default-src 'none'; img-src 'self' file: data:; style-src 'self' file:; base-uri 'none'; form-action 'none'; "
     "connect-src 'none'"
 )
@@ -256,6 +257,26 @@ def _updated(docs: UnitDocs) -> str:
     return max((c.date for c in docs.unit.changes if not docs.public or ids.intersection(c.items)), default="")
 
 
+def count_powers(docs: UnitDocs) -> Counts:
+    """The audience's powers counted (by category, 清理结果, department, risk level)."""
+    counts = Counts()
+    for power in docs.powers:
+        counts.add(docs.unit, power)
+    return counts
+
+
+def summary_charts(counts: Counts, internal: bool, prefix: str = "chart") -> list[charts.Chart]:
+    """Powers by category and by 清理结果; internally also the risk points by level (a public page has none)."""
+    d = counts.as_dict()
+    made = [
+        charts.counts(f"{prefix}-category", "职权数（按职权类别）", list(d["by_category"].items())),
+        charts.counts(f"{prefix}-status", "职权数（按清理结果）", list(d["by_status"].items())),
+    ]
+    if internal:
+        made.append(charts.levels(f"{prefix}-risk", "廉政风险点（按风险等级）", list(d["by_risk_level"].items())))
+    return [c for c in made if not c.empty]
+
+
 def _choices(values: list[str]) -> list[tuple[str, int]]:
     """Distinct values in order of first appearance, with how many powers have each."""
     counts: dict[str, int] = {}
@@ -265,6 +286,18 @@ def _choices(values: list[str]) -> list[tuple[str, int]]:
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+
+def csp_with_script(csp: str, script: str) -> str:
+    """The page's policy with its one inline script allowed (by hash)."""
+    return csp.replace("default-src 'none';", f"default-src 'none'; script-src {_csp_hash(script)};")
+
+
+def write_asset(folder: Path, written: list[Path]) -> None:
+    """The site's stylesheet, ``assets/site.css``."""
+    _write(
+        folder / "assets" / "site.css", environment().get_template("site/site.css").render().encode("utf-8"), written
+    )
 
 
 def _write(path: Path, data: bytes, written: list[Path]) -> None:
@@ -299,7 +332,7 @@ def write_site(
     table = rows(docs)
     written: list[Path] = []
 
-    _write(folder / "assets" / "site.css", env.get_template("site/site.css").render().encode("utf-8"), written)
+    write_asset(folder, written)
 
     pictures: dict[str, str] = {}
     for power in docs.powers:
@@ -316,14 +349,14 @@ def write_site(
     page_template = env.get_template("site/power.html")
     for i, row in enumerate(table):
         page = _page(docs, i, row, pictures.get(row.power_id, ""))
-        html = page_template.render(**common, page=page, root="../", csp=_PAGE_CSP)
+        html = page_template.render(**common, page=page, root="../", csp=PAGE_CSP)
         _write(folder / "powers" / f"{row.power_id}.html", html.encode("utf-8"), written)
 
     if operation is not None:
-        html = env.get_template("site/monitor.html").render(**common, root="", csp=_PAGE_CSP, m=monitor.page(operation))
+        html = env.get_template("site/monitor.html").render(**common, root="", csp=PAGE_CSP, m=monitor.page(operation))
         _write(folder / monitor.PAGE, html.encode("utf-8"), written)
     script = env.get_template("site/search.js").render()
-    csp = _PAGE_CSP.replace("default-src 'none';", f"default-src 'none'; script-src {_csp_hash(script)};")
+    csp = csp_with_script(PAGE_CSP, script)
     html = env.get_template("site/index.html").render(
         **common,
         root="",
@@ -334,6 +367,7 @@ def write_site(
         data=script_json(search_records(table)),
         script=Markup(script),
         monitor=monitor.PAGE if operation is not None else None,
+        charts=[charts.inline(c) for c in summary_charts(count_powers(docs), not docs.public)],
     )
     _write(folder / "index.html", html.encode("utf-8"), written)
     return sorted(written)

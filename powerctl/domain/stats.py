@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,17 +52,19 @@ class Counts:
             "without_basis": list(self.without_basis),
         }
 
-    def sentence(self) -> str:
-        """The wording of a 清权确权 report: 共梳理行政权力N项，其中保留X项、取消Y项……"""
+    def sentence(self, risks: bool = True) -> str:
+        """The wording of a 清权确权 report: 共梳理行政权力N项，其中保留X项、取消Y项……; `risks`: with the
+        廉政风险点 (internal: a public text never counts them)."""
         status = "、".join(f"{k}{v}项" for k, v in _ordered(self.by_status, STATUS_ORDER).items())
         category = "、".join(f"{k}{v}项" for k, v in _ordered(self.by_category, CATEGORY_ORDER).items())
-        risks = "、".join(f"{k}风险{v}个" for k, v in _ordered(self.by_risk_level, RISK_ORDER).items())
+        levels = "、".join(f"{k}风险{v}个" for k, v in _ordered(self.by_risk_level, RISK_ORDER).items())
         text = f"共梳理职权{self.total}项"
         if status:
             text += f"，其中{status}"
         if category:
             text += f"；按类别分，{category}"
-        text += f"；查找廉政风险点{sum(self.by_risk_level.values())}个" + (f"（{risks}）" if risks else "")
+        if risks:
+            text += f"；查找廉政风险点{sum(self.by_risk_level.values())}个" + (f"（{levels}）" if levels else "")
         if self.without_basis:
             text += f"；无法律依据、建议废止的{len(self.without_basis)}项"
         return text + "。"
@@ -89,12 +91,14 @@ class Stats:
         }
 
 
-def compute(units: Iterable[Unit]) -> Stats:
+def compute(units: Iterable[Unit], select: Callable[[Unit], Iterable[Power]] | None = None) -> Stats:
+    """The counts of each unit (by id) and of all together; `select`: the powers of a unit to count (an
+    audience's), all of them by default."""
     per_unit: list[UnitCounts] = []
     total = Counts()
     for unit in sorted(units, key=lambda u: u.id):
         counts = Counts()
-        for power in unit.powers:
+        for power in select(unit) if select is not None else unit.powers:
             counts.add(unit, power)
             total.add(unit, power)
         per_unit.append(UnitCounts(unit, counts))

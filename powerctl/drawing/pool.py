@@ -150,6 +150,12 @@ def _here() -> _Worker:
     return _worker
 
 
+def picture_png(svg: bytes, dpi: float) -> tuple[bytes, str]:
+    """A PNG of any other drawing in the flowcharts' vocabulary (a chart of `documents.charts`), drawn by this
+    process's drawer as a flowchart's PNG is, fallback included; the PNG and the path that drew it."""
+    return _here().png(svg, dpi)
+
+
 def _init_worker(parent: int) -> None:
     """Collect cycles rarely (`gcpolicy`), and die with the parent (Linux): a killed bundle must not leave
     workers writing into its stage."""

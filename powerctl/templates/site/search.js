@@ -4,25 +4,26 @@
   var records = JSON.parse(document.getElementById("search-data").textContent);
   var byId = {};
   records.forEach(function (r) {
-    byId[r.id] = { category: r.category, department: r.department,
-      text: norm([r.name, r.code, r.id, r.category, r.department, r.basis].join("\n")) };
+    byId[r.id] = { record: r,
+      text: norm([r.name, r.code, r.id, r.category, r.department, r.unit || "", r.basis].join("\n")) };
   });
   var form = document.getElementById("filters");
   var q = document.getElementById("q");
-  var category = document.getElementById("category");
-  var department = document.getElementById("department");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-field]"));
   var count = document.getElementById("count");
   var empty = document.getElementById("empty");
   var rows = Array.prototype.slice.call(document.querySelectorAll("#powers tbody tr"));
+  var keyed = rows.map(function (tr) { return byId[tr.getAttribute("data-id")]; });
   function apply() {
     var words = norm(q.value).split(/\s+/).filter(Boolean);
+    var chosen = selects.filter(function (s) { return s.value; })
+      .map(function (s) { return [s.getAttribute("data-field"), s.value]; });
     var shown = 0;
-    rows.forEach(function (tr) {
-      var r = byId[tr.getAttribute("data-id")];
-      var ok = !!r && (!category.value || r.category === category.value) &&
-        (!department.value || r.department === department.value) &&
+    rows.forEach(function (tr, i) {
+      var r = keyed[i];
+      var ok = !!r && chosen.every(function (c) { return r.record[c[0]] === c[1]; }) &&
         words.every(function (w) { return r.text.indexOf(w) !== -1; });
-      tr.hidden = !ok;
+      if (tr.hidden === ok) { tr.hidden = !ok; }
       if (ok) { shown += 1; }
     });
     count.textContent = shown === rows.length ? "共 " + rows.length + " 项" : "显示 " + shown + " 项（共 " + rows.length + " 项）";
@@ -32,8 +33,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   q.addEventListener("input", apply);
-  category.addEventListener("change", apply);
-  department.addEventListener("change", apply);
+  selects.forEach(function (s) { s.addEventListener("change", apply); });
   window.addEventListener("pageshow", apply);
   apply();
 }());
