@@ -52,7 +52,7 @@ class Chart:
 
 def _width(text: str, size: float) -> float:
     """The advance of a line of text, about: wide (CJK) characters one em, others a little over half."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+    return sum(1.05 * size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in text)
 
 
 def _round_up(top: float) -> float:
@@ -93,7 +93,7 @@ def svg(chart: Chart) -> str:
     if chart.empty:
         return ""
     labels = [_short(b.label) for b in chart.bars]
-    label_w = max(_width(t, _SIZE) for t in labels) + 12
+    label_w = max(_width(t, _SIZE) for t in labels) + 20
     value_w = max(_width(b.text, 12) for b in chart.bars) + 12
     width = round(label_w + _PLOT + value_w + 8)
     height = _TOP + _ROW * len(chart.bars) + _AXIS
