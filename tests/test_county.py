@@ -41,7 +41,8 @@ TODAY = date(2026, 11, 30)
 
 @cache
 def _units() -> tuple[Unit, ...]:
-    return tuple(validate([str(CATALOGUES)], Config(root=ROOT)).units)
+    """The shipped units by id, the order of the county's tables and sheets."""
+    return tuple(sorted(validate([str(CATALOGUES)], Config(root=ROOT)).units, key=lambda u: u.id))
 
 
 def _laws() -> LawResolver:
@@ -97,6 +98,8 @@ def test_the_folder_holds_site_workbook_report_and_a_manifest_of_them(built: dic
         for rel, entry in listed.items():
             data = (folder / rel).read_bytes()
             assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+        kinds = {rel: e["kind"] for rel, e in listed.items()}
+        assert kinds == {"site/index.html": "site", "site/assets/site.css": "site", WORKBOOK: "table", REPORT: "report"}
 
 
 def test_the_workbook_has_a_summary_sheet_with_a_native_chart_and_a_sheet_per_unit(built: dict[str, Path]) -> None:
@@ -292,3 +295,21 @@ def test_the_county_index_searches_5000_powers_in_under_100_ms(tmp_path: Path, t
     assert len(tab.visible_ids()) == 200  # the last (empty) search lists the first 200 powers again
     print(f"\ncounty index, {total} powers: search {statistics.median(timings):.1f} ms median, {max(timings):.1f} max")
     assert statistics.median(timings) < 100 and max(timings) < 250, timings
+
+
+def test_stats_shows_units_by_category_with_a_native_chart(tmp_path: Path) -> None:
+    done = run_cli("stats", str(CATALOGUES), "-f", "markdown")
+    assert done.returncode == 0, done.stderr
+    head = "| 单位 | 行政许可 |"
+    assert head in done.stdout
+    for unit in _units():
+        n = len(unit.powers)
+        assert any(
+            line.startswith(f"| {unit.name} |") and line.endswith(f" {n} |") for line in done.stdout.splitlines()
+        )
+    assert run_cli("stats", str(CATALOGUES), "-f", "xlsx", "-o", str(tmp_path / "s.xlsx")).returncode == 0
+    book = load_workbook(tmp_path / "s.xlsx")
+    sheet = book["单位×类别"]
+    assert [c.value for c in sheet[3 + len(_units())]][0] == "合计"
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as package:
+        assert '<barDir val="bar"/>' in package.read("xl/charts/chart1.xml").decode("utf-8")

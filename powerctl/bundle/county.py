@@ -56,7 +56,8 @@ class CountyResult:
 
 def county_docs(request: CountyRequest) -> CountyDocs:
     units = tuple(
-        UnitDocs(u, audience_powers(u, request.audience), request.audience, request.laws, {}) for u in request.units
+        UnitDocs(u, audience_powers(u, request.audience), request.audience, request.laws, {})
+        for u in sorted(request.units, key=lambda u: u.id)
     )
     operations = dict(request.operations) if request.audience == "internal" else {}
     return CountyDocs(county_name([u.name for u in request.units]), request.audience, units, operations)
@@ -91,7 +92,7 @@ def build_county(request: CountyRequest) -> CountyResult:
         head = {
             "county": county.name,
             "audience": request.audience,
-            "units": [u.id for u in request.units],
+            "units": [d.unit.id for d in county.units],
             "source_commit": request.source_commit,
         }
         manifest.write_manifest(stage, head, set(), {}, {})

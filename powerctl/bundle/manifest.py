@@ -15,7 +15,14 @@ from powerctl.documents import archive
 VERSION = 1
 # Already compressed: deflating them again costs about a second per unit and saves a few per cent.
 _STORED = frozenset({".png", ".pdf", ".docx", ".xlsx", ".zip"})
-_KINDS = {"一表": "table", "一图": "flowchart", "一件": "basis", "site": "site", "源数据": "source"}
+_KINDS = {
+    "一表": "table",
+    "一图": "flowchart",
+    "一件": "basis",
+    "site": "site",
+    "源数据": "source",
+    "清理情况统计.docx": "report",
+}
 
 
 def _kind(rel: str) -> str:

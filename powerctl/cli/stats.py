@@ -104,7 +104,15 @@ def _stats_markdown(stats: object) -> str:
     from powerctl.domain.stats import Stats
 
     assert isinstance(stats, Stats)
+    from powerctl.domain.stats import by_category
+
     out = ["# 权力清单清理情况统计", ""]
+    matrix = by_category(stats)
+    out += ["## 各单位职权数（按职权类别）", "", "| 单位 | " + " | ".join([*matrix.categories, "合计"]) + " |"]
+    out += ["|---|" + "---:|" * (len(matrix.categories) + 1)]
+    for row in [*matrix.rows, matrix.total]:
+        out.append(f"| {row.name} | " + " | ".join(map(str, [*row.counts, row.total])) + " |")
+    out.append("")
     blocks = [(u.unit.name, u.counts) for u in stats.units] + [("合计", stats.total)]
     for name, counts in blocks:
         data = counts.as_dict()
@@ -126,6 +134,17 @@ def _stats_text(stats: object) -> str:
     assert isinstance(stats, Stats)
     buf = io.StringIO()
     console = Console(file=buf, width=120, force_terminal=sys.stdout.isatty(), highlight=False)
+    from powerctl.domain.stats import by_category
+
+    matrix = by_category(stats)
+    grid = Table(title="各单位职权数（按职权类别）", title_justify="left")
+    grid.add_column("单位", overflow="fold")
+    for label in [*matrix.categories, "合计"]:
+        grid.add_column(label, justify="right")
+    for row in [*matrix.rows, matrix.total]:
+        grid.add_row(row.name, *map(str, [*row.counts, row.total]), end_section=row is matrix.rows[-1])
+    console.print(grid)
+    console.print()
     blocks = [(u.unit.name, u.counts) for u in stats.units] + [("合计", stats.total)]
     for name, counts in blocks:
         data = counts.as_dict()

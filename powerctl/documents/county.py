@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import Row, rows
 from powerctl.documents.site import PAGE_CSP, csp_with_script, script_json, search_records, summary_charts, write_asset
 from powerctl.domain.operation import UnitOperation
-from powerctl.domain.stats import CATEGORY_ORDER, Stats, compute
+from powerctl.domain.stats import Stats, by_category, compute
 
 FOLDER = "全县"  # the county folder beside the units' (a unit id is ASCII: the name cannot be taken)
 _ENDINGS = "县市区旗"
@@ -44,12 +45,14 @@ def county_name(names: Sequence[str]) -> str:
 class CountyDocs:
     name: str
     audience: str
-    units: tuple[UnitDocs, ...]  # in the run's order
+    units: tuple[UnitDocs, ...]  # by unit id, as the counts
     operations: Mapping[str, UnitOperation] = field(default_factory=dict)  # internal only, by unit id
 
     def __post_init__(self) -> None:
         if self.operations and self.public:
             raise ValueError("records are internal: a public county has none")
+        if [d.unit.id for d in self.units] != sorted(d.unit.id for d in self.units):
+            raise ValueError("the units of a county are listed by id")
 
     @property
     def public(self) -> bool:
@@ -63,42 +66,22 @@ class CountyDocs:
     def title(self) -> str:
         return f"{self.name}行政权力目录汇总"
 
+    @cached_property
     def stats(self) -> Stats:
-        """The audience's powers counted, unit by unit (by id) and together."""
+        """The audience's powers counted, unit by unit (by id) and together (once: every document shows them)."""
         chosen = {d.unit.id: d.powers for d in self.units}
         return compute([d.unit for d in self.units], lambda u: chosen[u.id])
 
-    def categories(self, stats: Stats) -> list[str]:
-        """The categories any unit has, in the schema's order, then any other."""
-        held = set(stats.total.by_category)
-        return [c for c in CATEGORY_ORDER if c in held] + sorted(held.difference(CATEGORY_ORDER))
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    unit_id: str
-    name: str
-    counts: tuple[int, ...]  # by category, as `CountyDocs.categories`
-    total: int
-
-
-def summary(county: CountyDocs) -> tuple[list[str], list[SummaryRow], SummaryRow]:
-    """Units × categories: the categories, a row per unit (in the run's order) and the total row."""
-    stats = county.stats()
-    by_id = {u.unit.id: u.counts for u in stats.units}
-    columns = county.categories(stats)
-    out = []
-    for docs in county.units:
-        c = by_id[docs.unit.id]
-        out.append(SummaryRow(docs.unit.id, docs.unit.name, tuple(c.by_category[k] for k in columns), c.total))
-    t = stats.total
-    return columns, out, SummaryRow("", "合计", tuple(t.by_category[k] for k in columns), t.total)
+    @cached_property
+    def rows(self) -> tuple[list[Row], ...]:
+        """Each unit's 一表 rows, in the order of `units` (made once for the site and the workbook)."""
+        return tuple(rows(d) for d in self.units)
 
 
 def county_charts(county: CountyDocs) -> list[charts.Chart]:
     """Powers by unit, by category and by 清理结果; internally the risk points by level and, with records, each
     unit's on-time rate."""
-    stats = county.stats()
+    stats = county.stats
     names = {d.unit.id: d.unit.name for d in county.units}
     made = [charts.counts("county-unit", "职权数（按单位）", [(names[d.unit.id], len(d.powers)) for d in county.units])]
     made += summary_charts(stats.total, not county.public, prefix="county")
@@ -117,8 +100,7 @@ def _records(county: CountyDocs) -> tuple[list[Row], list[dict[str, str]], list[
     table: list[Row] = []
     found: list[dict[str, str]] = []
     owners: list[str] = []
-    for docs in county.units:
-        unit_rows = rows(docs)
+    for docs, unit_rows in zip(county.units, county.rows, strict=True):
         for row, record in zip(unit_rows, search_records(unit_rows), strict=True):
             table.append(row)
             found.append({**record, "id": f"{docs.unit.id}/{row.power_id}", "unit": docs.unit.name})
@@ -139,7 +121,7 @@ def write_site(county: CountyDocs, folder: Path) -> list[Path]:
     written: list[Path] = []
     write_asset(folder, written)
     table, found, owners = _records(county)
-    columns, per_unit, total = summary(county)
+    matrix = by_category(county.stats)
     script = env.get_template("site/search.js").render()
     listed: list[dict[str, Any]] = [
         {"row": row, "key": record["id"], "unit_id": owner, "unit": record["unit"]}
@@ -151,10 +133,8 @@ def write_site(county: CountyDocs, folder: Path) -> list[Path]:
         root="",
         csp=csp_with_script(PAGE_CSP, script),
         listed=listed,
-        columns=columns,
-        per_unit=per_unit,
-        total=total,
-        sentence=county.stats().total.sentence(risks=not county.public),
+        matrix=matrix,
+        sentence=county.stats.total.sentence(risks=not county.public),
         units=_choices([x["unit"] for x in listed]),
         categories=_choices([r.category for r in table]),
         departments=_choices([r.department for r in table]),

@@ -17,15 +17,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.styles import Border, PatternFill, Side
 
 from powerctl.documents import archive, charts, table
 from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, set_style
-from powerctl.documents.context import literal
-from powerctl.documents.county import CountyDocs, county_charts, summary
+from powerctl.documents.county import CountyDocs, county_charts
+from powerctl.documents.stats_xlsx import write_matrix
+from powerctl.domain.stats import by_category
 from powerctl.drawing.pool import picture_png
 
 SUMMARY_SHEET = "汇总"
@@ -52,58 +50,12 @@ def _sheet_titles(names: list[str]) -> list[str]:
     return out
 
 
-def _summary_sheet(book: Workbook, county: CountyDocs) -> None:
-    ws = book.worksheets[0]
-    ws.title = SUMMARY_SHEET
-    columns, per_unit, total = summary(county)
-    heads = ["单位", *columns, "合计"]
-    ws.cell(row=1, column=1, value=f"{county.title}（{county.label}）").font = Font(name=table.FONT, size=16, bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
-    ws.row_dimensions[1].height = 30
-    for c, head in enumerate(heads, 1):
-        cell = ws.cell(row=2, column=c, value=head)
-        cell.font = Font(name=table.FONT, size=10, bold=True)
-        cell.fill = _HEAD
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for r, row in enumerate([*per_unit, total], 3):
-        values: list[str | int] = [row.name, *row.counts, row.total]
-        for c, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=c, value=value)
-            literal(cell)
-            cell.font = Font(name=table.FONT, size=10, bold=row is total)
-            cell.border = _BORDER
-            cell.alignment = Alignment(horizontal="left" if c == 1 else "right", vertical="center", wrap_text=c == 1)
-    ws.column_dimensions["A"].width = 30
-    for c in range(2, len(heads) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 10
-    ws.freeze_panes = "B3"
-    last = 2 + len(per_unit)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "各单位职权数（按职权类别）"
-    chart.y_axis.title = "职权数（项）"
-    chart.x_axis.scaling.orientation = "maxMin"  # the first unit at the top, as in the table
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(columns), min_row=2, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=last))
-    chart.height = max(7.5, 0.8 * len(per_unit) + 4)  # cm
-    chart.width = 24
-    ws.add_chart(chart, f"A{last + 3}")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
 def workbook_bytes(county: CountyDocs) -> bytes:
     """The summary sheet with its chart, then each unit's 行政权力目录 on its own sheet."""
     book = Workbook()
-    _summary_sheet(book, county)
+    summary = book.worksheets[0]
+    summary.title = SUMMARY_SHEET
+    write_matrix(summary, f"{county.title}（{county.label}）", by_category(county.stats))
     titles = _sheet_titles([d.unit.name for d in county.units])
     for docs, title in zip(county.units, titles, strict=True):
         ws = book.create_sheet(title)
@@ -159,15 +111,15 @@ def report_bytes(county: CountyDocs, day: str | None) -> bytes:
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_text(sub, f"（{county.label}，{len(county.units)} 个单位）", size=12)
-    stats = county.stats()
+    stats = county.stats
     internal = not county.public
     add_text(doc.add_paragraph(), f"{county.name}{stats.total.sentence(risks=internal)}", size=12)
     add_text(doc.add_paragraph(), "一、各单位职权数（按职权类别）", font=HEADING_FONT, size=14)
-    columns, per_unit, total = summary(county)
-    body = [[r.name, *map(str, r.counts), str(r.total)] for r in [*per_unit, total]]
-    first = 154 - 14 * (len(columns) + 1)
-    widths = [max(40.0, first), *([14.0] * (len(columns) + 1))]
-    _counts_table(doc, ["单位", *columns, "合计"], body, widths)
+    matrix = by_category(stats)
+    body = [[r.name, *map(str, r.counts), str(r.total)] for r in [*matrix.rows, matrix.total]]
+    first = 154 - 14 * (len(matrix.categories) + 1)
+    widths = [max(40.0, first), *([14.0] * (len(matrix.categories) + 1))]
+    _counts_table(doc, ["单位", *matrix.categories, "合计"], body, widths)
     add_text(doc.add_paragraph(), "二、统计图", font=HEADING_FONT, size=14)
     for chart in county_charts(county):
         _picture(doc, chart)

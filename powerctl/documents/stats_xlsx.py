@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -13,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from powerctl.documents.context import literal
 from powerctl.domain.operation import Table
-from powerctl.domain.stats import RiskRow, Stats
+from powerctl.domain.stats import Matrix, RiskRow, Stats, by_category
 
 FONT = "宋体"
 _THIN = Side(style="thin", color="808080")
@@ -62,6 +63,53 @@ def _table(
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
+def write_matrix(ws: Worksheet, title: str, matrix: Matrix) -> None:
+    """Units × categories on a sheet, with the total row, and a native stacked bar chart of the cells (Excel and
+    WPS draw it from them, so it follows any correction made there)."""
+    heads = ["单位", *matrix.categories, "合计"]
+    ws.cell(row=1, column=1, value=title).font = Font(name=FONT, size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
+    ws.row_dimensions[1].height = 30
+    for c, head in enumerate(heads, 1):
+        cell = ws.cell(row=2, column=c, value=head)
+        cell.font = Font(name=FONT, size=10, bold=True)
+        cell.fill = _HEAD_FILL
+        cell.border = _BORDER
+        cell.alignment = _CENTRE
+    for r, row in enumerate([*matrix.rows, matrix.total], 3):
+        values: list[str | int] = [row.name, *row.counts, row.total]
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(row=r, column=c, value=value)
+            literal(cell)
+            cell.font = Font(name=FONT, size=10, bold=row is matrix.total)
+            cell.border = _BORDER
+            cell.alignment = _WRAP if c == 1 else Alignment(horizontal="right", vertical="center")
+    ws.column_dimensions["A"].width = 30
+    for c in range(2, len(heads) + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 10
+    ws.freeze_panes = "B3"
+    last = 2 + len(matrix.rows)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "各单位职权数（按职权类别）"
+    chart.y_axis.title = "职权数（项）"
+    chart.x_axis.scaling.orientation = "maxMin"  # the first unit at the top, as in the table
+    chart.x_axis.delete = chart.y_axis.delete = False
+    data = Reference(ws, min_col=2, max_col=1 + len(matrix.categories), min_row=2, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=last))
+    chart.height = max(7.5, 0.8 * len(matrix.rows) + 4)  # cm
+    chart.width = 24
+    ws.add_chart(chart, f"A{last + 3}")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
 def write_stats(stats: Stats, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
@@ -83,6 +131,7 @@ def write_stats(stats: Stats, path: Path) -> None:
         rows.append([name, "无法律依据（建议废止）", "", len(counts.without_basis)])
         rows.append([name, "总计", "", counts.total])
     _table(ws, "权力清单清理情况统计表", ["单位", "统计项", "分类", "数量"], rows, [34, 22, 28, 10])
+    write_matrix(wb.create_sheet("单位×类别"), "各单位职权数（按职权类别）", by_category(stats))
     summary = wb.create_sheet("说明")
     summary.column_dimensions["A"].width = 120
     for uc in stats.units:

@@ -106,6 +106,35 @@ def compute(units: Iterable[Unit], select: Callable[[Unit], Iterable[Power]] | N
 
 
 @dataclass(frozen=True)
+class MatrixRow:
+    """One unit's powers by category (or the total row): the 清理情况 table of units × categories."""
+
+    unit: str  # the unit's id ("" for the total)
+    name: str
+    counts: tuple[int, ...]  # by category, in the order of `Matrix.categories`
+    total: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    categories: tuple[str, ...]  # those any unit has: the schema's order, then any other
+    rows: tuple[MatrixRow, ...]  # a row per unit, by unit id
+    total: MatrixRow
+
+
+def by_category(stats: Stats) -> Matrix:
+    """Units × categories, with the total row."""
+    held = set(stats.total.by_category)
+    columns = tuple([c for c in CATEGORY_ORDER if c in held] + sorted(held.difference(CATEGORY_ORDER)))
+    rows = tuple(
+        MatrixRow(u.unit.id, u.unit.name, tuple(u.counts.by_category[c] for c in columns), u.counts.total)
+        for u in stats.units
+    )
+    t = stats.total
+    return Matrix(columns, rows, MatrixRow("", "合计", tuple(t.by_category[c] for c in columns), t.total))
+
+
+@dataclass(frozen=True)
 class RiskRow:
     """One row of the 廉政风险等级目录."""
 
