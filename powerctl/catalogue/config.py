@@ -12,7 +12,6 @@ from powerctl.source.load import load_file
 
 CONFIG_NAME = ".powerctl.yaml"
 LEVELS = ("error", "warning", "info", "off")
-DUTIES = ("auto", "on", "off")  # `table.duties`: the 责任事项 and 追责情形 columns of 一表
 
 
 class ConfigError(Exception):
