@@ -210,3 +210,16 @@ def test_the_bundle_takes_the_switch_from_its_request(units: dict[str, Unit], tm
     plain = Config(root=tmp_path, text="")
     switched = Config(root=tmp_path, text="table: {duties: off}\n", duties="off")
     assert rebuild.toolchain(plain, laws, "drawing") != rebuild.toolchain(switched, laws, "drawing")
+
+
+def test_a_long_unit_name_wraps_inside_its_third(tmp_path: Path) -> None:
+    name = "湖南省娄底市冷水江市某某镇某某村村民委员会某某专业合作社联合社管理委员会"
+    path = tmp_path / "long.pdf"
+    path.write_bytes(table_pdf.pdf_bytes([_signed_table(1, SignOff(name, None))], "单位", "内部版", "测试目录"))
+    done = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', done.stdout)
+    third = table_pdf._SIDE + (table_pdf.PAGE[0] - 2 * table_pdf._SIDE) / 3
+    mine = [(float(a), float(b)) for a, b, w in words if "某某" in w or "编制单位" in w]
+    assert len(mine) >= 2  # on two lines at least
+    assert all(right <= third + 0.5 for _, right in mine)
+    assert "".join(w for _, _, w in words).find(name[:10]) >= 0

@@ -328,18 +328,20 @@ class _Layout:
             self.new_page()
         else:
             self.y += _SIGN_GAP
-        font = self.fonts.faces[False]
-        baseline = _baseline(font.face, _SIGN_SIZE, _SIGN_LEAD, self.y)
-        for i, (label, value) in enumerate(signoff.fields):
-            x = _SIDE + i * self.width / 3
-            text = _collapse(f"{label}：{value}")
-            self.canvas.text(font, _SIGN_SIZE, x, baseline, text)
+        font, third = self.fonts.faces[False], self.width / 3
+        texts = [_lines(f"{label}：{value}", font.face, _SIGN_SIZE, third) for label, value in signoff.fields]
+        for i, ((_, value), lines) in enumerate(zip(signoff.fields, texts, strict=True)):
+            x = _SIDE + i * third
+            for k, line in enumerate(lines):  # a long name wraps inside its third, as the page's inline block
+                self.canvas.text(
+                    font, _SIGN_SIZE, x, _baseline(font.face, _SIGN_SIZE, _SIGN_LEAD, self.y + k * _SIGN_LEAD), line
+                )
             if not value:
-                start = x + _advance(font.face, text, _SIGN_SIZE)
-                rule, end = self.y + _SIGN_LEAD - 1.0, start + _SIGN_BLANK
+                start = x + _advance(font.face, lines[-1], _SIGN_SIZE)
+                rule, end = self.y + len(lines) * _SIGN_LEAD - 1.0, start + _SIGN_BLANK
                 self.canvas.ops.append(f"0 G {_RULE} w {start:.2f} {rule:.2f} m {end:.2f} {rule:.2f} l S\n")
-        seal = _baseline(font.face, _SIGN_SIZE, _SIGN_LEAD, self.y + _SIGN_LEAD + 1 * _MM)
-        self.canvas.text(font, _SIGN_SIZE, _SIDE, seal, signoff.seal)
+        top = self.y + max(map(len, texts)) * _SIGN_LEAD + 1 * _MM
+        self.canvas.text(font, _SIGN_SIZE, _SIDE, _baseline(font.face, _SIGN_SIZE, _SIGN_LEAD, top), signoff.seal)
         self.y += _SIGN_HEIGHT
 
     def run(self, tables: Sequence[Table]) -> list[Page]:
