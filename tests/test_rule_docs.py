@@ -46,6 +46,7 @@ DESIGN_CODES = {
     "C702": "change-report-overdue",
     "G508": "three-signatures",
     "G509": "five-must-attend",
+    "G510": "responsibility-missing",
     "R801": "case-overdue",
     "R802": "case-near-deadline",
     "R803": "step-overdue",
@@ -99,3 +100,21 @@ def test_the_registry_read_from_source_agrees_with_the_modules() -> None:
             module.CODE, module.NAME, module.SEVERITY, module.SUMMARY, (module.__doc__ or "").strip()
         )  # fmt: skip
         assert (spec.check is None) == (module.check is None), name
+        assert spec.profile == getattr(module, "PROFILE", None), name
+
+
+def test_the_profile_rules() -> None:
+    assert REGISTRY["G510"].profile == "权责清单"
+    assert [s.code for s in REGISTRY.values() if s.profile] == ["G510"]
+    assert "默认关闭" in REGISTRY["G510"].summary
+
+
+def test_powerctl_rules_g510_says_how_to_turn_it_on(capsys: pytest.CaptureFixture[str]) -> None:
+    from powerctl.cli.fast import show_rules
+
+    assert show_rules("G510") == 0
+    out = capsys.readouterr().out
+    assert "默认关闭" in out and "profile: 权责清单" in out and "rules: {G510: warning}" in out
+    assert show_rules(None) == 0
+    listed = capsys.readouterr().out
+    assert "G510  responsibility-missing" in listed and "profile: 权责清单" in listed

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from powerctl.catalogue.model import Unit
 from powerctl.documents import table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
-from powerctl.documents.rows import COLUMNS, rows
+from powerctl.documents.rows import columns, rows
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
 from tests.conftest import ROOT
@@ -107,6 +107,8 @@ def test_xlsx_two_level_header_and_print_setup(internal: UnitDocs, tmp_path: Pat
     ws = wb[table.SHEET]
     assert ws["A1"].value == f"{internal.unit.name}行政权力目录（内部版）"
     merged = {str(r) for r in ws.merged_cells.ranges}
+    COLUMNS = columns(internal.shows_duties)  # the example unit has 责任事项: the columns are there
+    assert "责任事项" in COLUMNS
 
     # 办理时限 spans 法定时限 and 承诺时限; every other column is one cell over both header rows.
     top = [ws.cell(row=2, column=c).value for c in range(1, len(COLUMNS) + 1)]
@@ -122,17 +124,18 @@ def test_xlsx_two_level_header_and_print_setup(internal: UnitDocs, tmp_path: Pat
         assert f"{get_column_letter(c)}2:{get_column_letter(c)}3" in merged, name
         assert cell.font.b and cell.border.left.style == "thin"
 
-    # One data row per power of the audience, in the same text as rows().
-    assert ws.max_row - 3 == len(internal.powers) == 9
-    data = [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
-    expected = [[int(r.cells()[0]), *(c or None for c in r.cells()[1:])] for r in rows(internal)]
+    # One data row per power of the audience, in the same text as rows(), then the sign-off (3 rows).
+    last = 3 + len(internal.powers)
+    assert ws.max_row - 3 == len(internal.powers) + 3 and len(internal.powers) == 9
+    data = [list(r) for r in ws.iter_rows(min_row=4, max_row=last, values_only=True)]
+    expected = [[int(c[0]), *(v or None for v in c[1:])] for c in (r.table_cells(True) for r in rows(internal))]
     assert data == expected
 
     # Wrapped cells with heights estimated from the text: a row with more text is taller.
-    heights = [ws.row_dimensions[r].height for r in range(4, ws.max_row + 1)]
+    heights = [ws.row_dimensions[r].height for r in range(4, last + 1)]
     assert all(h is not None and h >= 20 for h in heights)
     assert len(set(heights)) > 1
-    assert all(ws.cell(row=r, column=5).alignment.wrap_text for r in range(4, ws.max_row + 1))
+    assert all(ws.cell(row=r, column=5).alignment.wrap_text for r in range(4, last + 1))
     assert ws.cell(row=4, column=3).font.name in ("宋体", "仿宋")
 
     assert ws.freeze_panes == "A4"
@@ -206,7 +209,7 @@ def test_public_xlsx_holds_only_public_powers(public: UnitDocs, hidden: list[str
     assert wb.sheetnames == [table.SHEET]
     ws = wb[table.SHEET]
     assert ws["A1"].value == f"{public.unit.name}行政权力目录（社会公开版）"
-    assert ws.max_row - 3 == len(public.powers) == len(public.unit.powers) - 1
+    assert ws.max_row - 3 - 3 == len(public.powers) == len(public.unit.powers) - 1  # 3: the sign-off
     cells, xml = all_cells(path), all_xml(path)
     for text in hidden:
         assert text not in cells and text not in xml, text

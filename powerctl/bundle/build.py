@@ -26,6 +26,7 @@ from powerctl.documents import basis, changes, site, table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.flowchart import DrawOptions, flow_sheet
 from powerctl.documents.public_source import public_source
+from powerctl.documents.signoff import compiled  # 编制日期 on the cover of 全部流程图.pdf
 from powerctl.domain.change_notes import ChangeNotes
 from powerctl.domain.operation import UnitOperation
 from powerctl.drawing.pool import Job, Outcome, Pending, Renderer
@@ -68,6 +69,7 @@ class Request:
     reuse: bool = True
     drawing: str | None = None  # `rebuild.drawing_chain`: drawn files of the previous bundle may be linked
     operation: UnitOperation | None = None  # internal: the unit's records counted (the 电子监察 page)
+    duties: str = "auto"  # `Config.duties`: 一表's 责任事项 and 追责情形 columns (auto, on, off)
 
 
 class _Reuse:
@@ -96,21 +98,6 @@ class _Reuse:
                 if known[2] is not None:
                     self.drawn_by[rel] = known[2]
         return True
-
-
-def compiled(unit: Unit) -> str | None:
-    """编制日期 on the cover of 全部流程图.pdf: the day of the catalogue's latest recorded change, if any (from
-    the catalogue, so that the same catalogue gives the same document)."""
-    latest = compiled_day(unit)
-    if latest is None:
-        return None
-    year, month, day = latest[:10].split("-")
-    return f"{int(year)} 年 {int(month)} 月 {int(day)} 日"
-
-
-def compiled_day(unit: Unit) -> str | None:
-    """The day (ISO) of the catalogue's latest recorded change, if any."""
-    return max((c.date for c in unit.changes if c.date), default=None)
 
 
 @dataclass
@@ -151,7 +138,7 @@ class _Build:
         powers = audience_powers(self.unit, self.request.audience)
         self.ids = {p.id for p in powers}
         svgs = {p: f"一图/{p}.svg" for p in self.ids}
-        self.docs = UnitDocs(self.unit, powers, self.request.audience, self.request.laws, svgs)
+        self.docs = UnitDocs(self.unit, powers, self.request.audience, self.request.laws, svgs, self.request.duties)
         for name in ("一图", _PAGES, "一表", "一件", "源数据"):
             (self.stage / name).mkdir()
 

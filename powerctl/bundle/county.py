@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from powerctl.bundle import folders, manifest, rebuild
-from powerctl.bundle.build import BundleError, compiled_day
+from powerctl.bundle.build import BundleError
 from powerctl.catalogue.model import Unit
 from powerctl.documents import county_office
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.county import FOLDER, CountyDocs, county_name
 from powerctl.documents.county import write_site as write_county_site
+from powerctl.documents.signoff import compiled_day
 from powerctl.domain.operation import UnitOperation
 from powerctl.laws.resolve import LawResolver
 
@@ -42,6 +43,7 @@ class CountyRequest:
     key: str | None = None  # `rebuild.county_key`: the build is recorded, and a current folder kept
     operations: Mapping[str, UnitOperation] = field(default_factory=dict)  # internal: the units' records counted
     reuse: bool = True  # False (--force): built again, and recorded
+    duties: str = "auto"  # `Config.duties`: the 责任事项 and 追责情形 columns of the units' sheets
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class CountyResult:
 
 def county_docs(request: CountyRequest) -> CountyDocs:
     units = tuple(
-        UnitDocs(u, audience_powers(u, request.audience), request.audience, request.laws, {})
+        UnitDocs(u, audience_powers(u, request.audience), request.audience, request.laws, {}, request.duties)
         for u in sorted(request.units, key=lambda u: u.id)
     )
     operations = dict(request.operations) if request.audience == "internal" else {}

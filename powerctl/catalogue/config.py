@@ -47,6 +47,8 @@ class Config:
     code_profile: CodeProfile | None = None
     font_family: str = "Noto Sans CJK SC"
     paper: str = "auto"  # flowcharts: auto, A4 or A3 (`powerctl.drawing.sheet`)
+    duties: str = "auto"  # 一表's 责任事项 and 追责情形 columns: auto (when a power has them), on or off
+    profile: str | None = None  # 权责清单: the rules of that profile are on (off otherwise)
     law_paths: tuple[str, ...] = ("laws",)
     text: str = ""  # the config file's text as parsed: what keys of later work are made from
 
@@ -111,5 +113,7 @@ def load_config(root: Path) -> Config:
         code_profile=profile,
         font_family=data.get("fonts", {}).get("family", "Noto Sans CJK SC"),
         paper=data.get("paper", "auto"),
+        duties=data.get("table", {}).get("duties", "auto"),
+        profile=data.get("profile"),
         law_paths=tuple(data.get("laws", {}).get("paths", ["laws"])),
     )

@@ -226,11 +226,14 @@ class _Collector:
         return (absolute.relative_to(root) if absolute.is_relative_to(root) else absolute).as_posix()
 
     def level(self, code: str) -> str:
+        """The config's level for the rule; else its severity, or off for a rule of another profile."""
         level = self.config.levels.get(code)
         if level is not None:
             return level
         spec = rules.REGISTRY.get(code)
-        return spec.severity if spec else "error"
+        if spec is None:
+            return "error"
+        return "off" if spec.profile is not None and spec.profile != self.config.profile else spec.severity
 
     def enabled(self, code: str) -> bool:
         if self.options.select and not any(code.startswith(s) for s in self.options.select):

@@ -207,7 +207,7 @@ def _counties(
         operations = {m.unit.id: m.operation for m, _ in members if m.operation is not None}
         request = CountyRequest(
             tuple(m.unit for m, _ in members), folder, kind.value, planned.laws, planned.commit,
-            county_key, operations, reuse=not planned.options.force,
+            county_key, operations, reuse=not planned.options.force, duties=planned.config.duties,
         )  # fmt: skip
         made.append((kind, renderer.call(build_county_in_worker, request)))
     return made
@@ -271,7 +271,7 @@ def execute(planned: Plan) -> None:
                 item.unit, item.folder, item.audience.value, planned.laws, config.font_family, config.paper,
                 planned.commit, notes, key,
                 not force,  # drawings of the previous bundle are linked where they would come out the same
-                drawing, item.operation,
+                drawing, item.operation, config.duties,
             )  # fmt: skip
             futures.append(renderer.call(build_in_worker, request))
         counties = _counties(planned, keys, chain, renderer)

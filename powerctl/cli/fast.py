@@ -51,12 +51,23 @@ def show_rules(code: str | None) -> int:
         width = max(len(r.name) for r in listed)
         for r in listed:
             sys.stdout.write(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}\n")
+        if any(r.profile for r in listed):
+            sys.stdout.write(
+                "\n标明“默认关闭”的规则只属于某类清单：在 .powerctl.yaml 写 profile"
+                "（如 profile: 权责清单）开启，或在 rules 中给它设级别\n"
+            )
         return 0
     found = lookup(code)
     if found is None:
         sys.stderr.write(f"没有规则「{code}」；运行 powerctl rules 查看全部规则\n")
         return 2
-    sys.stdout.write(f"# {found.code} {found.name}（{found.severity}）：{found.summary}\n\n{found.doc}\n")
+    sys.stdout.write(f"# {found.code} {found.name}（{found.severity}）：{found.summary}\n\n")
+    if found.profile:
+        sys.stdout.write(
+            f"默认关闭：只用于{found.profile}。在 .powerctl.yaml 写 `profile: {found.profile}` 开启，"
+            f"或用 `rules: {{{found.code}: {found.severity}}}` 单独开启。\n\n"
+        )
+    sys.stdout.write(f"{found.doc}\n")
     return 0
 
 

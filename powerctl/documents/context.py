@@ -24,10 +24,19 @@ class UnitDocs:
     audience: str  # public | internal
     laws: LawResolver  # resolve citations; its index (when built) has article texts
     flowcharts: dict[str, str]  # power id → path of its SVG, relative to the unit's bundle folder
+    duties: str = "auto"  # 一表's 责任事项 and 追责情形 columns: auto (when a power has them), on, off
 
     @property
     def public(self) -> bool:
         return self.audience == "public"
+
+    @property
+    def shows_duties(self) -> bool:
+        """Whether 一表 has the 责任事项 and 追责情形 columns: as configured, or (auto) when any of the
+        audience's powers has either."""
+        if self.duties != "auto":
+            return self.duties == "on"
+        return any(p.responsibilities or p.accountability for p in self.powers)
 
 
 def audience_powers(unit: Unit, audience: str) -> tuple[Power, ...]:

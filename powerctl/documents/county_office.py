@@ -57,9 +57,8 @@ def workbook_bytes(county: CountyDocs) -> bytes:
     summary.title = SUMMARY_SHEET
     write_matrix(summary, f"{county.title}（{county.label}）", by_category(county.stats))
     titles = _sheet_titles([d.unit.name for d in county.units])
-    for docs, title in zip(county.units, titles, strict=True):
-        ws = book.create_sheet(title)
-        table._write_table(ws, table.tables(docs)[0], county.label)  # TODO after merge: public name
+    for docs, made, title in zip(county.units, county.rows, titles, strict=True):
+        table.write_sheet(book.create_sheet(title), table.catalogue_table(docs, made), county.label)
     return archive.workbook_bytes(book, f"{county.title}（{county.label}）", FIXED_TIME)
 
 

@@ -23,6 +23,14 @@ COLUMNS = (
     "清理结果",
     "备注",
 )
+# 权责清单's two columns, shown before 清理结果 when `UnitDocs.shows_duties`; one item a line in each cell.
+DUTY_COLUMNS = ("责任事项", "追责情形")
+_DUTIES_AT = COLUMNS.index("清理结果")
+
+
+def columns(duties: bool) -> tuple[str, ...]:
+    """The table's columns, with or without 责任事项 and 追责情形."""
+    return (*COLUMNS[:_DUTIES_AT], *DUTY_COLUMNS, *COLUMNS[_DUTIES_AT:]) if duties else COLUMNS
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Row:
     disclosure: str
     status: str
     remark: str
+    responsibilities: str = ""  # 责任事项, one numbered line each
+    accountability: str = ""  # 追责情形, one numbered line each
 
     def cells(self) -> list[str]:
         return [
@@ -60,6 +70,13 @@ class Row:
             self.status,
             self.remark,
         ]
+
+    def table_cells(self, duties: bool) -> list[str]:
+        """The row under `columns(duties)`."""
+        cells = self.cells()
+        if duties:
+            cells[_DUTIES_AT:_DUTIES_AT] = [self.responsibilities, self.accountability]
+        return cells
 
 
 def _posts(unit: Unit, power: Power) -> str:
@@ -88,6 +105,20 @@ def disclosure_text(d: Disclosure) -> str:
     if d.within_days:
         parts.append(f"{d.within_days}日内")
     return "／".join(parts)
+
+
+def numbered(items: list[str]) -> str:
+    """Items one a line, numbered: 1. …\n2. …"""
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+
+
+def responsibilities_text(power: Power) -> str:
+    """责任事项 as 1. 受理责任：…, one stage a line."""
+    items = []
+    for stage, duty in power.responsibilities:
+        label = stage if stage.endswith("责任") else f"{stage}责任"
+        items.append(f"{label}：{duty}")
+    return numbered(items)
 
 
 def _remark(power: Power, docs: UnitDocs) -> str:
@@ -124,6 +155,8 @@ def rows(docs: UnitDocs) -> list[Row]:
                 disclosure=disclosure_text(power.disclosure),
                 status=power.status,
                 remark=_remark(power, docs),
+                responsibilities=responsibilities_text(power),
+                accountability=numbered(list(power.accountability)),
             )
         )
     return out

@@ -3,12 +3,11 @@ all made from the same ``Table`` records, so that every format shows the same ro
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from powerctl.documents import archive
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment, literal
-from powerctl.documents.rows import COLUMNS, rows
+from powerctl.documents.rows import DUTY_COLUMNS, Row, columns, rows
+from powerctl.documents.signoff import SignOff, sign_off
 from powerctl.domain.stats import risk_catalogue
 from powerctl.drawing.textwrap_cjk import wrap
 
@@ -51,6 +50,28 @@ WIDTHS: dict[str, float] = {
     "清理结果": 6,
     "备注": 9,
 }
+# With 责任事项 and 追责情形 (the longest cells) the other columns give up room: a four-character heading,
+# 行政许可 or 431381- still on one line of A4 landscape, and rows about as tall in every long column.
+DUTY_WIDTHS: dict[str, float] = {
+    "序号": 5.2,
+    "事项编码": 9,
+    "职权名称": 9,
+    "职权类别": 9,
+    "职权来源依据": 12.5,
+    "实施主体": 6.8,
+    "承办机构": 6.8,
+    "责任岗位": 10.6,
+    "法定时限": 9,
+    "承诺时限": 9,
+    "收费依据及标准": 14.5,
+    "公开范围/形式/时限": 9,
+    "责任事项": 27,
+    "追责情形": 21,
+    "清理结果": 5.2,
+    "备注": 6.8,
+}
+# Columns whose line breaks are kept (one item a line); other cells' white space is one space, as in HTML.
+LINED = frozenset(DUTY_COLUMNS)
 CENTRED = frozenset({"序号", "事项编码", "职权类别", "法定时限", "承诺时限", "清理结果", "风险等级", "公开范围"})
 
 SECRET_COLUMNS = ("序号", "职权名称", "职权类别", "公开范围", "不公开理由", "不公开依据")
@@ -101,6 +122,7 @@ class Table:
     columns: tuple[str, ...]
     widths: tuple[float, ...]
     body: tuple[tuple[str, ...], ...]
+    signoff: SignOff | None = None  # signed under the table when printed
 
     @property
     def header_rows(self) -> int:
@@ -122,6 +144,11 @@ class Table:
     @property
     def aligns(self) -> list[str]:
         return ["c" if c in CENTRED else "l" for c in self.columns]
+
+    @property
+    def lined(self) -> list[bool]:
+        """Per column: whether a line break in a cell starts a new line."""
+        return [c in LINED for c in self.columns]
 
 
 def header(columns: Sequence[str]) -> tuple[list[HeaderCell], list[HeaderCell]]:
@@ -145,18 +172,25 @@ def header(columns: Sequence[str]) -> tuple[list[HeaderCell], list[HeaderCell]]:
     return top, bottom
 
 
+def catalogue_table(docs: UnitDocs, made: Sequence[Row] | None = None) -> Table:
+    """The 行政权力目录 with its sign-off; `made`: the documents' rows, if already made."""
+    duties = docs.shows_duties
+    heads = columns(duties)
+    widths = DUTY_WIDTHS if duties else WIDTHS
+    return Table(
+        SHEET,
+        f"{docs.unit.name}行政权力目录",
+        heads,
+        tuple(widths.get(c, 10) for c in heads),
+        tuple(tuple(r.table_cells(duties)) for r in (rows(docs) if made is None else made)),
+        sign_off(docs.unit),
+    )
+
+
 def tables(docs: UnitDocs) -> list[Table]:
     """The catalogue table; for the internal audience also the 涉密不宜公开权力目录 and the 廉政风险等级目录."""
     unit = docs.unit
-    out = [
-        Table(
-            SHEET,
-            f"{unit.name}行政权力目录",
-            COLUMNS,
-            tuple(WIDTHS.get(c, 10) for c in COLUMNS),
-            tuple(tuple(r.cells()) for r in rows(docs)),
-        )
-    ]
+    out = [catalogue_table(docs)]
     if docs.public:
         return out
     secret: list[tuple[str, ...]] = []
@@ -197,15 +231,16 @@ def tables(docs: UnitDocs) -> list[Table]:
 
 
 def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (a CJK character is two)."""
-    return len(wrap(text, max(2, int(width) - 2))) if text else 1
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a CJK character is two); each
+    line break starts a line."""
+    return sum(len(wrap(line, max(2, int(width) - 2))) if line else 1 for line in text.split("\n"))
 
 
 def _height(lines: int) -> float:
     return max(20.0, lines * _LINE_PT + _PAD_PT)
 
 
-def _write_table(ws: Worksheet, table: Table, label: str) -> None:
+def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
     ncols = len(table.columns)
     depth = table.header_rows
     title = ws.cell(row=1, column=1, value=f"{table.title}（{label}）")
@@ -276,6 +311,8 @@ def _write_table(ws: Worksheet, table: Table, label: str) -> None:
     if not table.body:
         ws.merge_cells(start_row=first, start_column=1, end_row=first, end_column=ncols)
         ws.cell(row=first, column=1).alignment = centre
+    if table.signoff is not None:
+        _write_signoff(ws, table.signoff, table.widths, first + len(body))
 
     for i, w in enumerate(table.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -298,6 +335,46 @@ def _write_table(ws: Worksheet, table: Table, label: str) -> None:
     footer.center.font = f"{FONT},Regular"
 
 
+def thirds(widths: Sequence[float]) -> list[tuple[int, int]]:
+    """The columns split into three runs of about equal width, as (first, last) 0-based: where the sign-off's
+    three fields go."""
+    total, run = sum(widths), 0.0
+    cuts: list[int] = []
+    for i, w in enumerate(widths):
+        run += w
+        if len(cuts) < 2 and run >= total * (len(cuts) + 1) / 3:
+            cuts.append(i + 1)
+    edges = [0, *cuts, len(widths)]
+    return [(a, b - 1) for a, b in pairwise(edges) if b > a]
+
+
+_BLANK = "＿" * 10  # the line 审核人 signs on, in a cell
+
+
+def _write_signoff(ws: Worksheet, signoff: SignOff, widths: Sequence[float], row: int) -> None:
+    """编制单位, 审核人 and 编制日期 a row below the table, each over a third of its width; under 编制单位 the
+    place of the seal, a tall row."""
+    font = Font(name=FONT, size=11)
+    ws.row_dimensions[row].height = 12  # the gap under the table
+    line, seal = row + 1, row + 2
+    runs = thirds(widths)
+    for (label, value), (a, b) in zip(signoff.fields, runs, strict=False):
+        cell = ws.cell(row=line, column=a + 1, value=f"{label}：{value or _BLANK}")
+        literal(cell)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="left", vertical="center")
+        if b > a:
+            ws.merge_cells(start_row=line, start_column=a + 1, end_row=line, end_column=b + 1)
+    ws.row_dimensions[line].height = 24
+    a, b = runs[0]
+    cell = ws.cell(row=seal, column=a + 1, value=signoff.seal)
+    cell.font = font
+    cell.alignment = Alignment(horizontal="left", vertical="top")
+    if b > a:
+        ws.merge_cells(start_row=seal, start_column=a + 1, end_row=seal, end_column=b + 1)
+    ws.row_dimensions[seal].height = 64  # room for the seal (about 4 cm across, stamped over the name)
+
+
 def xlsx_bytes(docs: UnitDocs) -> bytes:
     """The workbook as bytes; the same documents give the same bytes."""
     wb = Workbook()
@@ -306,17 +383,8 @@ def xlsx_bytes(docs: UnitDocs) -> bytes:
         ws = wb.active if i == 0 else wb.create_sheet()
         assert ws is not None
         ws.title = table.sheet
-        _write_table(ws, table, label)
-    wb.properties.creator = "powerctl"
-    wb.properties.title = f"{docs.unit.name}行政权力目录（{label}）"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    # Not wb.save(): it stamps the current time into docProps/core.xml as the modified date. Stored, not
-    # deflated: archive.repack compresses every entry once anyway.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
-        ExcelWriter(wb, package).save()
-    return archive.repack(buffer.getvalue())
+        write_sheet(ws, table, label)
+    return archive.workbook_bytes(wb, f"{docs.unit.name}行政权力目录（{label}）", FIXED_TIME)
 
 
 def write_xlsx(docs: UnitDocs, path: Path) -> None:

@@ -20,7 +20,8 @@ def render(report: Report, color: bool = False) -> str:
             "shortDescription": {"text": spec.summary},
             "fullDescription": {"text": spec.summary},
             "help": {"text": spec.doc, "markdown": spec.doc},
-            "defaultConfiguration": {"level": _LEVEL[spec.severity]},
+            # A rule of a profile (G510 权责清单) is off unless the config turns it on.
+            "defaultConfiguration": {"level": _LEVEL[spec.severity], **({"enabled": False} if spec.profile else {})},
         }
         for spec in REGISTRY.values()
     ]

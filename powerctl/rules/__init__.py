@@ -2,7 +2,9 @@
 
 A rule module has a docstring (the user documentation: 检查什么 / 为什么 / 错误示例 / 正确示例),
 CODE, NAME, SEVERITY, SUMMARY as string literals, and ``check(unit, ctx)`` yielding Violations, or
-``check = None`` when the finding comes from the loader, the schema check or the engine.
+``check = None`` when the finding comes from the loader, the schema check or the engine. A rule that only
+some catalogues follow names its profile (``PROFILE = "权责清单"``, a string literal too): it is off unless
+the config's ``profile`` is that one or ``rules`` gives it a level.
 
 The registry is read from the modules' source with `ast`, without importing them: importing the rules pulls
 in the model, the loader and the law registries (a quarter of a second), which `powerctl rules` does not
@@ -60,6 +62,7 @@ ORDER: tuple[str, ...] = (
     "change_report_overdue",
     "three_signatures",
     "five_must_attend",
+    "responsibility_missing",
     "case_overdue",
     "case_near_deadline",
     "step_overdue",
@@ -72,6 +75,7 @@ ORDER: tuple[str, ...] = (
     "unused_suppression",
 )
 _FIELDS = ("CODE", "NAME", "SEVERITY", "SUMMARY")
+_OPTIONAL = ("PROFILE",)
 
 
 class _Deferred:
@@ -96,6 +100,7 @@ class RuleSpec:
     summary: str
     doc: str
     check: Check | None
+    profile: str | None = None  # on only for a config of this profile (or with a level of its own)
 
 
 def _read(module: str) -> RuleSpec:
@@ -109,7 +114,7 @@ def _read(module: str) -> RuleSpec:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Name) and target.id in _FIELDS:
+                if isinstance(target, ast.Name) and target.id in (*_FIELDS, *_OPTIONAL):
                     if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
                         raise ValueError(f"{path}: {target.id} must be a string literal")
                     found[target.id] = node.value.value
@@ -118,7 +123,7 @@ def _read(module: str) -> RuleSpec:
         raise ValueError(f"{path}: missing {', '.join(missing)}")
     doc = (ast.get_docstring(tree, clean=False) or "").strip()
     check = _Deferred(module) if checks else None
-    return RuleSpec(found["CODE"], found["NAME"], found["SEVERITY"], found["SUMMARY"], doc, check)
+    return RuleSpec(found["CODE"], found["NAME"], found["SEVERITY"], found["SUMMARY"], doc, check, found.get("PROFILE"))
 
 
 @cache
