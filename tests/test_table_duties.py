@@ -162,9 +162,9 @@ def _signed_table(n: int, signoff: SignOff) -> Table:
     return Table("t", "测试目录", ("序号", "职权名称", "清理结果"), (1.0, 3.0, 1.0), body, signoff)
 
 
-def test_the_sign_off_is_never_split_and_goes_to_the_next_page_whole(tmp_path: Path) -> None:
+def test_the_sign_off_is_never_split_and_never_alone_on_a_page(tmp_path: Path) -> None:
     """Rows added one at a time: while the sign-off fits under the last row it is on that page; once it does
-    not, it is alone on the next page, both of its lines."""
+    not, the last row goes over with it (under the header again), both of its lines."""
     signoff = SignOff("冷水江市城市管理局", None)
     for n in range(1, 60):
         path = tmp_path / f"{n}.pdf"
@@ -176,8 +176,8 @@ def test_the_sign_off_is_never_split_and_goes_to_the_next_page_whole(tmp_path: P
             continue
         assert len(pages) == 2
         assert "编制单位" in pages[1] and SEAL in pages[1] and "编制单位" not in pages[0]
-        assert "职权名称" not in pages[1]  # no header over no rows
-        assert f"{n}临时占用" in pages[0]  # every row stays on the first page
+        assert "职权名称" in pages[1] and f"{n}临时占用" in pages[1]  # the last row, under the header
+        assert f"{n - 1}临时占用" in pages[0] and f"{n}临时占用" not in pages[0]  # every other row stays
         break
     else:
         pytest.fail("the rows never filled the page")

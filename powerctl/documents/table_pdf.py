@@ -44,7 +44,8 @@ _EVEN_FILL = "0.9686 0.9765 0.9882"  # #f7f9fc
 _GREY = "0.2667"  # #444
 _META_GREY = "0.2000"  # #333
 # The sign-off under the catalogue table (`.signoff` in the page's CSS): 10.5 pt on 1.5 lines, 5 mm below the
-# last row in a block 24 mm high kept whole (on the next page when the rest of this one is too short).
+# last row in a block 24 mm high kept whole, with the last row (both on the next page when the rest of this one
+# is too short).
 _SIGN_SIZE = 10.5
 _SIGN_LEAD = 1.5 * _SIGN_SIZE
 _SIGN_GAP, _SIGN_HEIGHT, _SIGN_BLANK = 5 * _MM, 24 * _MM, 40 * _MM
@@ -299,10 +300,13 @@ class _Layout:
             empty = self.cells(table, ["无"], [(0, len(table.columns))], False)
             empty[0].align, empty[0].grey = "c", _GREY
             rows = [(empty, False)]
-        for cells, even in rows:
+        signed = _SIGN_GAP + _SIGN_HEIGHT if table.signoff is not None else 0.0
+        for n, (cells, even) in enumerate(rows, 1):
             while cells:
                 h = max(len(cell.lines) * cell.lead for cell in cells) + 2 * _PAD_Y
-                if self.y + h > bottom and self.y > self.header_end:
+                # The last row goes over with the sign-off rather than leave it alone on a page (when both fit).
+                keep = signed if n == len(rows) and self.header_end + h + signed <= bottom else 0.0
+                if self.y + h + keep > bottom and self.y > self.header_end:
                     self.new_page()
                     self.header(table)
                     continue
@@ -323,7 +327,8 @@ class _Layout:
 
     def signoff(self, signoff: SignOff) -> None:
         """编制单位, 审核人 (a line to sign on) and 编制日期 across the page, each over a third; the seal's
-        place under 编制单位. Whole under the last row, or alone on the next page."""
+        place under 编制单位. Whole under the last row (the row is taken over with it when they do not fit), alone
+        on the next page only when the last row with it would not fit a page."""
         if self.y + _SIGN_GAP + _SIGN_HEIGHT > PAGE[1] - _BOTTOM:
             self.new_page()
         else:
