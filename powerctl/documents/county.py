@@ -23,7 +23,15 @@ from markupsafe import Markup
 from powerctl.documents import charts
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import Row, rows
-from powerctl.documents.site import PAGE_CSP, csp_with_script, script_json, search_records, summary_charts, write_asset
+from powerctl.documents.site import (
+    PAGE_CSP,
+    choices,
+    csp_with_script,
+    script_json,
+    search_records,
+    summary_charts,
+    write_asset,
+)
 from powerctl.domain.operation import UnitOperation
 from powerctl.domain.stats import Stats, by_category, compute
 
@@ -108,13 +116,6 @@ def _records(county: CountyDocs) -> tuple[list[Row], list[dict[str, str]], list[
     return table, found, owners
 
 
-def _choices(values: Sequence[str]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return list(counts.items())
-
-
 def write_site(county: CountyDocs, folder: Path) -> list[Path]:
     """The county's index site into ``folder``: index.html and its stylesheet; the files written."""
     env = environment()
@@ -135,9 +136,9 @@ def write_site(county: CountyDocs, folder: Path) -> list[Path]:
         listed=listed,
         matrix=matrix,
         sentence=county.stats.total.sentence(risks=not county.public),
-        units=_choices([x["unit"] for x in listed]),
-        categories=_choices([r.category for r in table]),
-        departments=_choices([r.department for r in table]),
+        units=choices([x["unit"] for x in listed]),
+        categories=choices([r.category for r in table]),
+        departments=choices([r.department for r in table]),
         charts=[charts.inline(c) for c in county_charts(county)],
         data=script_json(found),
         script=Markup(script),

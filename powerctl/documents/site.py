@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,7 +278,7 @@ def summary_charts(counts: Counts, internal: bool, prefix: str = "chart") -> lis
     return [c for c in made if not c.empty]
 
 
-def _choices(values: list[str]) -> list[tuple[str, int]]:
+def choices(values: Sequence[str]) -> list[tuple[str, int]]:
     """Distinct values in order of first appearance, with how many powers have each."""
     counts: dict[str, int] = {}
     for v in values:
@@ -362,8 +363,8 @@ def write_site(
         root="",
         csp=csp,
         table=table,
-        categories=_choices([r.category for r in table]),
-        departments=_choices([r.department for r in table]),
+        categories=choices([r.category for r in table]),
+        departments=choices([r.department for r in table]),
         data=script_json(search_records(table)),
         script=Markup(script),
         monitor=monitor.PAGE if operation is not None else None,
