@@ -407,6 +407,20 @@ def add_page_number(section: Section) -> None:
     add_text(footer, " —", size=10.5)
 
 
+def document_bytes(doc: DocxDocument, title: str, author: str, when: datetime) -> bytes:
+    """A Word document as reproducible bytes: its times fixed to `when` (from the input, never the clock), saved
+    and repacked (fixed times and modes, entries in the same order)."""
+    core = doc.core_properties
+    core.title = title
+    core.author = author
+    core.last_modified_by = "powerctl"
+    core.created = core.modified = core.last_printed = when
+    core.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return archive.repack(out.getvalue())
+
+
 def _fixed_core(doc: DocxDocument, docs: UnitDocs) -> None:
     when = datetime(docs.laws.today.year, docs.laws.today.month, docs.laws.today.day, tzinfo=UTC)
     core = doc.core_properties

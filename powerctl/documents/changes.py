@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
 from docx import Document
@@ -13,8 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from markupsafe import escape
 
-from powerctl.documents.archive import repack
-from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, set_style
+from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, document_bytes, set_style
 from powerctl.domain.change_notes import ChangeNotes
 
 COLUMNS = ("事项编码", "职权名称", "变更类型", "原内容", "新内容", "变更理由", "变更日期")
@@ -117,12 +115,4 @@ def docx_bytes(notes: ChangeNotes) -> bytes:
             add_text(cell.paragraphs[0], text)
     day = date.fromisoformat(notes.day)
     when = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    core = doc.core_properties
-    core.title = title(notes)
-    core.author = notes.unit_name
-    core.last_modified_by = "powerctl"
-    core.created = core.modified = core.last_printed = when
-    core.revision = 1
-    out = io.BytesIO()
-    doc.save(out)
-    return repack(out.getvalue())
+    return document_bytes(doc, title(notes), notes.unit_name, when)

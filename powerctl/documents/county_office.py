@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, PatternFill, Side
 
 from powerctl.documents import archive, charts, table
-from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, set_style
+from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, document_bytes, set_style
 from powerctl.documents.county import CountyDocs, county_charts
 from powerctl.documents.stats_xlsx import write_matrix
 from powerctl.domain.stats import by_category
@@ -131,12 +131,4 @@ def report_bytes(county: CountyDocs, day: str | None) -> bytes:
     when = FIXED_TIME.replace(tzinfo=UTC)
     if day:
         when = datetime.fromisoformat(day[:10]).replace(tzinfo=UTC)
-    core = doc.core_properties
-    core.title = title
-    core.author = county.name
-    core.last_modified_by = "powerctl"
-    core.created = core.modified = core.last_printed = when
-    core.revision = 1
-    out = io.BytesIO()
-    doc.save(out)
-    return archive.repack(out.getvalue())
+    return document_bytes(doc, title, county.name, when)
