@@ -25,7 +25,6 @@ from powerctl.documents import county_office
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.county import FOLDER, CountyDocs, county_name
 from powerctl.documents.county import write_site as write_county_site
-from powerctl.documents.signoff import compiled_day
 from powerctl.domain.operation import UnitOperation
 from powerctl.laws.resolve import LawResolver
 
@@ -89,8 +88,7 @@ def build_county(request: CountyRequest) -> CountyResult:
         write_county_site(county, stage / "site")
         (stage / "一表").mkdir()
         (stage / WORKBOOK).write_bytes(county_office.workbook_bytes(county))
-        day = max((d for d in (compiled_day(u) for u in request.units) if d), default=None)
-        (stage / REPORT).write_bytes(county_office.report_bytes(county, day))
+        (stage / REPORT).write_bytes(county_office.report_bytes(county))
         head = {
             "county": county.name,
             "audience": request.audience,

@@ -91,7 +91,7 @@ def county_charts(county: CountyDocs) -> list[charts.Chart]:
     unit's on-time rate."""
     stats = county.stats
     names = {d.unit.id: d.unit.name for d in county.units}
-    made = [charts.counts("county-unit", "职权数（按单位）", [(names[d.unit.id], len(d.powers)) for d in county.units])]
+    made = [charts.counts("county-unit", "职权数（按单位）", [(d.unit.name, len(d.powers)) for d in county.units])]
     made += summary_charts(stats.total, not county.public, prefix="county")
     if not county.public:
         rates = [
@@ -103,17 +103,17 @@ def county_charts(county: CountyDocs) -> list[charts.Chart]:
     return [c for c in made if not c.empty]
 
 
-def _records(county: CountyDocs) -> tuple[list[Row], list[dict[str, str]], list[str]]:
-    """The rows of every unit, the search records (keyed by unit and power) and each row's unit id."""
-    table: list[Row] = []
+def _listed(county: CountyDocs) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Every unit's rows as the list shows them (the row, its key "unit/power", its unit's id and name), and
+    the search records under the same keys."""
+    listed: list[dict[str, Any]] = []
     found: list[dict[str, str]] = []
-    owners: list[str] = []
     for docs, unit_rows in zip(county.units, county.rows, strict=True):
         for row, record in zip(unit_rows, search_records(unit_rows), strict=True):
-            table.append(row)
-            found.append({**record, "id": f"{docs.unit.id}/{row.power_id}", "unit": docs.unit.name})
-            owners.append(docs.unit.id)
-    return table, found, owners
+            key = f"{docs.unit.id}/{row.power_id}"
+            listed.append({"row": row, "key": key, "unit_id": docs.unit.id, "unit": docs.unit.name})
+            found.append({**record, "id": key, "unit": docs.unit.name})
+    return listed, found
 
 
 def write_site(county: CountyDocs, folder: Path) -> list[Path]:
@@ -121,13 +121,9 @@ def write_site(county: CountyDocs, folder: Path) -> list[Path]:
     env = environment()
     written: list[Path] = []
     write_asset(folder, written)
-    table, found, owners = _records(county)
+    listed, found = _listed(county)
     matrix = by_category(county.stats)
     script = env.get_template("site/search.js").render()
-    listed: list[dict[str, Any]] = [
-        {"row": row, "key": record["id"], "unit_id": owner, "unit": record["unit"]}
-        for row, record, owner in zip(table, found, owners, strict=True)
-    ]
     html = env.get_template("site/county.html").render(
         county=county,
         audience=county.label,
@@ -137,8 +133,8 @@ def write_site(county: CountyDocs, folder: Path) -> list[Path]:
         matrix=matrix,
         sentence=county.stats.total.sentence(risks=not county.public),
         units=choices([x["unit"] for x in listed]),
-        categories=choices([r.category for r in table]),
-        departments=choices([r.department for r in table]),
+        categories=choices([x["row"].category for x in listed]),
+        departments=choices([x["row"].department for x in listed]),
         charts=[charts.inline(c) for c in county_charts(county)],
         data=script_json(found),
         script=Markup(script),

@@ -17,21 +17,17 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Border, PatternFill, Side
 
 from powerctl.documents import archive, charts, table
 from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, add_text, document_bytes, set_style
 from powerctl.documents.county import CountyDocs, county_charts
+from powerctl.documents.signoff import compiled_day
 from powerctl.documents.stats_xlsx import write_matrix
 from powerctl.domain.stats import by_category
 from powerctl.drawing.pool import picture_png
 
 SUMMARY_SHEET = "汇总"
-FIXED_TIME = datetime(2000, 1, 1)
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")  # characters a sheet name may not hold
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD = PatternFill("solid", fgColor="D9E2F3")
 _CHART_DPI = 192.0
 
 
@@ -59,7 +55,7 @@ def workbook_bytes(county: CountyDocs) -> bytes:
     titles = _sheet_titles([d.unit.name for d in county.units])
     for docs, made, title in zip(county.units, county.rows, titles, strict=True):
         table.write_sheet(book.create_sheet(title), table.catalogue_table(docs, made), county.label)
-    return archive.workbook_bytes(book, f"{county.title}（{county.label}）", FIXED_TIME)
+    return archive.workbook_bytes(book, f"{county.title}（{county.label}）", table.FIXED_TIME)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -93,9 +89,9 @@ def _picture(doc: object, chart: charts.Chart) -> None:
     add_text(caption, f"图：{chart.title}", size=10.5)
 
 
-def report_bytes(county: CountyDocs, day: str | None) -> bytes:
+def report_bytes(county: CountyDocs) -> bytes:
     """清理情况统计 on A4 portrait: the county's sentence, the units × categories table, the charts, then each
-    unit's sentence. `day`: 编制日期 (ISO), the newest recorded change of any unit, if any."""
+    unit's sentence. Dated (its document times) by the newest recorded change of any unit, if any."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -128,7 +124,6 @@ def report_bytes(county: CountyDocs, day: str | None) -> bytes:
         paragraph = doc.add_paragraph()
         add_text(paragraph, f"{names[u.unit.id]}：", bold=True, size=12)
         add_text(paragraph, u.counts.sentence(risks=internal), size=12)
-    when = FIXED_TIME.replace(tzinfo=UTC)
-    if day:
-        when = datetime.fromisoformat(day[:10]).replace(tzinfo=UTC)
+    day = max((d for d in (compiled_day(u.unit) for u in county.units) if d), default=None)
+    when = (datetime.fromisoformat(day) if day else table.FIXED_TIME).replace(tzinfo=UTC)
     return document_bytes(doc, title, county.name, when)
