@@ -36,6 +36,13 @@ def _main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("已中断\n")
         raise SystemExit(2) from None
+    except OSError as exc:  # a read-only or full output folder, a cache that is not a folder …: say which path
+        if os.environ.get("POWERCTL_DEBUG"):
+            raise
+        from powerctl.source.oserror import describe
+
+        sys.stderr.write(describe(exc) + "\n")
+        raise SystemExit(2) from None
     except Exception as exc:  # never a bare traceback for users; exit 2 as an internal error
         if os.environ.get("POWERCTL_DEBUG"):
             raise
