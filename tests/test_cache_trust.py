@@ -9,6 +9,7 @@ import pickle
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -382,3 +383,46 @@ def test_without_the_text_only_the_article_number_is_checked(tmp_path: Path) -> 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "no-index")}
     done = run_cli("laws", "check", "《中华人民共和国行政许可法》第四十二条第五款", env=env)
     assert done.returncode == 0 and "只核对了条号" in done.stdout, done.stdout
+
+
+_SEGMENT = """
+import sys
+from powerctl.drawing.textwrap_cjk import phrases
+for text in sys.argv[1:]:
+    print(phrases(text))
+"""
+_TEXTS = ["对未取得食品经营许可从事食品经营活动的行政处罚", "建设工程消防验收备案抽查", "乡村建设规划许可证核发"]
+
+
+def _segment(cache_home: Path) -> str:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    done = subprocess.run(
+        [sys.executable, "-c", _SEGMENT, *_TEXTS], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "folder"])
+def test_a_damaged_word_cache_is_made_anew_not_trusted(tmp_path: Path, damage: str) -> None:
+    """The word boundaries of flowchart labels come from jieba's prepared dictionary in our cache folder; jieba
+    trusts whatever that file holds. Damaged in any way, it is made again and the words are the same."""
+    clean = _segment(tmp_path)
+    cache = tmp_path / "powerctl" / "words" / "jieba.cache"
+    assert cache.is_file() and (cache.parent / "jieba.cache.sha256").is_file()
+    original = cache.read_bytes()
+    data = bytearray(original)
+    # A word of the dictionary changed inside the marshal data: still loadable, different segmentation.
+    at = data.find("行政处罚".encode())
+    if damage == "flip":
+        assert at > 0
+        data[at : at + 12] = "行政处理".encode()
+        cache.write_bytes(bytes(data))
+    elif damage == "truncate":
+        cache.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "garbage":
+        cache.write_bytes(os.urandom(4096))
+    else:
+        cache.unlink()
+        cache.mkdir()
+    assert _segment(tmp_path) == clean
+    assert cache.is_file() and cache.read_bytes() == original  # made anew
