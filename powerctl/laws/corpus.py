@@ -39,6 +39,7 @@ _SUFFIX = "之[一二三四五六七八九十]+"
 _ARTICLE = re.compile(rf"^第(?P<num>[{_NUM}]+)(?:\s+条(?P<s1>{_SUFFIX})?\s*|条(?P<s2>{_SUFFIX})?(?:\s+|$))")
 # Chapter lines not marked up as Markdown headings still end the article before them.
 _PLAIN_HEADING = re.compile(r"^第[零〇一二三四五六七八九十百]+[编章节](?:\s|$)")
+_CHAPTER = re.compile(r"^第[零〇一二三四五六七八九十百]+章")
 _ENACTED_IN = re.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起施行")
 # Top-level folders of the main corpus and the level their laws have when db.sqlite3 does not say.
 _FOLDER_LEVEL = {"宪法": "宪法", "行政法规": "行政法规", "部门规章": "部门规章", "司法解释": "司法解释", "其他": "其他"}
@@ -54,6 +55,7 @@ class Article:
     number: int
     suffix: str
     lines: list[str]
+    chapter: str = ""  # the heading of the chapter (第N章 …) the article is in; "" in a law without chapters
 
 
 @dataclass
@@ -115,18 +117,22 @@ def parse_file(path: Path, rel: str) -> Parsed:
     articles: list[Article] = []
     preamble: list[str] = []
     current: list[str] | None = None  # lines of the article being read; None between a heading and an article
+    chapter = ""
     for raw in body:
         line = _COMMENT.sub("", raw).strip()
         if not line:
             continue
         if line.startswith("#") or _PLAIN_HEADING.match(line):
             current = None
+            heading = " ".join(line.lstrip("#").split())
+            if _CHAPTER.match(heading):
+                chapter = heading
             continue
         m = _ARTICLE.match(line)
         number = cn_to_int(m.group("num").replace("－", "一")) if m else None
         if m and number is not None:
             current = [line]
-            articles.append(Article(number, m.group("s1") or m.group("s2") or "", current))
+            articles.append(Article(number, m.group("s1") or m.group("s2") or "", current, chapter))
         elif current is not None:
             current.append(line)
         elif not articles:

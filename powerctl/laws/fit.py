@@ -1,18 +1,18 @@
-"""Whether a cited article says what the power does (B109, `laws check --category … --name …`).
+"""Whether a cited article sets what the power does (B109, `laws check --category … --name …`).
 
-Judged only from an article's indexed text, for the categories whose words are clear (行政处罚, 行政许可,
-行政强制), in two ways:
-
-(a) the article has nothing of the category: no penalty word (罚款, 警告, 没收, 吊销 …) for a 行政处罚, no permit
-    word (许可, 批准, 审批 …; in a penalty article "未经许可" and "擅自" do not count: they describe the offence)
-    for a 行政许可, no coercion word (查封, 扣押, 强制, 拆除 …) for a 行政强制;
-(b) the act the power's name describes (its distinctive words: the name less 对, 的, 行为, 处罚, 审批 and other
-    words every power has) is in another article of the same law that has the category's words, and not in
-    the cited one.
-
-Words are compared as pairs of characters (bigrams), so that 非法占用土地 finds "非法占用的土地" too. The
-article that fits best is named; when the corpus has an earlier version of the law and the cited article said
-then what the power does, the finding says so and where that text is now.
+Judged only from an article's indexed text and its law's structure, for 行政处罚, 行政许可 and 行政强制, and only
+on positive evidence: another article of the same law clearly governs the act the power's name describes (its
+distinctive words: the name less 对, 的, 行为, 处罚, 审批 and other words every power has; 80 % of them in that
+article, which sets an act of the category: for a law with a 法律责任/罚则 chapter, a penalty in that chapter, a
+permit outside it), and either
+(a) the cited article names neither the act (under half of its character pairs) nor the power's kind (登记 …);
+(b) a 行政处罚 cites an article outside the 法律责任 chapter (a duty or a prohibition) while an article of that
+    chapter punishes the act, or points back to the cited one ("违反本法第X条规定的，……");
+(c) a 行政许可 cites an article of the 法律责任 chapter while another article sets the permit.
+The absence of a word from a list is never evidence by itself: real articles set a permit or a penalty in words no
+list foresees. Words are compared as pairs of characters (bigrams), so that 非法占用土地 finds "非法占用的土地"
+too. When the corpus has an earlier version of the law and the cited article said then what the power does, the
+finding says so and where that text is now.
 """
 
 from __future__ import annotations
@@ -39,9 +39,17 @@ _PENALTY_ONLY = ("罚款", "没收", "吊销", "拘留", "责令停产停业")
 _NEGATED = re.compile(r"(未经|未取得|未依法取得|未按照|未办理|无|不按照|超出|违反)[^，。；：]*|擅自[^，。；]*")
 # What every power's name has: cut before the act's words are taken.
 _GENERIC = re.compile(
-    r"《[^》]*》|[（）()]|违反[^的]*规定|的?行政处罚|的?处罚|的?行政强制|的?行政许可|的?审批|的?核准|"
-    r"的?批准|的?许可|的?登记|的?备案|行为|对|的|在|和|与|及|或者|或|等|进行|从事|擅自|未经|未|其他|有关|相关|实施|"
+    r"《[^》]*》|[（）()]|违反|规定|的?行政处罚|的?处罚|的?行政强制|的?行政许可|的?审批|的?核准|的?核发|的?审核|"
+    r"的?批准|的?许可(?!证)|的?登记|的?备案|行为|对|的|在|和|与|及|或者|或|等|进行|从事|擅自|未经|未依法取得|未取得|"
+    r"依法|未|其他|有关|相关|实施|"
     r"单位|个人|以上|以下|[、，,；;：:\s]"
+)
+_LIABILITY = re.compile(r"法律责任|罚则|处罚")  # the chapter that sets the penalties
+# "违反本法第X条（第N款）规定": a penalty article naming the duty it punishes.
+_BACK = r"违反本(?:法|条例|办法|规定)[^。；]*?{label}"
+# The kind of act a power's name ends in: an article that names it may set the power for a wider class.
+_KIND = re.compile(
+    r"(许可|审批|核准|批准|登记|注册|备案|认定|确认|检查|抽查|处罚|查封|扣押|征收|奖励|裁决|核发)[）)]?$"
 )
 STRONG, WEAK = 0.8, 0.5  # share of the act's character pairs: in the article that fits / at most in the cited one
 
@@ -106,37 +114,69 @@ def _articles(
     return tuple(index.matching(law, sorted(pairs), version))
 
 
+@lru_cache(maxsize=64)
+def _liability(index: LawIndex, law: str) -> frozenset[tuple[int, str]]:
+    """The articles of the law's 法律责任 (罚则) chapter; empty for a law without one."""
+    return frozenset(k for k, chapter in index.chapters(law).items() if _LIABILITY.search(chapter))
+
+
 def judge(index: LawIndex, law: str, number: int, suffix: str, category: str, name: str) -> Fit | None:
     """B109's judgment of the citation of 第number条 of `law` (its indexed title) for a power of `category`
-    called `name`; None when it fits, or when it cannot be judged (no text, a category without clear words)."""
+    called `name`; None when it fits, or when that cannot be judged: only positive evidence speaks."""
     if category not in CATEGORY_WORDS:
-        return None
+        return None  # the law's structure says nothing of other categories' acts
     text = index.article(law, number, suffix=suffix)
-    if text is None:
-        return None
     words = act_words(name)
+    if text is None or not words:
+        return None
     pairs = frozenset(_pairs(words))
+    liability = _liability(index, law)
+    cited = (number, suffix)
+
+    def governs(n: int, s: str, t: str) -> bool:
+        """Whether an article sets an act of the category: its words, and for a law with a 法律责任 chapter,
+        penalties in that chapter and permits outside it."""
+        if liability and category == "行政处罚":
+            return (n, s) in liability  # the chapter that sets liabilities, whatever words a penalty takes
+        if liability and category == "行政许可" and (n, s) in liability:
+            return False
+        return has_category(t, category)
+
     candidates = [
-        (share, n, s)
+        (share, n, s, t)
         for n, s, t in _articles(index, law, pairs, None)
-        if (n, s) != (number, suffix) and has_category(t, category) and (share := _says(words, t)) >= WEAK
+        if (n, s) != cited and (share := _says(words, t)) >= STRONG and governs(n, s, t)
     ]
-    best = max(candidates, key=lambda c: (c[0], -c[1]), default=None)
-    cited = _says(words, text)
+    back = _BACK.format(label=re.escape(_label(number, suffix)))
+    if category == "行政处罚" and liability and cited not in liability:
+        # A penalty article that points back to the cited one ("违反本法第X条规定的，……") is its penalty.
+        for n, s in sorted(liability):
+            t = index.article(law, n, suffix=s)
+            if t is not None and re.search(back, t):
+                candidates.append((1.0, n, s, t))
+    if not candidates:
+        return None  # no other article of the law clearly governs the act: nothing to say
+    _, best, best_suffix, best_text = max(candidates, key=lambda c: (c[0], -c[1]))
     kind = category.removeprefix("行政")
-    if not has_category(text, category):
-        what = f"《{law}》{_label(number, suffix)}的条文中没有{kind}的内容"
-    elif best is not None and best[0] >= STRONG and cited < WEAK:
-        what = f"《{law}》{_label(number, suffix)}没有写职权所说的行为「{'、'.join(act_words(name))}」"
+    here, there = _label(number, suffix), _label(best, best_suffix)
+    kind_of = _KIND.search(name.strip())
+    if _share(set(pairs), text) < WEAK and (kind_of is None or not re.search(kind_of.group(1) + "(?!款)", text)):
+        # (an article that names the power's own kind, 登记 for 个体工商户登记, may set it for a wider class;
+        # 并处罚款 is a fine, not the word 处罚)
+        what = f"《{law}》{here}没有写职权所说的行为「{'、'.join(words)}」"
+    elif category == "行政处罚" and liability and cited not in liability:
+        points = f"，{there}写明违反{here}规定的处罚" if re.search(back, best_text) else ""
+        what = f"《{law}》{here}不在该法的法律责任一章，是义务或者禁止性规定，该行为的罚则在{there}{points}"
+    elif category == "行政许可" and cited in liability:
+        what = f"《{law}》{here}在该法的法律责任一章，是罚则，不是许可的设定"
     else:
         return None
-    better = best[1] if best is not None else None
-    where = f"该行为的{kind}规定在{_label(best[1], best[2])}" if best is not None else ""
+    where = f"该行为的{kind}规定在{there}"
     earlier = _earlier(index, law, number, suffix, category, words)
-    if best is not None and earlier.endswith(f"该内容在{_label(best[1], best[2])}"):
+    if earlier.endswith(f"该内容在{there}"):
         where = ""  # said once: the text moved there
     hint = "；".join(p for p in (earlier, where) if p) or "核对设定依据的条款序号：法律修改后条款序号可能已变化"
-    return Fit(f"{what}，与职权不符（现行文本：{_body(text, 60)}）", hint, better)
+    return Fit(f"{what}，与职权不符（现行文本：{_body(text, 60)}）", hint, best)
 
 
 def _earlier(index: LawIndex, law: str, number: int, suffix: str, category: str, words: Sequence[str]) -> str:

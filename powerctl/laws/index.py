@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # Bump whenever the tables below change: LawIndex.open refuses other versions instead of misreading them.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: each article's chapter
 
 
 class LawIndexError(Exception):
@@ -96,7 +96,7 @@ CREATE TABLE versions (
 );
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, number INTEGER NOT NULL, suffix TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL, chapter TEXT NOT NULL
 );
 """
 # A 64 MB in-memory buffer (default 1 MB) lets FTS5 write a few large segments instead of merging hundreds of
@@ -272,7 +272,7 @@ def _rows(laws: list[_Law]) -> tuple[list[tuple[object, ...]], ...]:
                     # A number repeated within one version would be a corpus error; keep the first text.
                     if (art.number, art.suffix) not in seen:
                         seen.add((art.number, art.suffix))
-                        article_rows.append((version_id, art.number, art.suffix, "\n".join(art.lines)))
+                        article_rows.append((version_id, art.number, art.suffix, "\n".join(art.lines), art.chapter))
             top = max(number for number, _ in seen)
             expired = ver.expired or ver is not newest
             row = (version_id, law_id, seq, ver.date, ver.valid_from, expired, top, ver.files[0].rel, ver.title)
@@ -312,7 +312,9 @@ def _write(tmp: Path, corpus: Path, laws: list[_Law], files: int) -> tuple[int, 
         conn.executemany("INSERT INTO laws VALUES (?, ?, ?)", law_rows)
         conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
         conn.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", version_rows)
-        conn.executemany("INSERT INTO articles (version_id, number, suffix, text) VALUES (?, ?, ?, ?)", article_rows)
+        conn.executemany(
+            "INSERT INTO articles (version_id, number, suffix, text, chapter) VALUES (?, ?, ?, ?, ?)", article_rows
+        )
         _exec_script(conn, _INDEXES)
         conn.execute("COMMIT")
     finally:
@@ -487,6 +489,18 @@ class LawIndex:
             "SELECT text FROM articles WHERE version_id = ? AND number = ? AND suffix = ?", (version[0], number, suffix)
         ).fetchone()
         return None if row is None else str(row[0])
+
+    def chapters(self, name: str) -> dict[tuple[int, str], str]:
+        """The chapter heading (第N章 …) of each article of the newest version, by (number, suffix); "" for an
+        article outside any chapter (a law without chapters)."""
+        law_id = self._law_id(name)
+        if law_id is None:
+            return {}
+        sql = (
+            "SELECT a.number, a.suffix, a.chapter FROM articles a JOIN versions v ON v.id = a.version_id"
+            " WHERE v.law_id = ? AND v.newest"
+        )
+        return {(int(n), str(s)): str(c) for n, s, c in self._conn.execute(sql, (law_id,))}
 
     def matching(self, name: str, words: Sequence[str], version_date: str | None = None) -> list[tuple[int, str, str]]:
         """(number, suffix, text) of the articles of one law (its newest version, or the version dated

@@ -50,9 +50,17 @@ Check = Callable[[Unit, RuleContext], Iterator[Violation]]
 _CITATION_FIELD = {"B102": "law", "B103": "law", "B104": "article", "B105": "law", "B107": "quote"}
 
 
+# What made a power 取消 or 废止 is often its basis: a repealed law (B103), one no registry knows (B102), an
+# article no longer there (B104) or changed (B107). That is the reason for the status, not a mistake in it.
+_NOT_ON_ENDED = frozenset({"B102", "B103", "B104", "B107"})
+
+
 def citation_violations(unit: Unit, ctx: RuleContext, code: str) -> Iterator[Violation]:
-    """The problems of one code among all the unit's citations, each at the field it concerns."""
+    """The problems of one code among all the unit's citations, each at the field it concerns (for a power
+    that is 取消 or 废止, only the way the citation is written: B105)."""
     for power, citation in unit.citations():
+        if code in _NOT_ON_ENDED and power.ended:
+            continue
         for problem in ctx.laws.check(citation.law, citation.article, citation.quote):
             if problem.code == code:
                 yield Violation.at(

@@ -11,6 +11,9 @@
 
 司法解释不能设定上述职权。效力层级来自法规库；查不到的依据由 B102 报告，这里不判断。
 
+职权状态为取消、废止的不检查：层级不够正是取消的理由。
+不能判断的：法规库没有效力层级的依据；条文内容是否真的设定了这项职权（见 B109）。
+
 ## 为什么
 
 低层级文件越权设定许可、处罚、强制，是清权确权中要清理的“无合法依据”职权的主要来源。
@@ -72,7 +75,7 @@ def _rule_penalty_beyond(power: Power) -> str | None:
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     for power in unit.powers:
         allowed = MAY_SET.get(power.category)
-        if allowed is None:
+        if allowed is None or power.ended:  # a basis too low to set the power is why it was cancelled
             continue
         for citation in power.basis:
             if citation.role != "设定依据":

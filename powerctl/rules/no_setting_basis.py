@@ -3,6 +3,9 @@
 行政许可、行政处罚、行政强制类职权的依据中是否至少有一条设定依据（role: 设定依据），
 而不是只有实施依据。（完全没有依据时由 B101 报告。）
 
+职权状态为取消、废止的不检查。
+不能判断的：标为设定依据的条款是否真的设定了这项职权（见 B109）。
+
 ## 为什么
 
 许可、处罚、强制实行法定原则：必须指明哪一部法律法规设定了这项权力，实施依据只说明如何执行。
@@ -42,7 +45,7 @@ NEEDS_SETTING = frozenset({"行政许可", "行政处罚", "行政强制"})
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     for power in unit.checked_powers():
-        if power.category not in NEEDS_SETTING or not power.basis:
+        if power.category not in NEEDS_SETTING or not power.basis or power.ended:
             continue
         if not any(c.role == "设定依据" for c in power.basis):
             yield Violation.at(
