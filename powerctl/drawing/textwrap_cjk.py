@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import shutil
 import unicodedata
 from functools import cache, lru_cache
-from pathlib import Path
+
+from powerctl.store.words import segmenter
 
 # Characters that may not begin a line (closing punctuation) or end one (opening punctuation).
 NO_START = frozenset("，。、；：？！）》」』】〕〉”’…·—％%,.;:?!)]}>" + "\u00b7")
@@ -42,68 +40,12 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-_segmenter = None
-_CACHE = "jieba.cache"  # what jieba names its prepared default dictionary in its tmp_dir
-_SEAL = "jieba.cache.sha256"  # ours: the cache's hash as jieba wrote it
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _drop_unsealed(folder: Path) -> None:
-    """jieba loads its cache with marshal and trusts it: a damaged cache would change where lines break, or
-    worse. A cache whose bytes are not those sealed when it was made is removed, so that jieba makes it anew."""
-    cache = folder / _CACHE
-    if not cache.is_symlink() and cache.is_dir():  # not what jieba writes: ours to clear
-        shutil.rmtree(cache)
-    if not cache.is_symlink() and not cache.exists():
-        return
-    try:
-        good = (folder / _SEAL).read_text(encoding="ascii").strip() == _digest(cache)
-    except (OSError, UnicodeDecodeError):
-        good = False
-    if not good:
-        cache.unlink(missing_ok=True)
-
-
-def _seal(folder: Path) -> None:
-    """The hash of the cache jieba has just made (or loaded after `_drop_unsealed` accepted it)."""
-    cache, seal = folder / _CACHE, folder / _SEAL
-    if not cache.is_file():
-        return
-    digest = _digest(cache)
-    try:
-        if seal.read_text(encoding="ascii").strip() == digest:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    tmp = folder / f".{_SEAL}.{os.getpid()}"
-    tmp.write_text(digest + "\n", encoding="ascii")
-    os.replace(tmp, seal)
-
-
 def phrases(text: str) -> str:
     """The text with a `BREAK` between its words (jieba's segmentation of each Chinese run), none inside a
     bracketed phrase of up to `_PHRASE` columns, so that `wrap` breaks lines between words."""
-    global _segmenter
     if not text or BREAK in text or text.isascii():
         return text
-    if _segmenter is None:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.ERROR)
-        from powerctl.store.folders import words_dir
-
-        folder = words_dir()
-        _drop_unsealed(folder)
-        jieba.dt.tmp_dir = str(folder)  # its dictionary, prepared once per machine
-        jieba.dt.initialize()
-        _seal(folder)
-        _segmenter = jieba.dt
-    words = [w for w in _segmenter.cut(text, HMM=False) if w]
+    words = [w for w in segmenter().cut(text, HMM=False) if w]
     out: list[str] = []
     k = 0
     while k < len(words):

@@ -3,9 +3,9 @@
 职权名称中是否使用了法律法规的简称（如“依据《行政许可法》”），或未加解释的机构、事项简称
 （如“城管”“环保”“三资”）。简称后紧跟括号说明全称的（如“三资（资金、资产、资源）”）视为已解释。
 
-不能判断的：名称中的字是不是简称：简称按固定的词表逐字查找，不看词的边界，名称中恰好含有这些字的（如“居住建筑”含
-“住建”、“个人社会保险”含“人社”）也会报告；词表以外的简称不能发现。书名号中以“法”结尾、不在法规库中的名称，都按缺少
-“中华人民共和国”的国家法律报告。
+不能判断的：词表以外的简称不能发现。简称只在它自成一词时报告（按分词的词边界）：名称中恰好含有这些字、
+却属于别的词的（如“居住建筑”含“住建”、“个人社会保险”含“人社”）不报告，分词分错时也可能漏报。
+书名号中以“法”结尾、不在法规库中的名称，都按缺少“中华人民共和国”的国家法律报告。
 
 ## 为什么
 
@@ -35,6 +35,7 @@ from functools import cache
 from powerctl.catalogue.model import Unit
 from powerctl.laws.registry import PREFIX, builtin
 from powerctl.rules._base import RuleContext, Violation
+from powerctl.store.words import words
 
 CODE = "N601"
 NAME = "abbreviation-in-name"
@@ -75,6 +76,29 @@ def _explained(name: str, end: int) -> bool:
     return name[end : end + 1] in ("（", "(")
 
 
+def _a_word(name: str, start: int, end: int) -> bool:
+    """Whether name[start:end] stands as a word (城管/执法), or as a word with one character added (城管局,
+    村两委, 低保户), rather than letters of other words (居住/建筑 holds 住建, 个人/社会保险 holds 人社)."""
+    spans = words(name)
+    cuts = {a for a, _ in spans} | {b for _, b in spans}
+    if start in cuts and end in cuts:
+        return True
+    return any(a <= start and end <= b and (b - a) - (end - start) == 1 for a, b in spans)
+
+
+def unexplained(name: str) -> list[str]:
+    """The abbreviations of `ABBREVIATIONS` that stand as words in ``name`` and are explained nowhere in it
+    (explained once, 城管（城市管理）, is explained throughout the name)."""
+    out = []
+    for abbr in ABBREVIATIONS:
+        found = [(m.start(), m.end()) for m in re.finditer(re.escape(abbr), name)]
+        if not found or any(_explained(name, end) for _, end in found):
+            continue
+        if any(_a_word(name, start, end) for start, end in found):
+            out.append(abbr)
+    return out
+
+
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     shorts = _short_law_names()
     for power in unit.checked_powers():
@@ -91,14 +115,10 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                     message=f"职权名称「{name}」使用了法律简称《{title}》",
                     hint=f"法律法规名称不得使用简称：写作《{full}》",
                 )
-        for abbr, full in ABBREVIATIONS.items():
-            # Explained once (城管（城市管理）) is explained throughout the name.
-            ends = [m.end() for m in re.finditer(re.escape(abbr), name)]
-            if ends and not any(_explained(name, end) for end in ends):
-                yield Violation.at(
-                    power.loc,
-                    "name",
-                    message=f"职权名称「{name}」含未解释的简称“{abbr}”",
-                    hint=f"写全称“{full}”，或在简称后用括号注明全称",
-                )
-                break
+        for abbr in unexplained(name)[:1]:
+            yield Violation.at(
+                power.loc,
+                "name",
+                message=f"职权名称「{name}」含未解释的简称“{abbr}”",
+                hint=f"写全称“{ABBREVIATIONS[abbr]}”，或在简称后用括号注明全称",
+            )
