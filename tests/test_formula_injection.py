@@ -89,7 +89,8 @@ def test_every_workbook_is_built(workbooks: tuple[Path, list[Path]]) -> None:
     repo, books = workbooks
     names = [p.relative_to(repo / "out").as_posix() for p in books]
     assert len(names) == 4 + 2 * 4, names  # 4 from export and stats; per audience 3 units' 一表 and the county's
-    assert sum("全县行政权力目录.xlsx" in n or n.endswith("目录.xlsx") and "/" in n for n in names) >= 2
+    assert sum(n.endswith("/一表/权力清单.xlsx") for n in names) == 6  # public and internal 一表 of 3 units
+    assert sum(n.endswith("行政权力目录.xlsx") for n in names) == 2  # the county workbook, for each audience
 
 
 def test_no_formula_from_data_in_any_workbook(workbooks: tuple[Path, list[Path]]) -> None:
