@@ -84,6 +84,7 @@ def _update(files: list[Path]) -> None:
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.importer.update import update
     from powerctl.source.load import load_file
+    from powerctl.source.office_limits import TooLarge
 
     config = load_repo_config()
     try:
@@ -103,6 +104,8 @@ def _update(files: list[Path]) -> None:
             raise fail(f"{workbook}：--update 读的是 powerctl export 导出的 .xlsx 文件")
         try:
             result = update(workbook, by_unit, str(workbook))
+        except TooLarge as exc:
+            raise fail(str(exc)) from None
         except (OSError, ValueError, KeyError) as exc:
             raise fail(f"{workbook}：无法读取（{type(exc).__name__}）") from None
         for problem in result.problems:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -68,9 +67,3 @@ def environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     return env
-
-
-def literal(cell: Any) -> None:
-    """Keep a spreadsheet cell's text as text: a catalogue value starting with = never becomes a formula."""
-    if isinstance(cell.value, str):
-        cell.data_type = "s"

@@ -12,9 +12,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from powerctl.documents.context import literal
 from powerctl.domain.operation import Table
 from powerctl.domain.stats import Matrix, RiskRow, Stats, by_category
+from powerctl.source.cells import put
 
 FONT = "宋体"
 _THIN = Side(style="thin", color="808080")
@@ -24,26 +24,34 @@ _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
+def _lines(ws: Worksheet, lines: Sequence[str]) -> None:
+    """One line of text a row, in column A (the 说明 sheets)."""
+    ws.column_dimensions["A"].width = 120
+    for r, line in enumerate(lines, start=1):
+        cell = put(ws, r, 1, line)
+        cell.font = Font(name=FONT, size=11)
+        cell.alignment = _WRAP
+
+
 def _table(
     ws: Worksheet, title: str, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int]
 ) -> None:
-    ws.append([title])
+    put(ws, 1, 1, title)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(name=FONT, size=16, bold=True)
     ws["A1"].alignment = _CENTRE
     ws.row_dimensions[1].height = 30
-    ws.append(list(header))
+    for c, head in enumerate(header, start=1):
+        put(ws, 2, c, head)
     for cell in ws[2]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = _HEAD_FILL
         cell.alignment = _CENTRE
         cell.border = _BORDER
-    for row in rows:
-        ws.append(list(row))
-        r = ws.max_row
+    for r, row in enumerate(rows, start=3):
         lines = 1
-        for col, cell in enumerate(ws[r], start=1):
-            literal(cell)
+        for col, value in enumerate(row, start=1):
+            cell = put(ws, r, col, value)
             cell.font = Font(name=FONT, size=10)
             cell.alignment = _WRAP
             cell.border = _BORDER
@@ -67,11 +75,11 @@ def write_matrix(ws: Worksheet, title: str, matrix: Matrix) -> None:
     """Units × categories on a sheet, with the total row, and a native stacked bar chart of the cells (Excel and
     WPS draw it from them, so it follows any correction made there)."""
     heads = ["单位", *matrix.categories, "合计"]
-    ws.cell(row=1, column=1, value=title).font = Font(name=FONT, size=16, bold=True)
+    put(ws, 1, 1, title).font = Font(name=FONT, size=16, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
     ws.row_dimensions[1].height = 30
     for c, head in enumerate(heads, 1):
-        cell = ws.cell(row=2, column=c, value=head)
+        cell = put(ws, 2, c, head)
         cell.font = Font(name=FONT, size=10, bold=True)
         cell.fill = _HEAD_FILL
         cell.border = _BORDER
@@ -79,8 +87,7 @@ def write_matrix(ws: Worksheet, title: str, matrix: Matrix) -> None:
     for r, row in enumerate([*matrix.rows, matrix.total], 3):
         values: list[str | int] = [row.name, *row.counts, row.total]
         for c, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=c, value=value)
-            literal(cell)
+            cell = put(ws, r, c, value)
             cell.font = Font(name=FONT, size=10, bold=row is matrix.total)
             cell.border = _BORDER
             cell.alignment = _WRAP if c == 1 else Alignment(horizontal="right", vertical="center")
@@ -132,15 +139,8 @@ def write_stats(stats: Stats, path: Path) -> None:
         rows.append([name, "总计", "", counts.total])
     _table(ws, "权力清单清理情况统计表", ["单位", "统计项", "分类", "数量"], rows, [34, 22, 28, 10])
     write_matrix(wb.create_sheet("单位×类别"), "各单位职权数（按职权类别）", by_category(stats))
-    summary = wb.create_sheet("说明")
-    summary.column_dimensions["A"].width = 120
-    for uc in stats.units:
-        summary.append([f"{uc.unit.name}：{uc.counts.sentence()}"])
-    summary.append([f"合计：{stats.total.sentence()}"])
-    for row in summary.iter_rows():
-        for cell in row:
-            cell.font = Font(name=FONT, size=11)
-            cell.alignment = _WRAP
+    lines = [f"{uc.unit.name}：{uc.counts.sentence()}" for uc in stats.units]
+    _lines(wb.create_sheet("说明"), [*lines, f"合计：{stats.total.sentence()}"])
     wb.save(path)
 
 
@@ -169,12 +169,5 @@ def write_tables(tables: Sequence[Table], lines: Sequence[str], path: Path) -> N
     for t in tables:
         ws = wb.create_sheet(t.title.replace("权力运行情况统计", "").strip("（）") or t.title)
         _table(ws, t.title, t.header, t.rows, t.widths)
-    summary = wb.create_sheet("说明")
-    summary.column_dimensions["A"].width = 120
-    for line in lines:
-        summary.append([line])
-    for row in summary.iter_rows():
-        for cell in row:
-            cell.font = Font(name=FONT, size=11)
-            cell.alignment = _WRAP
+    _lines(wb.create_sheet("说明"), lines)
     wb.save(path)

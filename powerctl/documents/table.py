@@ -18,11 +18,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from powerctl.documents import archive
-from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment, literal
+from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import DUTY_COLUMNS, Row, columns, rows
 from powerctl.documents.signoff import SignOff, sign_off
 from powerctl.domain.stats import risk_catalogue
 from powerctl.drawing.textwrap_cjk import wrap
+from powerctl.source.cells import put
 
 SHEET = "行政权力目录"
 SECRET_SHEET = "涉密不宜公开权力目录"
@@ -243,7 +244,7 @@ def _height(lines: int) -> float:
 def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
     ncols = len(table.columns)
     depth = table.header_rows
-    title = ws.cell(row=1, column=1, value=f"{table.title}（{label}）")
+    title = put(ws, 1, 1, f"{table.title}（{label}）")
     title.font = Font(name=FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
@@ -257,7 +258,7 @@ def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
     for level, cells in enumerate((top, bottom)):
         for h in cells:
             row = 2 + level
-            ws.cell(row=row, column=h.column + 1, value=h.label)
+            put(ws, row, h.column + 1, h.label)
             width = sum(table.widths[h.column : h.column + h.colspan])
             height = _height(_lines(h.label, width))
             if h.rowspan > 1 or h.colspan > 1:
@@ -295,8 +296,7 @@ def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
         lines = 1
         for c, text in enumerate(values, start=1):
             value: str | int = int(text) if table.columns[c - 1] == "序号" and text.isdigit() else text
-            cell = ws.cell(row=r, column=c, value=value)
-            literal(cell)
+            cell = put(ws, r, c, value)
             target: Any = cell  # openpyxl's stubs do not declare _style
             if c in styled:
                 target._style = copy(styled[c])
@@ -359,15 +359,14 @@ def _write_signoff(ws: Worksheet, signoff: SignOff, widths: Sequence[float], row
     line, seal = row + 1, row + 2
     runs = thirds(widths)
     for (label, value), (a, b) in zip(signoff.fields, runs, strict=False):
-        cell = ws.cell(row=line, column=a + 1, value=f"{label}：{value or _BLANK}")
-        literal(cell)
+        cell = put(ws, line, a + 1, f"{label}：{value or _BLANK}")
         cell.font = font
         cell.alignment = Alignment(horizontal="left", vertical="center")
         if b > a:
             ws.merge_cells(start_row=line, start_column=a + 1, end_row=line, end_column=b + 1)
     ws.row_dimensions[line].height = 24
     a, b = runs[0]
-    cell = ws.cell(row=seal, column=a + 1, value=signoff.seal)
+    cell = put(ws, seal, a + 1, signoff.seal)
     cell.font = font
     cell.alignment = Alignment(horizontal="left", vertical="top")
     if b > a:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from powerctl.domain.workbook import COLUMNS, MARK, cell_text
+from powerctl.source.cells import put
 
 HEADER_ROW = 3
 SPARE_ROWS = 200  # unlocked rows below the powers, with the dropdowns
@@ -36,9 +37,7 @@ def _sheet_title(unit_id: str, taken: set[str]) -> str:
 
 
 def _text_cell(sheet: Any, row: int, column: int, value: str, editable: bool = True) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value if value != "" else None
-    cell.data_type = "s"  # never a formula, a number or a date, whatever the text looks like
+    cell = put(sheet, row, column, value if value != "" else None)  # text: never a formula, number or date
     cell.number_format = "@"
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if editable:
@@ -56,13 +55,13 @@ def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes
     fill = PatternFill("solid", fgColor="DDE7F3")
     for unit_id, unit_name, data in units:
         sheet = book.create_sheet(_sheet_title(unit_id, taken))
-        sheet["A1"] = MARK
-        sheet["B1"] = unit_id
+        put(sheet, 1, 1, MARK)
+        put(sheet, 1, 2, unit_id)
         sheet.row_dimensions[1].hidden = True
-        sheet["A2"] = f"{unit_name}职权目录（可编辑：改好后运行 powerctl import --update 本文件）"
-        sheet["A2"].font = Font(bold=True, size=14)
+        title = put(sheet, 2, 1, f"{unit_name}职权目录（可编辑：改好后运行 powerctl import --update 本文件）")
+        title.font = Font(bold=True, size=14)
         for c, column in enumerate(COLUMNS, 1):
-            head = sheet.cell(row=HEADER_ROW, column=c, value=("★" if column.required else "") + column.header)
+            head = put(sheet, HEADER_ROW, c, ("★" if column.required else "") + column.header)
             head.font = bold
             head.fill = fill
             head.alignment = Alignment(wrap_text=True, vertical="center")
@@ -84,8 +83,8 @@ def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes
         unit: Mapping[str, Any] = held if isinstance(held, Mapping) else {}
         departments = [d for d in unit.get("departments") or [] if isinstance(d, Mapping)]
         side = len(COLUMNS) + 2
-        sheet.cell(row=HEADER_ROW, column=side, value="内设机构标识").font = bold
-        sheet.cell(row=HEADER_ROW, column=side + 1, value="名称").font = bold
+        put(sheet, HEADER_ROW, side, "内设机构标识").font = bold
+        put(sheet, HEADER_ROW, side + 1, "名称").font = bold
         for r, d in enumerate(departments, HEADER_ROW + 1):
             _text_cell(sheet, r, side, str(d.get("id") or ""), editable=False)
             _text_cell(sheet, r, side + 1, str(d.get("name") or ""), editable=False)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from powerctl.source import office_limits
+from powerctl.source.office_limits import TooLarge
+
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
 
 
@@ -63,6 +66,7 @@ def _text(value: Any) -> str:
 def _xlsx(path: Path, display: str) -> Iterator[Table]:
     import openpyxl
 
+    office_limits.xlsx(path, display)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
@@ -80,26 +84,41 @@ def _xlsx(path: Path, display: str) -> Iterator[Table]:
 def _xls(path: Path, display: str) -> Iterator[Table]:
     import xlrd
 
+    office_limits.file_size(path, display)
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True)
+        # on_demand: a sheet at a time; ragged_rows: a row as long as its cells, not padded to the widest
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, ragged_rows=True)
     except Exception as exc:
         raise SheetError(f"{display}：无法按 Excel 97-2003（.xls）文件读取（{exc}）") from exc
-    for sheet in book.sheets():
+    read = 0
+    for index in range(book.nsheets):
+        try:
+            sheet = book.sheet_by_index(index)
+        except Exception as exc:
+            raise SheetError(f"{display}：无法按 Excel 97-2003（.xls）文件读取（{exc}）") from exc
+        where = f"{display}：工作表「{sheet.name}」"
+        office_limits.extent(where, sheet.nrows, sheet.ncols)
+        office_limits.merges(where, sheet.merged_cells)
+        read += sum(sheet.row_len(r) for r in range(sheet.nrows))
+        office_limits.cells(display, read)
         rows: list[list[str]] = []
         for r in range(sheet.nrows):
-            row = []
-            for c in range(sheet.ncols):
+            row = [""] * sheet.ncols
+            for c in range(sheet.row_len(r)):
                 cell = sheet.cell(r, c)
                 if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(_text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
+                    row[c] = _text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
                 else:
-                    row.append(_text(cell.value))
+                    row[c] = _text(cell.value)
             rows.append(row)
         for r0, r1, c0, c1 in sheet.merged_cells:
+            if r0 >= len(rows) or c0 >= sheet.ncols:
+                continue
             value = rows[r0][c0]
-            for r in range(r0, r1):
-                for c in range(c0, c1):
+            for r in range(r0, min(r1, len(rows))):
+                for c in range(c0, min(c1, sheet.ncols)):
                     rows[r][c] = value
+        book.unload_sheet(index)
         yield Table(display, sheet.name, rows)
 
 
@@ -119,19 +138,30 @@ def decode_text(raw: bytes, display: str) -> str:
 
 
 def _csv(path: Path, display: str) -> Iterator[Table]:
+    office_limits.file_size(path, display)
     text = decode_text(path.read_bytes(), display)
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows: list[list[str]] = []
+    widest = 0
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            widest = max(widest, len(row))
+            office_limits.extent(display, len(rows) + 1, widest)
+            rows.append([_text(c) for c in row])
+    except csv.Error as exc:
+        raise SheetError(f"{display}：第 {reader.line_num} 行无法按 CSV 读取（{exc}）") from None
     yield Table(display, "", rows)
 
 
 def _docx(path: Path, display: str) -> Iterator[Table]:
     import docx
 
+    office_limits.docx(path, display)
     try:
         document = docx.Document(str(path))
     except Exception as exc:
@@ -161,6 +191,8 @@ def read_tables(path: Path, display: str | None = None) -> list[Table]:
             return list(_docx(path, shown))
     except OSError as exc:
         raise SheetError(f"{shown}：无法读取文件（{exc.strerror or type(exc).__name__}）") from exc
+    except TooLarge as exc:
+        raise SheetError(str(exc)) from None
     if suffix == ".doc":
         raise SheetError(f"{shown}：是 Word 97-2003（.doc）文件，请先用 Word 或 WPS 另存为 .docx")
     raise SheetError(f"{shown}：不认识的文件类型，可读取 " + "、".join(SUFFIXES))

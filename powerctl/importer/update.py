@@ -19,6 +19,7 @@ import yaml
 
 from powerctl.domain.workbook import COLUMNS, MARK, CellError, Column, unchanged, value_at
 from powerctl.edit.fix import apply_edits
+from powerctl.source import office_limits
 from powerctl.source.load import Document, load_text, resolve_plain
 from powerctl.source.typos import Edit
 
@@ -198,6 +199,7 @@ def update(workbook: Path, catalogues: Mapping[str, Path], display: str) -> Upda
 
     from powerctl.importer.sheets import column_letter
 
+    office_limits.xlsx(workbook, display)  # measured before openpyxl reads it whole
     book = openpyxl.load_workbook(workbook, data_only=True)
     files: list[FileUpdate] = []
     problems: list[str] = []
