@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -38,9 +38,6 @@ def command(
         unit = doc.data.get("unit") if isinstance(doc.data, dict) else None
         if doc.problems or not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
             raise fail(f"{file}：有语法错误或没有单位标识，先运行 powerctl validate 修正")
-        where = _unstorable(doc.data)
-        if where is not None:
-            raise fail(f"{file}：{where}，Excel 不能保存：删去后再导出（powerctl validate 可帮助定位）")
         units.append((unit["id"], str(unit.get("name") or unit["id"]), doc.data))
     if not found.files:
         raise no_catalogues(paths or default_paths(config))
@@ -50,18 +47,3 @@ def command(
         f"已导出 {len(units)} 个单位、{powers} 项职权到 {out}：每个单位一张工作表。"
         f"在 Excel 或 WPS 中修改后运行 powerctl import --update {out}\n"
     )
-
-
-def _unstorable(node: Any, path: str = "") -> str | None:
-    """Where the data holds a character no Excel cell can (a control character), said for a clerk."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(node, str):
-        found = ILLEGAL_CHARACTERS_RE.search(node)
-        return f"{path or '/'} 含有控制字符 U+{ord(found.group()):04X}" if found else None
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in items:
-        where = _unstorable(value, f"{path}/{key}")
-        if where is not None:
-            return where
-    return None
