@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from powerctl import gcpolicy, rules  # the rule modules themselves load on first use of rules.REGISTRY
 from powerctl.catalogue.config import Config
 from powerctl.check.report import Finding, Report, Severity
-from powerctl.source.load import MAX_BYTES, Document, LoadProblem, load_bytes, load_file
+from powerctl.source.load import Document, LoadProblem, load_bytes, load_file, read_capped
 from powerctl.source.span import Path, Span, pointer
 from powerctl.store.folders import cache_root
 
@@ -337,8 +337,7 @@ def _check_file(file: str, checker: SchemaChecker, cache: FileCache | None) -> t
     """Load and schema-check one file, through the cache when there is one."""
     path = FsPath(file)
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_capped(path)
     except OSError:
         unreadable = load_file(path, display=file)  # the loader words the error
         return unreadable, list(unreadable.problems)

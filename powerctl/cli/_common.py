@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -37,3 +38,12 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def no_catalogues(paths: Sequence[str]) -> typer.Exit:
+    """The message of a run that found no catalogue file at all (an empty repository), exit 2."""
+    where = "、".join(paths) or "catalogues"
+    return fail(
+        f"在 {where} 下没有找到任何单位的职权目录（*.yaml）："
+        "用 powerctl import 从 Excel、Word 表格导入，或用 powerctl init 生成示例单位"
+    )

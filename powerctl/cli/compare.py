@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, no_catalogues
 
 if TYPE_CHECKING:
     from powerctl.catalogue.model import Unit
@@ -50,6 +50,8 @@ def command(
         result = validate(sorted(set(paths)), config, Options(records=False))
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
+    if not result.report.files:
+        raise no_catalogues(paths)
     comparison = compare(_unit(a, result.units), _unit(b, result.units))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(comparison.as_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -7,14 +7,15 @@ import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, no_catalogues
 
 if TYPE_CHECKING:
     from powerctl.catalogue.config import Config
+    from powerctl.check.gitrefs import Units
 
 
 class Format(StrEnum):
@@ -23,24 +24,23 @@ class Format(StrEnum):
     json = "json"
 
 
-def _units(config: Config, version: str | None, tmp: Path) -> dict[str, Any]:
-    """Unit data by id for a folder, a git ref (its catalogues/), or the working tree (None)."""
-    from powerctl.check.gitrefs import GitError, extract, is_ref, unit_data
+def _units(config: Config, version: str | None, tmp: Path) -> Units:
+    """The catalogues of a folder, a git ref (its catalogues/), or the working tree (None)."""
+    from powerctl.check.gitrefs import GitError, extract, is_ref, read_units
     from powerctl.cli.validate import default_paths
 
     if version is None:
-        folder = Path(default_paths(config)[0])
-    elif Path(version).is_dir():
-        folder = Path(version)
-    elif is_ref(config.root, version):
-        try:
-            extract(config.root, version, tmp)
-        except GitError as exc:
-            raise fail(str(exc)) from None
-        folder = tmp / "catalogues"
-    else:
+        return read_units(Path(default_paths(config)[0]))
+    if Path(version).is_dir():
+        return read_units(Path(version))
+    if not is_ref(config.root, version):
         raise fail(f"「{version}」既不是文件夹，也不是 {config.root} 中的 git 版本")
-    return unit_data(folder)
+    try:
+        extract(config.root, version, tmp)
+    except GitError as exc:
+        raise fail(str(exc)) from None
+    # A file of that version is named as git names it, e.g. HEAD:catalogues/a.yaml, never by the temporary folder.
+    return read_units(tmp / "catalogues", lambda file: f"{version}:{Path(file).relative_to(tmp).as_posix()}")
 
 
 def command(
@@ -56,8 +56,15 @@ def command(
 
     config = load_repo_config()
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        old = _units(config, base, Path(a))
-        new = _units(config, head, Path(b))
+        before = _units(config, base, Path(a))
+        after = _units(config, head, Path(b))
+    unreadable = [*before.unreadable, *after.unreadable]
+    if unreadable:
+        lines = [f"{file}：读不出单位——{why}" for file, why in unreadable]
+        raise fail("\n".join([*lines, "以上文件读不出单位，无法判断它们改了什么：修正或移走后再比较"]))
+    if not before.files and not after.files:
+        raise no_catalogues([base, head or "catalogues"])
+    old, new = before.data, after.data
     diffs = unit_changes(old, new)
     names = {uid: (data.get("unit") or {}).get("name", uid) for uid, data in {**old, **new}.items()}
     if fmt is Format.json:

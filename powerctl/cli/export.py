@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, no_catalogues
 
 
 def command(
@@ -39,8 +39,8 @@ def command(
         if doc.problems or not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
             raise fail(f"{file}：有语法错误或没有单位标识，先运行 powerctl validate 修正")
         units.append((unit["id"], str(unit.get("name") or unit["id"]), doc.data))
-    if not units:
-        raise fail("没有找到目录文件")
+    if not found.files:
+        raise no_catalogues(paths or default_paths(config))
     out.write_bytes(workbook_bytes(units))
     powers = sum(len(d.get("powers") or []) for _, _, d in units)
     sys.stdout.write(

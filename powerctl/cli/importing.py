@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from powerctl.cli._common import fail
+from powerctl.source import pathgate
+from powerctl.source.pathgate import UnsafeName, inside
 
 
 def command(
@@ -36,6 +38,11 @@ def command(
     from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
 
     config = load_repo_config()
+    if unit is not None:
+        unit = _unit_id(unit)
+    target = out or config.root / "catalogues"
+    if target.exists() and not target.is_dir():
+        raise fail(f"-o {target}：这是一个文件，不是文件夹；-o 应是写入目录文件的文件夹")
     tables = []
     for f in files:
         try:
@@ -50,18 +57,21 @@ def command(
         for u in result.unmapped:
             sys.stderr.write(f"{u.where}：{u.reason}\n")
         raise fail("没有读出任何职权：表中需要有“事项名称”“职权名称”等列")
-    target = out or config.root / "catalogues"
     ids = unit_ids(result.units, unit)
     written = []
     for rows, uid in zip(result.units, ids, strict=True):
-        path = target / f"{uid}.yaml"
-        if path.exists():
+        try:
+            path = inside(target, f"{uid}.yaml")
+        except UnsafeName as exc:
+            raise fail(f"{exc}（单位「{rows.name}」）") from None
+        if path.exists() or path.is_symlink():
             raise fail(f"{path} 已存在：换一个 -o 文件夹，或先移走原文件（不会覆盖已有的目录文件）")
         doc, modeline = unit_document(rows, uid, schema_path(path, config.root))
         written.append((path, dump(doc, modeline), rows))
     target.mkdir(parents=True, exist_ok=True)
     for path, text, _ in written:
-        path.write_text(text, encoding="utf-8")
+        with path.open("x", encoding="utf-8") as fh:  # never through a link or over a file made meanwhile
+            fh.write(text)
     o = sys.stdout
     for u in result.unmapped:
         header = f"（列「{u.header}」）" if u.header else ""
@@ -75,6 +85,23 @@ def command(
         f"未能对应的单元格 {len(result.unmapped)} 个。下一步：补全标有“待补充”的内容，运行 powerctl validate\n"
     )
     raise typer.Exit(1 if result.unmapped else 0)
+
+
+def _unit_id(given: str) -> str:
+    """--unit as given, when it can name a catalogue file (the path gate) and is a unit id (the schema's
+    pattern); a usage error saying why otherwise."""
+    import json
+    import re
+
+    from powerctl.resources import SCHEMAS
+
+    reason = pathgate.problem(given)
+    if reason is not None:
+        raise fail(f"--unit：{UnsafeName(given, reason)}")
+    schema = json.loads((SCHEMAS / "catalogue.schema.json").read_text(encoding="utf-8"))
+    if not re.fullmatch(schema["$defs"]["unitId"]["pattern"], given):
+        raise fail(f"--unit：单位标识「{given}」只能用小写字母、数字和连字符，以字母或数字开头，例如 lsj-cgj")
+    return given
 
 
 def _update(files: list[Path]) -> None:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, no_catalogues
+from powerctl.source.pathgate import UnsafeName, component, inside
 
 
 class Kind(StrEnum):
@@ -65,16 +66,35 @@ def command(
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
 
+    if not result.report.files:
+        raise no_catalogues(paths or default_paths(config))
     work: list[Job] = []
     skipped = 0
+    refused: list[str] = []
     for unit in result.units:
         for power in unit.powers:
             if power.flow is None or not power.flow.steps:
                 skipped += 1
                 continue
+            try:  # the ids name the files: never trusted to be safe names (with the longest suffix, too)
+                target = inside(out, unit.id, power.id)
+                component(f"{power.id}.svg")
+            except UnsafeName as exc:
+                refused.append(f"{unit.file}：流程图的文件名：{exc}")
+                continue
             internal = power.flow.kind == "内部" if kind is None else kind is Kind.internal
             opts = DrawOptions(internal=internal, font=config.font_family, paper=chosen)
-            work.append(Job(flow_sheet(unit, power, opts), out / unit.id / power.id))
+            work.append(Job(flow_sheet(unit, power, opts), target))
+    if refused:
+        raise fail(
+            "\n".join(
+                [
+                    *refused,
+                    "以上标识不能用作文件名，未绘制任何流程图：改用只含字母、数字和连字符、长度适中、"
+                    "不是 CON、NUL、COM1 等 Windows 设备名的标识",
+                ]
+            )
+        )
     errors = result.report.counts()["error"]
     if errors:
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有错误的职权未绘制；运行 powerctl validate 查看\n")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from powerctl.cli._common import fail
+from powerctl.cli._common import fail, no_catalogues
 
 
 class Format(StrEnum):
@@ -49,9 +49,14 @@ def command(
         result = validate(paths or default_paths(config), config, Options(records=False))
     except (UsageError, RuleCrash) as exc:
         raise fail(str(exc)) from None
+    if not result.report.files:
+        raise no_catalogues(paths or default_paths(config))
     errors = result.report.counts()["error"]
     if errors:
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有结构错误的职权未计入；运行 powerctl validate 查看\n")
+    if not result.units:
+        files = result.report.files
+        raise fail(f"所检查的 {files} 个目录文件都读不出单位（有语法或结构错误）：运行 powerctl validate 查看并修正")
     if records:
         from powerctl.cli import stats_records
 
@@ -142,7 +147,9 @@ def _stats_text(stats: object) -> str:
     for label in [*matrix.categories, "合计"]:
         grid.add_column(label, justify="right")
     for row in [*matrix.rows, matrix.total]:
-        grid.add_row(row.name, *map(str, [*row.counts, row.total]), end_section=row is matrix.rows[-1])
+        grid.add_row(
+            row.name, *map(str, [*row.counts, row.total]), end_section=row is matrix.rows[-1] if matrix.rows else False
+        )
     console.print(grid)
     console.print()
     blocks = [(u.unit.name, u.counts) for u in stats.units] + [("合计", stats.total)]

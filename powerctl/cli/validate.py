@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from powerctl.cli._common import fail, parse_day
+from powerctl.cli._common import fail, no_catalogues, parse_day
 
 if TYPE_CHECKING:
     from powerctl.catalogue.config import Config
@@ -103,6 +103,8 @@ def command(
         raise fail(str(exc)) from None
     except RuleCrash as exc:
         raise fail(f"{exc}\n这是 powerctl 的缺陷，请报告；本次检查结果不可信。") from None
+    if not result.report.files and not result.report.findings:
+        raise no_catalogues(targets)  # an empty repository is no pass
     name = fmt.value
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

@@ -10,7 +10,6 @@ same numbers in tables beside them. Same input, same bytes: fixed document times
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 
 from docx import Document
@@ -23,27 +22,18 @@ from powerctl.documents.basis import BODY_FONT, HEADING_FONT, add_page_number, a
 from powerctl.documents.county import CountyDocs, county_charts
 from powerctl.documents.signoff import compiled_day
 from powerctl.documents.stats_xlsx import write_matrix
+from powerctl.documents.workbook_xlsx import sheet_title
 from powerctl.domain.stats import by_category
 from powerctl.drawing.pool import picture_png
 
 SUMMARY_SHEET = "汇总"
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")  # characters a sheet name may not hold
 _CHART_DPI = 192.0
 
 
 def _sheet_titles(names: list[str]) -> list[str]:
-    """A sheet name per unit: its name, at most 31 characters, without the characters Excel refuses, unique."""
-    taken = {SUMMARY_SHEET}
-    out = []
-    for name in names:
-        base = _BAD_TITLE.sub("", name)[:31] or "单位"
-        title, n = base, 2
-        while title in taken:
-            tail = f"（{n}）"
-            title, n = base[: 31 - len(tail)] + tail, n + 1
-        taken.add(title)
-        out.append(title)
-    return out
+    """A sheet title per unit from its name (data: made safe and unique as the export's titles are)."""
+    taken = {SUMMARY_SHEET.casefold()}
+    return [sheet_title(name, taken) for name in names]
 
 
 def workbook_bytes(county: CountyDocs) -> bytes:

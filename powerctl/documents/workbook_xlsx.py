@@ -8,6 +8,7 @@ Row 1 (hidden) names the sheet's unit for import --update.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,13 +27,34 @@ _WIDTHS = {"职权名称": 30, "职权来源依据": 50, "收费标准": 24, "�
 _EDITABLE = Protection(locked=False)
 
 
-def _sheet_title(unit_id: str, taken: set[str]) -> str:
-    title = unit_id[:31]
-    n = 2
-    while title in taken:
-        title = f"{unit_id[:28]}-{n}"
-        n += 1
-    taken.add(title)
+_NOT_IN_TITLE = re.compile(r"[\\/?*\[\]:\x00-\x1f\x7f]")  # what Excel refuses in a sheet's title
+TITLE_MAX = 31  # Excel's limit, in UTF-16 code units
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    while _utf16(text) > units:
+        text = text[:-1]
+    return text
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A sheet title Excel accepts for ``name`` (a unit id: data, never trusted), unique in ``taken``.
+
+    A title is not a path, but Excel refuses \\ / ? * [ ] : and control characters, a leading or trailing
+    apostrophe, more than 31 characters and the name History; titles differing only in case are the same
+    sheet to Excel. The unit's own id stays in the sheet's cell B1, which import --update reads."""
+    base = _NOT_IN_TITLE.sub("_", name).strip("'") or "单位"
+    if base.casefold() == "history":
+        base += "_"
+    title, n = _cut(base, TITLE_MAX).rstrip("'"), 2
+    while title.casefold() in taken:
+        suffix = f"-{n}"
+        title, n = _cut(base, TITLE_MAX - len(suffix)).rstrip("'") + suffix, n + 1
+    taken.add(title.casefold())
     return title
 
 
@@ -54,7 +76,7 @@ def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F3")
     for unit_id, unit_name, data in units:
-        sheet = book.create_sheet(_sheet_title(unit_id, taken))
+        sheet = book.create_sheet(sheet_title(unit_id, taken))
         put(sheet, 1, 1, MARK)
         put(sheet, 1, 2, unit_id)
         sheet.row_dimensions[1].hidden = True

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from powerctl.importer.build import ID_PREFIX, UnitRows
+from powerctl.source import pathgate
 
 _FIELD_ZH = {
     "category": "职权类别（category）",
@@ -76,7 +77,7 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
     counters: dict[str, int] = {}
     for index, p in enumerate(unit.powers):
         code = p.get("code")
-        if isinstance(code, str) and _ID.match(code) and code not in ids:
+        if isinstance(code, str) and _ID.match(code) and pathgate.problem(code) is None and code not in ids:
             pid = code
             ids.add(pid)
         else:
@@ -144,7 +145,15 @@ def schema_path(target: Path, root: Path) -> str:
 
 
 def unit_ids(units: Sequence[UnitRows], given: str | None) -> list[str]:
+    """The id of each unit, which names its file: ``given`` (--unit, checked by the caller) for a single unit,
+    else pinyin initials of its name, made unique and passed through the path gate."""
     taken: set[str] = set()
     if given and len(units) == 1:
-        return [given]
-    return [_unique(slug(u.name, "unit"), taken) for u in units]
+        return [pathgate.component(given)]
+    out = []
+    for u in units:
+        base = slug(u.name, "unit")
+        if pathgate.problem(base) is not None:  # initials that spell a Windows device name: 长欧宁 → con
+            base = f"unit-{base}"
+        out.append(pathgate.component(_unique(base, taken)))
+    return out

@@ -10,7 +10,9 @@ exceptions.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -558,13 +560,24 @@ def load_bytes(file: str, raw: bytes) -> Document:
     return load_text(file, text)
 
 
+def read_capped(path: FsPath) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of a regular file. Anything else is an OSError: a FIFO named *.yaml is
+    opened without waiting for a writer (O_NONBLOCK) and refused, as are devices and sockets."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "不是普通文件（可能是管道、设备或套接字）", str(path))
+        return fh.read(MAX_BYTES + 1)
+
+
 def load_file(path: FsPath, display: str | None = None) -> Document:
     file = display if display is not None else str(path)
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_capped(path)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        from powerctl.source.oserror import reason as why
+
+        reason = why(exc)
         return Document(
             file=file,
             problems=[LoadProblem("E001", Span.point(file), f"无法读取文件：{reason}", "检查文件是否存在以及读取权限")],
