@@ -27,11 +27,11 @@ OUTSIDE = "符号链接指向仓库之外"
 
 
 def _secret_file(path: Path, n: int) -> Path:
-    """A file outside the repository whose every value would be quoted by some finding if it were read."""
+    """A file outside the repository whose values the schema's findings would quote, in every format, and whose
+    lines the text format would show, if it were read."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        f"schema: {SECRET}-{n}-a\nunit: {{id: {SECRET}-{n}-b, name: {SECRET}-{n}-c}}\npowers: {SECRET}-{n}-d\n"
-        f"{SECRET}-{n}-e: [\n",
+        f"schema: {SECRET}-{n}-a\nunit: {{id: {SECRET}-{n}-b, name: {SECRET}-{n}-c}}\npowers: {SECRET}-{n}-d\n",
         encoding="utf-8",
     )
     return path
