@@ -298,7 +298,7 @@ def test_an_unreadable_folder_is_a_finding_with_its_path(tmp_path: Path) -> None
 
 def test_linked_folders_are_checked_and_loops_reported(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    elsewhere = tmp_path / "elsewhere" / "township"
+    elsewhere = repo / "elsewhere" / "township"  # inside the repository: a link out of it is never followed
     elsewhere.mkdir(parents=True)
     shutil.copyfile(SOURCE.with_name("lsj-zhadu-xxc.yaml"), elsewhere / "lsj-zhadu-xxc.yaml")
     (repo / "catalogues" / "township").symlink_to(elsewhere, target_is_directory=True)

@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from powerctl.source.boundary import HINT, Boundary, message
 from powerctl.source.load import load_file
 
 CONFIG_NAME = ".powerctl.yaml"
@@ -81,6 +82,9 @@ def load_config(root: Path) -> Config:
         return Config(root=root)
     from powerctl.source.schema import CONFIG_SCHEMA, SchemaChecker
 
+    target = Boundary.of(root).escape(path)
+    if target is not None:  # never read: its lines would be printed with the first problem
+        raise ConfigError(f"{path}: 配置文件是{message(target)}（{HINT}）")
     doc = load_file(path)
     problems = doc.problems or SchemaChecker.named(CONFIG_SCHEMA).check(doc)
     if problems:

@@ -7,6 +7,7 @@ here, after the rules: rules never decide severity or visibility.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from powerctl import gcpolicy, rules  # the rule modules themselves load on first use of rules.REGISTRY
 from powerctl.catalogue.config import Config
+from powerctl.check.discovery import YAML_SUFFIXES as YAML_SUFFIXES
+from powerctl.check.discovery import Discovered as Discovered
+from powerctl.check.discovery import UsageError as UsageError
+from powerctl.check.discovery import discover as discover
 from powerctl.check.report import Finding, Report, Severity
+from powerctl.source import boundary
+from powerctl.source.boundary import Boundary, excerpts, read_lines
 from powerctl.source.load import Document, LoadProblem, load_bytes, load_file, read_capped
 from powerctl.source.span import Path, Span, pointer
 from powerctl.store.folders import cache_root
@@ -29,8 +36,6 @@ if TYPE_CHECKING:  # imported where used: a run answered from the cache needs no
     from powerctl.source.schema import SchemaChecker
     from powerctl.store.cache import FileCache
 
-YAML_SUFFIXES = (".yaml", ".yml")
-_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})  # anywhere; the local law folders only at the root
 _FOLDER_HINT = "检查文件夹是否存在以及读取权限（例如 chmod -R u+rX 文件夹）；不需要检查的文件夹请移出 catalogues/"
 _LOOSE_DIRECTIVE = re.compile(r"#\s*powerctl:")
 _DIRECTIVE = re.compile(r"#\s*powerctl:\s*disable=([A-Za-z0-9,\s]+?)(?:\s+--\s*(\S.*))?\s*$")
@@ -50,79 +55,6 @@ class RuleCrash(Exception):
         Exception.__init__(crash, message)
         crash.code = code
         return crash
-
-
-class UsageError(Exception):
-    """Bad arguments (a path that does not exist, an unknown rule code): exit 2."""
-
-
-@dataclass(frozen=True)
-class Discovered:
-    """The catalogue files under the given paths (display paths, sorted), and every folder that could not be
-    listed, with why (a finding each: never a silent skip)."""
-
-    files: list[str]
-    unreadable: list[tuple[str, str]]
-
-
-def discover(paths: Sequence[str], skip: Sequence[FsPath] = ()) -> Discovered:
-    """Walk the paths: hidden entries, node_modules and __pycache__ are left out, and the folders in `skip`
-    (the repository's local law folders). Linked folders are followed; a link back into a folder being
-    walked is reported, a second way into a folder already walked adds nothing."""
-    found: list[str] = []
-    unreadable: list[tuple[str, str]] = []
-    skipped = {os.path.realpath(s) for s in skip}
-    seen: set[tuple[int, int]] = set()
-    for given in paths:
-        p = FsPath(given)
-        if p.is_file():
-            found.append(given)
-        elif p.is_dir():
-            _walk(given, found, unreadable, skipped, seen)
-        else:
-            raise UsageError(f"路径不存在：{given}")
-    return Discovered(sorted(dict.fromkeys(found)), unreadable)
-
-
-def _walk(
-    top: str, found: list[str], unreadable: list[tuple[str, str]], skipped: set[str], seen: set[tuple[int, int]]
-) -> None:
-    # (folder, the (device, inode) of the folders above it): depth first, in name order
-    stack: list[tuple[str, frozenset[tuple[int, int]]]] = [(top, frozenset())]
-    while stack:
-        folder, above = stack.pop()
-        try:
-            st = os.stat(folder)
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as exc:
-            unreadable.append((folder, exc.strerror or type(exc).__name__))
-            continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in above:
-            unreadable.append((folder, "文件夹链接指向它自己的上级文件夹，形成循环"))
-            continue
-        if ident in seen:
-            continue  # reached again through a link: its files are already in the list
-        seen.add(ident)
-        below = above | {ident}
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                is_dir = entry.is_dir()  # follows links
-            except OSError as exc:
-                unreadable.append((path, exc.strerror or type(exc).__name__))
-                continue
-            if is_dir:
-                if name not in _SKIP_DIRS and os.path.realpath(path) not in skipped:
-                    subfolders.append(path)
-            elif name.endswith(YAML_SUFFIXES):
-                found.append(path)  # a file that cannot be read is reported when it is loaded
-        stack.extend((sub, below) for sub in reversed(subfolders))
 
 
 @dataclass
@@ -319,8 +251,14 @@ def _apply_suppressions(
     return kept
 
 
-def _law_resolver(config: Config, today: date, collector: _Collector) -> LawResolver:
-    """Local laws/*.yaml (their problems become findings), the built-in facts, and the corpus index."""
+def _text_lines(text: str, wanted: set[int]) -> dict[int, str]:
+    """The numbered lines of a text loaded inside the boundary, for the text format's excerpts."""
+    return excerpts(io.StringIO(text, newline=None), wanted) if text and wanted else {}
+
+
+def _law_resolver(config: Config, today: date, collector: _Collector, lines: dict[str, dict[int, str]]) -> LawResolver:
+    """Local laws/*.yaml (their problems become findings, their lines go into `lines`), the built-in facts, and
+    the corpus index."""
     from powerctl.laws.index import LawIndexError
     from powerctl.laws.resolve import open_resolver
 
@@ -330,6 +268,7 @@ def _law_resolver(config: Config, today: date, collector: _Collector) -> LawReso
         raise UsageError(str(exc)) from exc
     for doc, problem in local.problems:
         collector.add(doc, problem.code, problem.span, problem.path, problem.message, problem.hint)
+        lines.setdefault(doc.file, {}).update(_text_lines(doc.text, {problem.span.line}))
     return resolver
 
 
@@ -364,6 +303,7 @@ class _FileResult:
     unit_id: str | None  # of the unit built from the file, if one was
     doc: Document | None = None  # kept only with Options.keep
     unit: Unit | None = None
+    lines: dict[int, str] = field(default_factory=dict)  # the lines of the file its findings point at
 
 
 class _Checker:
@@ -378,7 +318,8 @@ class _Checker:
         self.collector = _Collector(config, options)
         self.checker = SchemaChecker.for_catalogues(config.categories)
         self.cache = FileCache.open(cache_root(), fingerprint(self.checker.schema)) if options.cache else None
-        self.laws = _law_resolver(config, options.today, self.collector)
+        self.excerpts: dict[str, dict[int, str]] = {}  # of the local law files' findings
+        self.laws = _law_resolver(config, options.today, self.collector, self.excerpts)
         if worker:  # the local law registry's own findings are reported once, by the parent
             self.collector.findings.clear()
         self.ctx = RuleContext(config=config, today=options.today, laws=self.laws, base=options.base)
@@ -417,7 +358,8 @@ class _Checker:
         del collector.findings[first:]
         keep = self.options.keep
         kept = unit if unit is not None and (keep or unit.id in self.options.keep_units) else None
-        return _FileResult(found, powers, unit.id if unit else None, doc if keep else None, kept)
+        lines = _text_lines(doc.text, {f.line for f in found if f.file == doc.file})
+        return _FileResult(found, powers, unit.id if unit else None, doc if keep else None, kept, lines)
 
 
 # Process-parallel checking: worth its start-up (each worker imports and builds the schema and law
@@ -493,13 +435,13 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
             raise UsageError(f"未知的规则代码：{'、'.join(unknown)}（运行 powerctl rules 查看全部规则）")
     from powerctl.check import records
 
-    record_files, record_folders = (
-        records.discover(config.root, not any(os.path.isabs(p) for p in paths)) if options.records else ([], [])
+    record_files, record_folders, record_links = (
+        records.discover(config.root, not any(os.path.isabs(p) for p in paths)) if options.records else ([], [], [])
     )
     folders = {f.unit for f in record_files if f.unit is not None}
     options = replace(options, keep_units=options.keep_units | folders)
     skip = [config.root / folder for folder in (*config.law_paths, records.FOLDER)]
-    discovered = discover(paths, skip=skip)
+    discovered = discover(paths, skip=skip, root=config.root)
     files = discovered.files
 
     workers = _workers(files, options, jobs)
@@ -523,15 +465,13 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
         for file in files:
             results.append(checker.check(file))
 
-    for folder, reason in discovered.unreadable:
-        problem = LoadProblem("E001", Span.point(folder), f"无法读取文件夹：{reason}", _FOLDER_HINT)
+    for folder, reason in [*discovered.unreadable, *record_folders]:
         checker.collector.add(
-            Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
+            Document(file=folder), "E001", Span.point(folder), (), f"无法读取文件夹：{reason}", _FOLDER_HINT
         )
-    for folder, reason in record_folders:
-        problem = LoadProblem("E001", Span.point(folder), f"无法读取文件夹：{reason}", _FOLDER_HINT)
+    for link, target in [*discovered.outside, *record_links]:  # at the link itself: nothing of the target is read
         checker.collector.add(
-            Document(file=folder, problems=[problem]), "E001", problem.span, (), problem.message, _FOLDER_HINT
+            Document(file=link), "E001", Span.point(link), (), boundary.message(target), boundary.HINT
         )
     findings = [f for r in results for f in r.findings]
     # The repository's records are about the repository's units: a catalogue given from outside it has none.
@@ -541,29 +481,39 @@ def validate(paths: Sequence[str], config: Config, options: Options | None = Non
     # files, or one whose catalogue is elsewhere in the repository. Only a folder of no unit at all is R807.
     missing = folders - kept.keys()
     if missing and all(FsPath(p).is_dir() for p in paths):
-        missing &= {FsPath(f).stem for f in discover([str(config.root)], skip=skip).files}
+        missing &= {FsPath(f).stem for f in discover([str(config.root)], skip=skip, root=config.root).files}
     recorded = [f for f in record_files if f.unit not in missing]
-    findings.extend(_check_records(checker.collector, recorded, kept, options.today, frozenset(missing)))
+    findings.extend(
+        _check_records(checker, recorded, kept, options.today, frozenset(missing), Boundary.of(config.root))
+    )
     findings.extend(checker.collector.findings)  # the local law registry's, and the folders that cannot be read
     if options.only_files is not None:
         only = options.only_files
         findings = [f for f in findings if str(FsPath(f.file).resolve()) in only]
     powers = sum(r.powers for r in results)
-    report = Report(findings=sorted(findings, key=Finding.sort_key), files=len(files) + len(recorded), powers=powers)
+    lines = {**checker.excerpts, **{file: r.lines for file, r in zip(files, results, strict=True) if r.lines}}
+    report = Report(sorted(findings, key=Finding.sort_key), len(files) + len(recorded), powers, lines)
     docs = [r.doc for r in results if r.doc is not None]
     units = [r.unit for r in results if r.unit is not None and options.keep]
     return Validation(docs=docs, units=units, report=report, laws=checker.laws)
 
 
 def _check_records(
-    collector: _Collector, files: Sequence[Any], units: Mapping[str, Unit], today: date, elsewhere: frozenset[str]
+    checker: _Checker,
+    files: Sequence[Any],
+    units: Mapping[str, Unit],
+    today: date,
+    elsewhere: frozenset[str],
+    inside: Boundary,
 ) -> list[Finding]:
     """The findings of the records files (check.records), through the same levels, filters and inline
-    suppressions as the catalogues'."""
+    suppressions as the catalogues'; the lines they point at go into the checker's excerpts (read again from
+    the file, which is never held whole, while it is still inside the repository)."""
     from powerctl.check.records import RecordsCheck
 
     if not files:
         return []
+    collector = checker.collector
     check = RecordsCheck(units, today, elsewhere)
     out: list[Finding] = []
     for file in files:
@@ -572,8 +522,11 @@ def _check_records(
         for f in check.check(file):
             span = Span(f.file, f.line, f.column, f.line, f.column)
             collector.add(doc, f.code, span, f.path, f.message, f.hint, (f.unit, f.power))
-        out.extend(_apply_suppressions(collector, doc, collector.findings[first:], _file_directives(file.path)))
+        found = _apply_suppressions(collector, doc, collector.findings[first:], _file_directives(file.path))
         del collector.findings[first:]
+        if found and not file.path.lower().endswith(".xlsx"):  # a workbook has no lines
+            checker.excerpts[file.path] = read_lines(file.path, inside, {f.line for f in found})
+        out.extend(found)
     return out
 
 

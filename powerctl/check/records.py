@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from powerctl.domain.cases import CaseProblem, Measure, Records
 from powerctl.domain.operation import UnitOperation, department_name
+from powerctl.source import boundary
+from powerctl.source.boundary import Boundary
 from powerctl.source.load import Document, guess_encoding
 from powerctl.source.records import SECTIONS, Entry, Header, RecordsError, read_file
 from powerctl.source.schema import RECORDS_SCHEMA, SchemaChecker
@@ -56,24 +58,38 @@ class RecordFinding:
     power: str | None = None
 
 
-def discover(root: FsPath, relative: bool = True) -> tuple[list[RecordsFile], list[tuple[str, str]]]:
-    """The records files under root/records (hidden entries left out, in name order) and every folder that
-    could not be listed, with why. Paths are shown relative to the working folder when `relative` (the
-    catalogue paths were given so) and the file is inside it, else absolute."""
+Places = list[tuple[str, str]]
+
+
+def discover(root: FsPath, relative: bool = True) -> tuple[list[RecordsFile], Places, Places]:
+    """The records files under root/records (hidden entries left out, in name order), every folder that could
+    not be listed, with why, and every link that leads out of the repository, with its real target (never
+    followed nor read: `source.boundary`). Paths are shown relative to the working folder when `relative` (the
+    catalogue paths were given so) and the file is inside it, else absolute. A folder reached a second time
+    through a link is not walked again."""
     top = root / FOLDER
+    inside = Boundary.of(root)
+    if os.path.islink(top) and (target := inside.escape(top)) is not None:
+        return [], [], [(_shown(str(top), relative), target)]
     if not top.is_dir():
-        return [], []
+        return [], [], []
     files: list[RecordsFile] = []
-    unreadable: list[tuple[str, str]] = []
+    unreadable: Places = []
+    outside: Places = []
+    seen: set[tuple[int, int]] = set()
     stack = [str(top)]
     while stack:
         folder = stack.pop()
         try:
+            st = os.stat(folder)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             unreadable.append((folder, exc.strerror or type(exc).__name__))
             continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
         below = []
         for entry in entries:
             if entry.name.startswith("."):
@@ -81,16 +97,21 @@ def discover(root: FsPath, relative: bool = True) -> tuple[list[RecordsFile], li
             path = os.path.join(folder, entry.name)
             try:
                 is_dir = entry.is_dir()
+                is_link = entry.is_symlink()
             except OSError as exc:
                 unreadable.append((path, exc.strerror or type(exc).__name__))
                 continue
-            if is_dir:
+            if not is_dir and not entry.name.lower().endswith(YAML_SUFFIXES + TABLE_SUFFIXES):
+                continue
+            if is_link and (target := inside.escape(path)) is not None:
+                outside.append((_shown(path, relative), target))
+            elif is_dir:
                 below.append(path)
-            elif entry.name.lower().endswith(YAML_SUFFIXES + TABLE_SUFFIXES):
+            else:
                 parts = FsPath(path).relative_to(top).parts
                 files.append(RecordsFile(_shown(path, relative), parts[0] if len(parts) > 1 else None))
         stack.extend(reversed(below))
-    return files, unreadable
+    return files, unreadable, outside
 
 
 def _shown(path: str, relative: bool) -> str:
@@ -300,11 +321,13 @@ class _Lines:
 def count(root: FsPath, units: Mapping[str, Unit], today: date) -> tuple[dict[str, UnitOperation], list[RecordFinding]]:
     """The records under root/records counted per unit (`stats --records`), and the findings of the check
     that went with it, so that a file that could not be read is said, not skipped."""
-    files, unreadable = discover(root)
+    files, unreadable, outside = discover(root)
     counted: dict[str, UnitOperation] = {}
     elsewhere = frozenset(f.unit for f in files if f.unit is not None and f.unit not in units)
     check = RecordsCheck(units, today, elsewhere, counted)
     found = [RecordFinding("E001", folder, 1, 1, (), f"无法读取文件夹：{why}", "", None) for folder, why in unreadable]
+    for link, target in outside:
+        found.append(RecordFinding("E001", link, 1, 1, (), boundary.message(target), boundary.HINT, None))
     for file in files:
         found.extend(check.check(file))
     return counted, found

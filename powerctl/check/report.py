@@ -66,6 +66,9 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     powers: int = 0
+    # file → line → its text, for the lines findings point at: taken from text read inside the repository
+    # while it was checked, so that no formatter opens a path (a link could lead anywhere by then).
+    excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

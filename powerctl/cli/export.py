@@ -29,9 +29,15 @@ def command(
     if out.suffix.lower() != ".xlsx":
         raise fail(f"{out}：导出的文件应以 .xlsx 结尾")
     try:
-        found = discover(paths or default_paths(config), skip=[config.root / p for p in config.law_paths])
+        found = discover(
+            paths or default_paths(config), skip=[config.root / p for p in config.law_paths], root=config.root
+        )
     except UsageError as exc:
         raise fail(str(exc)) from None
+    if found.outside:  # never read: a link that leaves the repository
+        from powerctl.source.boundary import message
+
+        raise fail("\n".join(f"{link}: {message(target)}" for link, target in found.outside))
     units = []
     for file in found.files:
         doc = load_file(Path(file), file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,11 +28,14 @@ def command(
     from powerctl.edit.fix import fix_bytes
     from powerctl.laws.index import LawIndexError
     from powerctl.laws.resolve import open_resolver
+    from powerctl.source.boundary import message
+    from powerctl.source.load import MAX_BYTES
     from powerctl.source.schema import SchemaChecker
 
     config = load_repo_config()
     try:
-        found = discover(paths or default_paths(config), skip=[config.root / p for p in config.law_paths])
+        given = paths or default_paths(config)
+        found = discover(given, skip=[config.root / p for p in config.law_paths], root=config.root)
         laws, _ = open_resolver(config.root, config.law_paths, date.today())
     except (UsageError, LawIndexError) as exc:
         raise fail(str(exc)) from None
@@ -42,12 +46,23 @@ def command(
     for folder, why in found.unreadable:
         out.write(f"{folder}: 无法读取文件夹：{why}\n")
         status = 1
+    for link, target in found.outside:
+        out.write(f"{link}: 没有修改：{message(target)}\n")
+        status = 1
+    limit = MAX_BYTES // 1024 // 1024
     for file in found.files:
-        path = Path(file)
+        # Read and written where it really is: a link inside the repository stays a link and its target
+        # changes (discover has refused every link that leaves the repository).
+        path = Path(os.path.realpath(file))
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)  # never more than the loader would read
         except OSError as exc:
             out.write(f"{file}: 无法读取文件：{exc.strerror or type(exc).__name__}\n")
+            status = 1
+            continue
+        if len(raw) > MAX_BYTES:
+            out.write(f"{file}: 没有修改：文件超过 {limit} MB 的上限，没有读取（一个文件只放一个单位的职权目录）\n")
             status = 1
             continue
         result = fix_bytes(file, raw, checker, laws)

@@ -115,9 +115,13 @@ def _update(files: list[Path]) -> None:
 
     config = load_repo_config()
     try:
-        found = discover(default_paths(config), skip=[config.root / p for p in config.law_paths])
+        found = discover(default_paths(config), skip=[config.root / p for p in config.law_paths], root=config.root)
     except UsageError as exc:
         raise fail(str(exc)) from None
+    if found.outside:  # never read: a link that leaves the repository
+        from powerctl.source.boundary import message
+
+        raise fail("\n".join(f"{link}: {message(target)}" for link, target in found.outside))
     by_unit: dict[str, Path] = {}
     for file in found.files:
         doc = load_file(Path(file), file)

@@ -1,31 +1,16 @@
-"""Human-readable findings: file:line:column, code, message, the source line and a hint."""
+"""Human-readable findings: file:line:column, code, message, the source line and a hint.
+
+The source lines come from the report (`Report.excerpts`, read while the files were checked): this module opens no
+file, so a finding at a link that leads out of the repository can never print the target's bytes.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from powerctl.check.report import SEVERITY_ZH, Report
 
 # plain ANSI styles: rich would cost a fifth of a cached run's start-up for a few colours
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
-
-
-def _excerpts(file: str, wanted: set[int]) -> dict[int, str]:
-    """The lines of `file` that findings point at, read in one pass (a county's records file may be hundreds
-    of megabytes: only these lines are kept)."""
-    out: dict[int, str] = {}
-    last = max(wanted, default=0)
-    try:
-        with Path(file).open(encoding="utf-8-sig", newline="") as handle:
-            for n, text in enumerate(handle, start=1):
-                if n in wanted:
-                    out[n] = text.rstrip("\r\n")
-                if n >= last:
-                    break
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return out
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -36,16 +21,12 @@ def render(report: Report, color: bool = False) -> str:
 
     out: list[str] = []
     findings = report.sorted()
-    wanted: dict[str, set[int]] = {}
-    for f in findings:
-        wanted.setdefault(f.file, set()).add(f.line)
-    shown = {file: _excerpts(file, lines) for file, lines in wanted.items()}
     for f in findings:
         where = f"{f.file}:{f.line}:{f.column}"
         power = f" [{f.power}]" if f.power else ""
         label = paint(f"{f.rule} {SEVERITY_ZH[f.severity]}", _STYLE[f.severity])
         out.append(f"{paint(where, 'bold')} {label} {f.message}{power}")
-        line = shown[f.file].get(f.line)
+        line = report.excerpts.get(f.file, {}).get(f.line)  # never read here: see Report.excerpts
         if line is not None:
             out.append(f"  {paint(f'{f.line:>4} |', 'dim')} {line}")
         if f.hint:

@@ -6,6 +6,7 @@ local laws in ``laws/*.yaml``. Both use the same format, checked by schemas/laws
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -14,7 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from powerctl.source.boundary import HINT, Boundary, message
 from powerctl.source.load import Document, LoadProblem, load_file
+from powerctl.source.span import Span
 
 BUILTIN = Path(__file__).resolve().parent / "builtin.yaml"
 PREFIX = "中华人民共和国"
@@ -165,13 +168,34 @@ def load_local(root: Path, folders: Iterable[str]) -> LocalRegistry:
     checker = SchemaChecker.named(LAWS_SCHEMA)
     docs: list[Document] = []
     problems: list[tuple[Document, LoadProblem]] = []
+    inside = Boundary.of(root)
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
+    def refused(path: Path) -> bool:
+        """A folder or file leading out of the repository (configured so, or a link): a finding, not read."""
+        target = inside.escape(path)
+        if target is not None and os.path.lexists(path):
+            where = Span.point(shown(path))
+            if os.path.islink(path):
+                problem = LoadProblem("E001", where, message(target), HINT)
+            else:
+                problem = LoadProblem(
+                    "E001", where, f"本地法规文件夹在仓库之外（{target}），不读取",
+                    ".powerctl.yaml 的 laws.paths 只能写仓库中的文件夹（相对于仓库根目录）",
+                )  # fmt: skip
+            problems.append((Document(file=where.file), problem))
+        return target is not None
+
     for folder in folders:
         base = root / folder
-        if not base.is_dir():
+        if refused(base) or not base.is_dir():
             continue
         for path in sorted(base.glob("*.y*ml")):
-            shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-            doc = load_file(path, display=str(shown))
+            if refused(path):
+                continue
+            doc = load_file(path, display=shown(path))
             docs.append(doc)
             found = list(doc.problems) or checker.check(doc)
             problems.extend((doc, p) for p in found)
