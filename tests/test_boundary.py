@@ -282,3 +282,21 @@ def test_a_200_mb_catalogue_is_refused_in_bounded_time_and_memory(huge_repo: Pat
     assert took < 20 and time.monotonic() - start < 30, took
     assert peak < 400 * 1024 * 1024, peak
     assert (huge_repo / "catalogues" / "lsj-zjj.yaml").stat().st_size > 200 * 1024 * 1024  # untouched
+
+
+def test_a_link_out_of_the_repository_at_the_base_version_is_left_out_not_a_crash(tmp_path: Path) -> None:
+    """`validate --base REF` where REF holds a link leading out: that file is not taken from the version, the
+    rest is compared, and nothing of the link's target is read."""
+    repo = tmp_path / "repo"
+    (repo / "catalogues").mkdir(parents=True)
+    shutil.copy(EXAMPLE, repo / "catalogues" / "lsj-zjj.yaml")
+    secret = _secret_file(tmp_path / "outside" / "secret.yaml", 9)
+    (repo / "catalogues" / "leak.yaml").symlink_to(secret)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "catalogues" / "leak.yaml").unlink()
+    done = run_cli("validate", "--base", "HEAD", "-f", "json", "--no-cache", cwd=repo)
+    assert "内部错误" not in done.stderr and done.returncode in (0, 1), done.stdout + done.stderr
+    assert SECRET not in done.stdout + done.stderr

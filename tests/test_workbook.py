@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import string
 from pathlib import Path
@@ -166,3 +167,24 @@ def test_cells_of_one_mapping_edited_together_and_text_over_lines(tmp_path: Path
     assert power["fee"] == {"charged": True, "standard": "第一行\n第二行"}
     assert power["basis"][0]["law"] == "湖南省实施《城市道路管理条例》办法"
     assert power["basis"][1]["article"] == "第十三条"
+
+
+def test_import_update_writes_through_a_link_inside_the_repository(tmp_path: Path) -> None:
+    """A catalogue kept as a link to a file elsewhere in the repository stays a link after import --update."""
+    repo = _repo(tmp_path)
+    real = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    kept = repo / "shared" / "lsj-zhadu.yaml"
+    kept.parent.mkdir()
+    real.rename(kept)
+    real.symlink_to(os.path.relpath(kept, real.parent))
+    assert run_cli("export", "-o", "目录.xlsx", cwd=repo).returncode == 0
+    book = openpyxl.load_workbook(repo / "目录.xlsx")
+    sheet = book["lsj-zhadu"]
+    column = _headers(sheet)["承诺时限"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "XK-001")
+    sheet.cell(row, column).value = str(int(sheet.cell(row, column).value) - 1)
+    book.save(repo / "目录.xlsx")
+    done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert real.is_symlink() and real.resolve() == kept.resolve()
+    assert kept.read_bytes() != b"" and "promised:" in kept.read_text(encoding="utf-8")

@@ -33,6 +33,15 @@ def is_ref(root: Path, ref: str) -> bool:
     return True
 
 
+def _inside(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, except that a member it refuses (a link at that version pointing outside the
+    repository, an absolute path) is left out rather than stopping the whole version: it is never written."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
 def extract(root: Path, ref: str, dest: Path) -> Path:
     """The tree of ``ref`` written under ``dest``; returns ``dest``."""
     if not _git(root, "ls-tree", "-z", ref):
@@ -40,8 +49,8 @@ def extract(root: Path, ref: str, dest: Path) -> Path:
     data = _git(root, "archive", "--format=tar", ref)
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-            tar.extractall(dest, filter="data")
-    except tarfile.TarError as exc:  # e.g. a link at that version pointing outside the repository
+            tar.extractall(dest, filter=_inside)
+    except tarfile.TarError as exc:
         raise GitError(f"无法取出 {ref} 版本的文件：{exc}") from exc
     return dest
 

@@ -27,7 +27,10 @@ def parse_day(value: str | None) -> date:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Replace the file's bytes atomically, keeping its permissions."""
+    """Replace the file's bytes atomically, keeping its permissions. A symlink (the caller has made sure it
+    stays inside the repository) stays a link: its target's bytes are replaced."""
+    if path.is_symlink():
+        path = path.resolve(strict=True)
     mode = path.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
