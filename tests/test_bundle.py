@@ -332,10 +332,13 @@ def test_stage_folders_of_running_builds_are_left_alone(tmp_path: Path) -> None:
     from powerctl.bundle.folders import _alive
 
     assert _alive(str(os.getpid())) and not _alive("x") and not _alive("99999999")
+    from powerctl.bundle.folders import MARK
+
     out = tmp_path / "out"
     live = out / f".lsj-cgj.building-{os.getpid()}-abc"  # pid 99999999 is above any pid_max
     gone = out / ".lsj-cgj.building-99999999-abc"
     for folder in (live, gone):
         folder.mkdir(parents=True)
+        (folder / MARK).write_text('{"generator": "powerctl", "name": "lsj-cgj"}', encoding="utf-8")
     assert run_cli("bundle", "catalogues", "-o", str(out), "--audience", "public", timeout=600).returncode == 0
     assert live.is_dir() and not gone.exists()

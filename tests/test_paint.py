@@ -213,7 +213,7 @@ def test_a_font_that_cannot_be_cut_is_remembered(tmp_path: Path, monkeypatch: py
     def broken(*args: object) -> None:
         raise ValueError("not a font we can cut")
 
-    monkeypatch.setattr(fonts, "_build", broken)
+    monkeypatch.setattr(fonts, "_cut_font", broken)
     assert fonts.missing("Noto Sans CJK SC") == [False, True]
     fonts.prepare("Noto Sans CJK SC", False)
     assert fonts.missing("Noto Sans CJK SC") == [True]

@@ -11,7 +11,6 @@ powers only, and the public source data is built from a list of public fields (`
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
@@ -32,6 +31,8 @@ from powerctl.domain.operation import UnitOperation
 from powerctl.drawing.pool import Job, Outcome, Pending, Renderer
 from powerctl.drawing.sheet import FlowSheet
 from powerctl.laws.resolve import LawResolver
+from powerctl.source import pathgate
+from powerctl.source.oserror import describe
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter (PyYAML's wheels carry it)
 FLOW_FORMATS = ("svg", "png", "pdf")
@@ -51,6 +52,7 @@ class BundleResult:
     files: int
     powers: int
     kept: bool = False  # the previous bundle was still current (`rebuild`) and was kept
+    notes: tuple[str, ...] = ()  # files of the previous bundle found altered, so not kept or linked
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class _Build:
     def prepare(self) -> None:
         powers = audience_powers(self.unit, self.request.audience)
         self.ids = {p.id for p in powers}
+        unsafe_names(self.unit, self.ids)
         svgs = {p: f"一图/{p}.svg" for p in self.ids}
         self.docs = UnitDocs(self.unit, powers, self.request.audience, self.request.laws, svgs, self.request.duties)
         for name in ("一图", _PAGES, "一表", "一件", "源数据"):
@@ -223,9 +226,15 @@ class _Build:
 def _build(request: Request, pool: Renderer, step: Callable[[str], None]) -> tuple[BundleResult, dict[str, list[int]]]:
     """Build the unit's bundle in a stage folder, stage after stage, and rename it into place."""
     out, unit = request.out, request.unit
+    target = _target(out, unit.id)
     out.mkdir(parents=True, exist_ok=True)
-    stage = out / f".{unit.id}.building-{folders.owner()}-{secrets.token_hex(4)}"
-    stage.mkdir()  # with the umask's permissions (mkdtemp's 0700 would hide the published folder)
+    try:
+        folders.refuse_foreign(target)
+        stage = folders.make_stage(out, unit.id)
+    except folders.Foreign as exc:
+        raise BundleError(str(exc)) from None
+    except OSError as exc:
+        raise BundleError(f"单位 {unit.id} 的成果包无法开始生成：{describe(exc)}") from None
     previous = rebuild.Previous(out, unit.id) if request.drawing is not None and request.reuse else None
     build = _Build(request, pool, stage, _Reuse(request.drawing, previous, stage))
     stages: tuple[tuple[str, Callable[[], None]], ...] = (
@@ -247,21 +256,47 @@ def _build(request: Request, pool: Renderer, step: Callable[[str], None]) -> tup
             run()
         name = "发布"
         files = rebuild.snapshot(stage)  # before the rename, which keeps each file's size, time and inode
-        folders.publish(stage, out / unit.id)
+        digest = rebuild.sha256(stage / "manifest.json")
+        folders.publish(stage, target)
     except Exception as exc:
         _settle(build.started)
-        shutil.rmtree(stage, ignore_errors=True)
+        folders.discard(stage)
         if isinstance(exc, BundleError):
             raise
-        raise BundleError(f"单位 {unit.id} 的“{name}”阶段失败：{type(exc).__name__}: {exc}") from exc
+        if isinstance(exc, folders.Foreign | pathgate.UnsafeName):
+            raise BundleError(str(exc)) from None
+        why = describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        raise BundleError(f"单位 {unit.id} 的“{name}”阶段失败：{why}") from exc
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        folders.discard(stage)
         raise
-    result = BundleResult(unit.id, out / unit.id, len(files), len(build.ids))
+    notes = tuple(previous.notes) if previous is not None else ()
+    result = BundleResult(unit.id, target, len(files), len(build.ids), notes=notes)
     if request.key is not None:
         with suppress(OSError):  # without a record the unit is simply built again next time
-            rebuild.record(out, unit.id, request.key, files, build.reuse.derived)
+            rebuild.record(out, unit.id, request.key, files, build.reuse.derived, digest)
     return result, files
+
+
+def _target(out: Path, unit: str) -> Path:
+    """``out/<unit id>/``, the id checked by the gate (`pathgate`); BundleError otherwise."""
+    try:
+        return pathgate.inside(out, unit)
+    except pathgate.UnsafeName as exc:
+        raise BundleError(f"单位标识不能用作文件夹名，未生成成果包：{exc}") from None
+
+
+def unsafe_names(unit: Unit, ids: set[str]) -> None:
+    """BundleError naming every power id of the unit that cannot be a file name of its bundle (`pathgate`:
+    its flowcharts and site pages are named after it), and the unit id if it cannot be a folder's name."""
+    bad = []
+    for name in (unit.id, f"{unit.id}.yaml", *sorted(f"{p}.svg" for p in ids)):
+        reason = pathgate.problem(name)
+        if reason is not None:
+            bad.append(f"「{pathgate.shown(name)}」{reason}")
+    if bad:
+        shown = "；".join(bad[:5]) + (f" 等 {len(bad)} 处" if len(bad) > 5 else "")
+        raise BundleError(f"单位 {pathgate.shown(unit.id)} 的标识不能用作文件名，未生成成果包：{shown}")
 
 
 def _settle(started: list[Pending]) -> None:
@@ -272,20 +307,30 @@ def _settle(started: list[Pending]) -> None:
 
 
 def kept_bundle(
-    unit: Unit, out: Path, audience: str, source_commit: str | None, key: str | None
+    unit: Unit,
+    out: Path,
+    audience: str,
+    source_commit: str | None,
+    key: str | None,
+    say: Callable[[str], None] | None = None,
 ) -> BundleResult | None:
     """The unit's previous bundle in ``out/<unit id>/`` if it was built with `key` and left untouched (its
-    manifest brought to this source commit), after removing what killed builds left; else None."""
+    files as recorded and as its manifest says; the manifest brought to this source commit), after removing
+    what killed builds left; else None. A file found altered is named to `say`."""
+    target = _target(out, unit.id)
     folders.clear_leftovers(out, unit.id)
     if key is not None:
-        found = rebuild.current(out, unit.id, key)
+        found = rebuild.current(out, unit.id, key, say)
         if found is not None:
             files, derived = found
             try:
-                restamped = manifest.restamp(out / unit.id, source_commit)
+                restamped = manifest.restamp(target, source_commit)
                 if restamped is not None:
-                    rebuild.record(out, unit.id, key, {**files, "manifest.json": restamped}, derived)
-            except (OSError, ValueError) as exc:
+                    stat, digest = restamped
+                    rebuild.record(out, unit.id, key, {**files, "manifest.json": stat}, derived, digest)
+            except OSError as exc:
+                raise BundleError(f"单位 {unit.id} 的成果包无法更新：{describe(exc)}") from exc
+            except ValueError as exc:
                 raise BundleError(f"单位 {unit.id} 的成果包无法更新：{exc}") from exc
             return BundleResult(unit.id, out / unit.id, len(files), len(audience_powers(unit, audience)), kept=True)
     return None
@@ -305,8 +350,14 @@ def build_unit_bundle(
     """Build ``out/<unit id>/`` for one audience; raise BundleError naming the stage that failed. With a key,
     the build is recorded, and (with `reuse`) a previous bundle of the same key left untouched is kept
     instead of being built again."""
+    said: list[str] = []
     kept = kept_bundle(
-        request.unit, request.out, request.audience, request.source_commit, request.key if request.reuse else None
+        request.unit,
+        request.out,
+        request.audience,
+        request.source_commit,
+        request.key if request.reuse else None,
+        said.append,
     )
     if kept is not None:
         return kept
@@ -315,4 +366,4 @@ def build_unit_bundle(
     with ExitStack() as stack:
         pool = renderer if renderer is not None else stack.enter_context(Renderer())
         result, _ = _build(request, pool, progress or (lambda _: None))
-    return result
+    return replace(result, notes=tuple(dict.fromkeys([*said, *result.notes])))

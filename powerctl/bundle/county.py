@@ -11,11 +11,9 @@ with nothing of risks or records.
 
 from __future__ import annotations
 
-import secrets
-import shutil
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from powerctl.bundle import folders, manifest, rebuild
@@ -27,6 +25,7 @@ from powerctl.documents.county import FOLDER, CountyDocs, county_name
 from powerctl.documents.county import write_site as write_county_site
 from powerctl.domain.operation import UnitOperation
 from powerctl.laws.resolve import LawResolver
+from powerctl.source.oserror import describe
 
 WORKBOOK = "一表/全县行政权力目录.xlsx"
 REPORT = "清理情况统计.docx"
@@ -42,6 +41,7 @@ class CountyRequest:
     key: str | None = None  # `rebuild.county_key`: the build is recorded, and a current folder kept
     operations: Mapping[str, UnitOperation] = field(default_factory=dict)  # internal: the units' records counted
     reuse: bool = True  # False (--force): built again, and recorded
+    publish: bool = True  # False: the stage is left for `publish` (once every unit it lists is published)
     duties: str = "auto"  # `Config.duties`: the 责任事项 and 追责情形 columns of the units' sheets
 
 
@@ -53,6 +53,10 @@ class CountyResult:
     units: int
     powers: int
     kept: bool = False
+    stage: Path | None = None  # built, not yet published (`CountyRequest.publish` False)
+    files_made: dict[str, list[int]] = field(default_factory=dict)  # the stage's snapshot, for the record
+    key: str | None = None
+    digest: str = ""  # the stage's manifest's SHA-256, for the record
 
 
 def county_docs(request: CountyRequest) -> CountyDocs:
@@ -66,7 +70,8 @@ def county_docs(request: CountyRequest) -> CountyDocs:
 
 def build_county(request: CountyRequest) -> CountyResult:
     """Build ``out/全县/`` (or keep it, when it is the folder of the request's key, untouched); raise BundleError
-    naming what failed."""
+    naming what failed. Without `publish` in the request the folder is built but left in its stage, for
+    `publish` to put in place once every unit it lists is published (or `discard` when one is not)."""
     out = request.out
     county = county_docs(request)
     powers = sum(len(d.powers) for d in county.units)
@@ -78,12 +83,21 @@ def build_county(request: CountyRequest) -> CountyResult:
         try:
             restamped = manifest.restamp(out / FOLDER, request.source_commit)
             if restamped is not None:
-                rebuild.record(out, FOLDER, request.key, {**files, "manifest.json": restamped})
-        except (OSError, ValueError) as exc:
+                stat, digest = restamped
+                rebuild.record(out, FOLDER, request.key, {**files, "manifest.json": stat}, None, digest)
+        except OSError as exc:
+            raise BundleError(f"全县汇总无法更新：{describe(exc)}") from exc
+        except ValueError as exc:
             raise BundleError(f"全县汇总无法更新：{exc}") from exc
         return CountyResult(county.name, out / FOLDER, len(files), len(county.units), powers, kept=True)
-    stage = out / f".{FOLDER}.building-{folders.owner()}-{secrets.token_hex(4)}"
-    stage.mkdir()
+    label = AUDIENCE_ZH.get(request.audience, request.audience)
+    try:
+        folders.refuse_foreign(out / FOLDER)
+        stage = folders.make_stage(out, FOLDER)
+    except folders.Foreign as exc:
+        raise BundleError(str(exc)) from None
+    except OSError as exc:
+        raise BundleError(f"全县汇总（{label}）生成失败：{describe(exc)}") from None
     try:
         write_county_site(county, stage / "site")
         (stage / "一表").mkdir()
@@ -97,18 +111,44 @@ def build_county(request: CountyRequest) -> CountyResult:
         }
         manifest.write_manifest(stage, head, set(), {}, {})
         files = rebuild.snapshot(stage)
-        folders.publish(stage, out / FOLDER)
+        digest = rebuild.sha256(stage / "manifest.json")
     except Exception as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        label = AUDIENCE_ZH.get(request.audience, request.audience)
-        raise BundleError(f"全县汇总（{label}）生成失败：{type(exc).__name__}: {exc}") from exc
+        folders.discard(stage)
+        why = describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        raise BundleError(f"全县汇总（{label}）生成失败：{why}") from exc
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        folders.discard(stage)
         raise
-    if request.key is not None:
+    made = CountyResult(
+        county.name, out / FOLDER, len(files), len(county.units), powers,
+        stage=stage, files_made=files, key=request.key, digest=digest,
+    )  # fmt: skip
+    return publish(made) if request.publish else made
+
+
+def publish(made: CountyResult) -> CountyResult:
+    """A county folder built by `build_county` put in place, and recorded; BundleError if it cannot be."""
+    if made.stage is None:
+        return made  # kept, or already published
+    out = made.folder.parent
+    try:
+        folders.publish(made.stage, made.folder)
+    except folders.Foreign as exc:
+        folders.discard(made.stage)
+        raise BundleError(str(exc)) from None
+    except OSError as exc:
+        folders.discard(made.stage)
+        raise BundleError(f"全县汇总无法发布：{describe(exc)}") from exc
+    if made.key is not None:
         with suppress(OSError):  # without a record the county is simply built again next time
-            rebuild.record(out, FOLDER, request.key, files)
-    return CountyResult(county.name, out / FOLDER, len(files), len(county.units), powers)
+            rebuild.record(out, FOLDER, made.key, made.files_made, None, made.digest)
+    return replace(made, stage=None)
+
+
+def discard(made: CountyResult) -> None:
+    """A county folder built but not to be published (a unit it lists was not): its stage removed."""
+    if made.stage is not None:
+        folders.discard(made.stage)
 
 
 def build_county_in_worker(request: CountyRequest) -> CountyResult:

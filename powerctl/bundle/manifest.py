@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from powerctl.bundle.folders import owner
+from powerctl.bundle.folders import GENERATOR, owner
 from powerctl.documents import archive
 
 VERSION = 1
@@ -77,7 +77,7 @@ def write_manifest(
         if rel in drawn_by:
             entry["drawn_by"] = drawn_by[rel]
         files.append(entry)
-    manifest = {"version": VERSION, **head, "files": files}
+    manifest = {"version": VERSION, "generator": GENERATOR, **head, "files": files}
     (stage / "manifest.json").write_text(_text(manifest), encoding="utf-8")
 
 
@@ -85,16 +85,17 @@ def _text(manifest: Mapping[str, Any]) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
-def restamp(folder: Path, source_commit: str | None) -> list[int] | None:
+def restamp(folder: Path, source_commit: str | None) -> tuple[list[int], str] | None:
     """Bring a kept bundle's manifest to this build's source commit (the only part that names the commit);
-    the new manifest's size, time and inode if it changed."""
+    the new manifest's size, time and inode, and its SHA-256, if it changed."""
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("source_commit") == source_commit:
         return None
     manifest["source_commit"] = source_commit
     partial = folder.parent / f".{folder.name}.manifest-{owner()}"
-    partial.write_text(_text(manifest), encoding="utf-8")
+    text = _text(manifest).encode("utf-8")
+    partial.write_bytes(text)
     st = partial.stat()
     partial.replace(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns, st.st_ino], _sha256(text)

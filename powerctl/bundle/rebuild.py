@@ -21,7 +21,6 @@ flowchart is drawn and no table printed.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -43,7 +42,7 @@ from powerctl.resources import TEMPLATES
 from powerctl.store.cache import code_fingerprint
 from powerctl.store.folders import bundle_records_dir, fonts_dir
 
-RECORD_VERSION = 2  # 2: drawn files keep the key they were made from (`derived`)
+RECORD_VERSION = 3  # 2: drawn files keep the key they were made from (`derived`); 3: the manifest's SHA-256
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
 _NATIVE = ("libcairo.so.2", "libgvc.so.6", "libpangocairo-1.0.so.0", "libfontconfig.so.1")
 _ENV = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LANGUAGE")
@@ -196,14 +195,21 @@ def snapshot(folder: Path) -> dict[str, list[int]]:
     return files
 
 
-def record(out: Path, unit: str, key: str, files: dict[str, list[int]], derived: dict[str, str] | None = None) -> None:
-    """Remember that `out/<unit>/` is the bundle of `key` with these files, and the key (`derivation`) each
-    drawn file was made from. The snapshot is taken by the build itself (of its stage folder, before the
-    rename), never of whatever is in `out/<unit>/` now: another bundle into the same folder may have put its
-    own files there in between."""
+def record(
+    out: Path,
+    unit: str,
+    key: str,
+    files: dict[str, list[int]],
+    derived: dict[str, str] | None = None,
+    manifest: str = "",
+) -> None:
+    """Remember that `out/<unit>/` is the bundle of `key` with these files, the SHA-256 of its manifest.json
+    (`manifest`), and the key (`derivation`) each drawn file was made from. The snapshot is taken by the
+    build itself (of its stage folder, before the rename), never of whatever is in `out/<unit>/` now:
+    another bundle into the same folder may have put its own files there in between."""
     path = _record_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": RECORD_VERSION, "key": key, "files": files, "derived": derived or {}}
+    data = {"version": RECORD_VERSION, "key": key, "files": files, "derived": derived or {}, "manifest": manifest}
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     partial.replace(path)
@@ -218,12 +224,67 @@ def _recorded(out: Path, unit: str) -> dict[str, Any] | None:
         return None
     if not isinstance(recorded.get("files"), dict) or not isinstance(recorded.get("derived", {}), dict):
         return None
+    if not isinstance(recorded.get("manifest"), str):
+        return None
     return recorded
 
 
-def current(out: Path, unit: str, key: str) -> tuple[dict[str, list[int]], dict[str, str]] | None:
-    """The recorded files of `out/<unit>/` if it is the bundle of `key`, untouched since, and the keys its
-    drawn files were made from; else None."""
+def sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def altered_message(unit: str, rel: str) -> str:
+    """What `bundle` says of a file of a unit's previous bundle that is not what its manifest says."""
+    return (
+        f"注意：单位 {unit} 的成果包中「{rel}」在上次生成后被改动过（与 manifest.json 记录的大小或 SHA-256 不符），"
+        "已重新生成"
+    )
+
+
+def _manifest_files(folder: Path, digest: str) -> dict[str, tuple[int, str, str | None]] | None:
+    """The files manifest.json of the folder lists (size, SHA-256, drawing path), if the manifest is the one
+    recorded (its SHA-256 is `digest`); else None."""
+    path = folder / "manifest.json"
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            return None
+        files = {}
+        for entry in json.loads(data.decode("utf-8"))["files"]:
+            size, sha, drawn = entry["bytes"], entry["sha256"], entry.get("drawn_by")
+            if isinstance(entry["path"], str) and isinstance(size, int) and isinstance(sha, str):
+                files[entry["path"]] = (size, sha, drawn if isinstance(drawn, str) else None)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return files
+
+
+def altered(folder: Path, digest: str) -> str | None:
+    """The first file of the folder that is not what its manifest says (size and SHA-256; the manifest
+    itself against `digest`, its recorded SHA-256); None when every file is."""
+    listed = _manifest_files(folder, digest)
+    if listed is None:
+        return "manifest.json"
+    for rel in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
+        if rel == "manifest.json":
+            continue
+        known = listed.get(rel)
+        try:
+            path = folder / rel
+            if known is None or path.stat().st_size != known[0] or sha256(path) != known[1]:
+                return rel
+        except OSError:
+            return rel
+    return None
+
+
+def current(
+    out: Path, unit: str, key: str, say: Callable[[str], None] | None = None
+) -> tuple[dict[str, list[int]], dict[str, str]] | None:
+    """The recorded files of `out/<unit>/` if it is the bundle of `key`, untouched since (its files as the
+    record has them, and as the manifest says: size and SHA-256), and the keys its drawn files were made
+    from; else None. A file altered in place (its time put back) is named to `say`."""
     recorded = _recorded(out, unit)
     if recorded is None or recorded.get("key") != key:
         return None
@@ -233,38 +294,39 @@ def current(out: Path, unit: str, key: str) -> tuple[dict[str, list[int]], dict[
             return None
     except OSError:
         return None
+    bad = altered(out / unit, recorded["manifest"])
+    if bad is not None:
+        if say is not None:
+            say(altered_message(unit, bad))
+        return None
     return files, dict(recorded.get("derived") or {})
 
 
 class Previous:
     """The drawn files of the unit's previous bundle, to be linked into a new one where their key is the same
-    and the file is as the build left it (size, time, inode)."""
+    and the file is as the build left it (size, time, inode) and as its manifest says (size, SHA-256)."""
 
     def __init__(self, out: Path, unit: str) -> None:
-        recorded = _recorded(out, unit) or {"files": {}, "derived": {}}
+        recorded = _recorded(out, unit) or {"files": {}, "derived": {}, "manifest": ""}
+        self.unit = unit
         self.folder = out / unit
         self._files: dict[str, Any] = recorded["files"]
         self._derived: dict[str, Any] = recorded.get("derived") or {}
+        self._manifest: str = recorded["manifest"]
         self._digests: dict[str, tuple[int, str, str | None]] | None = None
+        self.notes: list[str] = []  # files found altered (`altered_message`)
 
     def digest(self, rel: str) -> tuple[int, str, str | None] | None:
         """The size, SHA-256 and drawing path the previous manifest gives for a file of the folder, if the
-        manifest is as the build left it (a linked file is that file: none of them need be worked out again)."""
+        manifest is the one the build left (its recorded SHA-256)."""
         if self._digests is None:
-            self._digests = {}
-            path = self.folder / "manifest.json"
-            with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
-                st = path.lstat()
-                if [st.st_size, st.st_mtime_ns, st.st_ino] == self._files.get("manifest.json"):
-                    for entry in json.loads(path.read_text(encoding="utf-8"))["files"]:
-                        size, sha, drawn = entry["bytes"], entry["sha256"], entry.get("drawn_by")
-                        if isinstance(entry["path"], str) and isinstance(size, int) and isinstance(sha, str):
-                            self._digests[entry["path"]] = (size, sha, drawn if isinstance(drawn, str) else None)
+            self._digests = _manifest_files(self.folder, self._manifest) or {}
         return self._digests.get(rel)
 
     def link(self, name: str, key: str, rels: list[str], stage: Path) -> bool:
         """Link `rels` (paths in the unit's folder) of the drawing `name` into `stage`, all or none; whether
-        they were. A file linked is never written again (it is the previous bundle's too)."""
+        they were. A file is linked only when its size and SHA-256 are the manifest's (an altered one is drawn
+        again, and named in `notes`). A file linked is never written again (it is the previous bundle's too)."""
         if self._derived.get(name) != key:
             return False
         done: list[Path] = []
@@ -273,6 +335,12 @@ class Previous:
                 source = self.folder / rel
                 st = source.lstat()
                 if [st.st_size, st.st_mtime_ns, st.st_ino] != self._files.get(rel) or not source.is_file():
+                    raise FileNotFoundError(rel)
+                known = self.digest(rel)
+                if known is None or known[0] != st.st_size or sha256(source) != known[1]:
+                    message = altered_message(self.unit, rel)
+                    if message not in self.notes:
+                        self.notes.append(message)
                     raise FileNotFoundError(rel)
                 target = stage / rel
                 os.link(source, target)

@@ -6,6 +6,7 @@ change notes) → execute (`execute`: build each unit in a worker process, print
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import tempfile
@@ -20,11 +21,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from powerctl.cli._common import fail, parse_day
+from powerctl.source.oserror import describe
 
 if TYPE_CHECKING:
     from powerctl.bundle.county import CountyResult
     from powerctl.catalogue.config import Config
     from powerctl.catalogue.model import Unit
+    from powerctl.check.engine import Validation
+    from powerctl.check.report import Finding
     from powerctl.domain.change_notes import ChangeNotes
     from powerctl.domain.operation import UnitOperation
     from powerctl.drawing.pool import Renderer
@@ -120,6 +124,7 @@ def plan(options: _Options) -> Plan:
     if result.report.counts()["error"] and not options.allow_errors:
         sys.stdout.write(get("text")(result.report, sys.stdout.isatty()))
         raise fail("目录有错误，未生成成果包：先修正，或加 --allow-errors（有结构错误的职权不会收入）", 1)
+    _rejected(result)
     samples = [u for u in result.units if u.sample]
     if samples:
         names = "、".join(f"{u.id}（{u.file}）" for u in samples)
@@ -130,6 +135,7 @@ def plan(options: _Options) -> Plan:
             1,
         )
     assert result.laws is not None
+    _check_names(result.units, options.audience)
     base: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if options.previous is not None:
@@ -161,6 +167,45 @@ def plan(options: _Options) -> Plan:
         for (kind, folder), unit in ((t, u) for t in targets for u in result.units)
     ]
     return Plan(options, config, result.laws, commit, work)
+
+
+def _rejected(result: Validation) -> None:
+    """Say which catalogue files gave no unit (errors in the unit itself, with --allow-errors), one line each
+    with the first error; exit 2 when there was no catalogue at all, 1 when no unit is left to build."""
+    made = {u.file for u in result.units}
+    first: dict[str, Finding] = {}
+    for finding in sorted(result.report.findings, key=lambda f: f.sort_key()):
+        if finding.severity == "error" and finding.file not in made:
+            first.setdefault(finding.file, finding)
+    files = {d.file for d in result.docs} | set(first)
+    if not files:
+        raise fail(
+            "没有找到任何单位的目录文件（*.yaml），未生成成果包：请写出目录文件或文件夹，或在 catalogues/ 中放入目录"
+        )
+    for file in sorted(files - made):
+        found = first.get(file)
+        why = f"第 {found.line} 行：{found.message}" if found is not None else "文件中没有可用的单位"
+        sys.stderr.write(f"未收入成果包：{file}（{why}）\n")
+    if not result.units:
+        raise fail("没有一个单位可以生成成果包：以上目录文件都有错误，先修正再生成", 1)
+
+
+def _check_names(units: list[Unit], audience: Audience | None) -> None:
+    """Every unit id and power id that names a folder or file of the bundle passes the gate (`pathgate`);
+    else exit 2 naming them, before anything is written."""
+    from powerctl.bundle.build import BundleError, unsafe_names
+    from powerctl.documents.context import audience_powers
+
+    problems = []
+    for unit in units:
+        kinds = [audience.value] if audience is not None else [a.value for a in Audience]
+        ids = {p.id for kind in kinds for p in audience_powers(unit, kind)}
+        try:
+            unsafe_names(unit, ids)
+        except BundleError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise fail("\n".join(problems))
 
 
 def _notes(
@@ -208,16 +253,38 @@ def _counties(
         request = CountyRequest(
             tuple(m.unit for m, _ in members), folder, kind.value, planned.laws, planned.commit,
             county_key, operations, reuse=not planned.options.force, duties=planned.config.duties,
+            publish=False,  # put in place here, once every unit it lists is
         )  # fmt: skip
         made.append((kind, renderer.call(build_county_in_worker, request)))
     return made
 
 
+def _refuse_foreign(planned: Plan) -> None:
+    """Exit 2, before anything is built, when a folder the run would replace (a unit's, the county's) is not
+    a bundle of ours: nothing powerctl did not write is ever removed."""
+    from powerctl.bundle import folders
+    from powerctl.documents.county import FOLDER
+
+    targets = {item.folder / item.unit.id: None for item in planned.work}
+    counted: dict[Path, int] = {}
+    for item in planned.work:
+        counted[item.folder] = counted.get(item.folder, 0) + 1
+    targets.update({folder / FOLDER: None for folder, n in counted.items() if n >= 2})
+    problems = [why for target in targets if (why := folders.foreign(target)) is not None]
+    if problems:
+        raise fail(
+            "\n".join(problems) + "\n未生成成果包，未删除、未改动其中任何文件。"
+            "请换一个输出目录（-o），或先把这些文件移走、再运行"
+        )
+
+
 def execute(planned: Plan) -> None:
     """Build every unit of the plan, each whole in a worker process, one per core at a time; a unit whose
-    bundle is current is kept. Prints a line per unit as it is done."""
+    bundle is current is kept. Prints a line per unit as it is done; the county folder is put in place only
+    once every unit it lists is."""
     from rich.console import Console
 
+    from powerctl.bundle import county as county_folder
     from powerctl.bundle import rebuild
     from powerctl.bundle.build import BundleError, BundleResult, Request, build_in_worker, kept_bundle
     from powerctl.documents import table
@@ -227,7 +294,26 @@ def execute(planned: Plan) -> None:
     from powerctl.laws.index import LawIndexError
 
     config, force, work = planned.config, planned.options.force, planned.work
+    _refuse_foreign(planned)
     console = Console(stderr=True)
+    said: dict[str, None] = {}
+
+    def say(note: str) -> None:
+        if note not in said:
+            said[note] = None
+            console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+    counties: list[tuple[Audience, Future[CountyResult]]] = []
+
+    def give_up(futures: list[Future[BundleResult]], message: str, code: int = 2) -> typer.Exit:
+        """Cancel what has not started; county folders built are removed, not published."""
+        for pending in futures:
+            pending.cancel()
+        for _, made in counties:
+            with contextlib.suppress(Exception):
+                county_folder.discard(made.result())
+        return fail(message, code)
+
     with Renderer() as renderer, console.status("生成成果包", spinner="dots") as status:
         if fonts.to_build(config.font_family, table.TABLE_FONT):  # the flowcharts' and the table's print fonts
             status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
@@ -258,11 +344,11 @@ def execute(planned: Plan) -> None:
             )
             keys.append(key)
             try:  # a unit whose bundle is current is kept here, not sent to a worker
-                kept = kept_bundle(item.unit, item.folder, item.audience.value, planned.commit, None if force else key)
+                kept = kept_bundle(
+                    item.unit, item.folder, item.audience.value, planned.commit, None if force else key, say
+                )
             except BundleError as exc:
-                for pending in futures:
-                    pending.cancel()
-                raise fail(str(exc)) from None
+                raise give_up(futures, str(exc)) from None
             if kept is not None:
                 futures.append(Future())
                 futures[-1].set_result(kept)
@@ -278,23 +364,27 @@ def execute(planned: Plan) -> None:
         for done, (item, future) in enumerate(zip(work, futures, strict=True), start=1):
             try:
                 built = future.result()
-            except (BundleError, BrokenProcessPool, LawIndexError) as exc:
-                for pending in futures:
-                    pending.cancel()
-                if isinstance(exc, BrokenProcessPool):
-                    raise fail("生成成果包的工作进程意外退出（内存不足或被终止），请重试") from None
-                raise fail(str(exc)) from None
+            except BrokenProcessPool:
+                raise give_up(futures, "生成成果包的工作进程意外退出（内存不足或被终止），请重试") from None
+            except (BundleError, LawIndexError) as exc:
+                raise give_up(futures, str(exc)) from None
+            except OSError as exc:  # raised in a worker, outside a stage: said with its path
+                raise give_up(futures, describe(exc)) from None
+            for note in built.notes:
+                say(note)
             label = "社会公开版" if item.audience is Audience.public else "内部版"
             how = "未变，沿用上次的成果包" if built.kept else f"{built.files} 个文件"
             sys.stdout.write(f"{item.unit.name}（{label}）：{built.powers} 项职权，{how} → {built.folder}/\n")
             status.update(f"生成成果包：{done}/{len(work)}")
-        for kind, made in counties:
+        for kind, made in counties:  # every unit is published: the county folders that list them may be
             try:
-                county = made.result()
-            except (BundleError, BrokenProcessPool) as exc:
-                if isinstance(exc, BrokenProcessPool):
-                    raise fail("生成全县汇总的工作进程意外退出（内存不足或被终止），请重试") from None
-                raise fail(str(exc)) from None
+                county = county_folder.publish(made.result())
+            except BrokenProcessPool:
+                raise give_up([], "生成全县汇总的工作进程意外退出（内存不足或被终止），请重试") from None
+            except BundleError as exc:
+                raise give_up([], str(exc)) from None
+            except OSError as exc:
+                raise give_up([], describe(exc)) from None
             label = "社会公开版" if kind is Audience.public else "内部版"
             how = "未变，沿用上次的汇总" if county.kept else f"{county.files} 个文件"
             what = f"{county.units} 个单位，{county.powers} 项职权"

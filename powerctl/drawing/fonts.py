@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
+import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -104,26 +106,95 @@ def _failed(target: Path) -> Path:
     return target.with_name(f"{target.name}.failed")
 
 
+def _sums(target: Path) -> Path:
+    """Beside a print font: the size and SHA-256 of the file as built, checked before every use."""
+    return target.with_name(f"{target.name}.sha256")
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    with path.open("rb") as file:
+        return os.fstat(file.fileno()).st_size, hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _intact(target: Path) -> bool:
+    """Whether the print font is there and is the file that was built (its recorded size and SHA-256): a
+    truncated, altered or replaced font, or one without its record, is built again, never used."""
+    try:
+        if target.is_symlink() or not target.is_file():
+            return False
+        recorded = json.loads(_sums(target).read_text(encoding="utf-8"))
+        return isinstance(recorded, dict) and [recorded.get("bytes"), recorded.get("sha256")] == list(_digest(target))
+    except (OSError, ValueError):
+        return False
+
+
+def _gave_up(target: Path) -> bool:
+    """Whether a build of this font failed before (a marker of ours: anything else there is no marker)."""
+    try:
+        mark = json.loads(_failed(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(mark, dict) and mark.get("generator") == "powerctl" and isinstance(mark.get("error"), str)
+
+
+def _give_up(target: Path, exc: Exception) -> None:
+    """Remember that this font cannot be built (the fallback path draws, and says so in the manifest)."""
+    mark = {"generator": "powerctl", "error": f"{type(exc).__name__}: {exc}"}
+    _failed(target).write_text(json.dumps(mark, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _clear(path: Path) -> None:
+    """A damaged entry of the font cache removed (a folder where a file should be included)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _built(source: Path, index: int) -> Path | None:
-    """The font file, built on first use (None if that fails)."""
+    """The font file, built on first use (None if the font cannot be read or cut: the fallback path draws).
+    A cache file that is not what was built is built again; an OSError of the cache folder (read-only, full,
+    a file where a folder should be) is raised: the output never changes silently."""
     try:
         target = _target(source, index)
-        if target.is_file():
-            return target
-        if _failed(target).exists():
-            return None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.with_name(f"{target.name}.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
-            if not target.is_file():
-                try:
-                    _build(source, index, target)
-                except Exception as exc:  # a font fontTools cannot cut: remembered, not retried
-                    _failed(target).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
-                    raise
-        return target
-    except Exception:  # no fontTools, an unreadable font, a full disk: the fallback path draws
+    except (OSError, ImportError):  # the installed font cannot be read, or no fontTools
         return None
+    if _intact(target):
+        return target
+    if _gave_up(target):
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.with_name(f"{target.name}.lock")
+    if lock_path.is_dir() and not lock_path.is_symlink():
+        _clear(lock_path)
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use its file
+        if _intact(target):
+            return target
+        for stale in (target, _sums(target), _failed(target)):
+            if stale.exists() or stale.is_symlink():
+                _clear(stale)
+        try:
+            font = _cut_font(source, index)
+        except OSError:  # the installed font cannot be read: not remembered
+            return None
+        except Exception as exc:  # a font fontTools cannot cut: remembered, not retried
+            _give_up(target, exc)
+            return None
+        try:
+            _save(font, target)
+        except OSError:
+            raise  # the cache folder's: said, with its path, by the command
+        except Exception as exc:  # fontTools cannot write what it cut
+            _give_up(target, exc)
+            return None
+        finally:
+            font.close()
+        size, sha = _digest(target)
+        partial = _sums(target).with_name(f"{_sums(target).name}.{os.getpid()}.part")
+        partial.write_text(json.dumps({"bytes": size, "sha256": sha}) + "\n", encoding="utf-8")
+        partial.replace(_sums(target))
+    return target
 
 
 def print_font(family: str, bold: bool) -> Path | None:
@@ -140,7 +211,7 @@ def missing(family: str) -> list[bool]:
         found = locate(family, bold, exact=True)
         try:
             target = _target(*found) if found is not None else None
-            if target is not None and not target.is_file() and not _failed(target).exists():
+            if target is not None and not _intact(target) and not _gave_up(target):
                 out.append(bold)
         except (OSError, ImportError):
             continue
@@ -159,17 +230,18 @@ def prepare(family: str, bold: bool) -> None:
         _built(*found)
 
 
-def _build(source: Path, index: int, target: Path) -> None:
+def _cut_font(source: Path, index: int) -> Any:
+    """The print font, in memory (saved by `_save`)."""
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-    with TTFont(str(source), fontNumber=index, lazy=False) as font:
-        if "CFF2" in font or "fvar" in font or ("CFF " not in font and "glyf" not in font):
-            raise ValueError("not a static CFF or TrueType font")
-        _cut(font)
-        if "CFF " in font:
-            _to_quadratic(font)
-        _rename(font)
-        _save(font, target)
+    font = TTFont(str(source), fontNumber=index, lazy=False)
+    if "CFF2" in font or "fvar" in font or ("CFF " not in font and "glyf" not in font):
+        raise ValueError("not a static CFF or TrueType font")
+    _cut(font)
+    if "CFF " in font:
+        _to_quadratic(font)
+    _rename(font)
+    return font
 
 
 def _to_quadratic(font: Any) -> None:

@@ -209,6 +209,8 @@ def _call(function: Callable[..., dict[str, str] | None], *args: Any) -> Outcome
     """A task whose result, if any, says which path made which file."""
     try:
         drawn = function(*args)
+    except OSError:
+        raise  # a file or folder the system refused: raised in the parent as itself, naming the path
     except Exception as exc:  # reported by Pending.wait in the parent, with the function's name
         return Outcome([f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"])
     return Outcome(drawn=dict(drawn or {}))
