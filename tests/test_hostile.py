@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 import yaml
 
-from powerctl.documents.public_source import public_source
+from powerctl.documents.public_source import WITHHELD, public_source
 from tests import hostile_corpus as corpus
 from tests.bundle_text import texts
 from tests.conftest import run_cli
@@ -62,9 +62,9 @@ def test_public_source_drops_references_to_powers_not_published() -> None:
         {"id": "XK-002", "name": "公开子项二", "parent": "XK-001"},
     ]
     assert out["changes"] == [
-        {"date": date(2026, 3, 1), "items": ["ZD-002"], "kind": "调整"},  # the reason may name ZD-001
+        {"date": date(2026, 3, 1), "items": ["ZD-002"], "kind": "调整", "reason": WITHHELD},  # it may name ZD-001
         {"date": date(2026, 3, 2), "items": ["XK-001", "XK-002"], "kind": "新增", "reason": "公开的理由"},
-        {"date": date(2026, 3, 4), "items": ["XK-001"], "kind": "调整"},  # a malformed item: not all public
+        {"date": date(2026, 3, 4), "items": ["XK-001"], "kind": "调整", "reason": WITHHELD},  # a malformed item
     ]
     dumped = yaml.safe_dump(out, allow_unicode=True)
     assert "ZD-001" not in dumped and "隐藏" not in dumped and "形状不对" not in dumped
@@ -75,7 +75,7 @@ def test_public_source_of_an_all_public_unit_is_its_public_fields() -> None:
     everyone = {"ZD-001", "ZD-002", "XK-001", "XK-002"}
     out = public_source(data, everyone)
     assert out["powers"] == data["powers"]
-    assert [c.get("reason") for c in out["changes"]] == ["因隐藏主项调整", "公开的理由", "只涉及隐藏主项", None]
+    assert [c.get("reason") for c in out["changes"]] == ["因隐藏主项调整", "公开的理由", "只涉及隐藏主项", WITHHELD]
 
 
 # -- the corpus through every command ----------------------------------------------------------------------
@@ -288,10 +288,14 @@ def test_public_bundle_holds_nothing_of_the_hidden_power(ran: Corpus) -> None:
     source = yaml.safe_load((public / "lsj-cgj" / "源数据" / "lsj-cgj.yaml").read_text(encoding="utf-8"))
     child = next(p for p in source["powers"] if p["id"] == corpus.CHILD_ID)
     assert "parent" not in child
-    assert {tuple(c["items"]): "reason" in c for c in source["changes"][-2:]} == {
-        (corpus.CHILD_ID,): False,
-        ("XK-001",): True,
+    assert {tuple(c["items"]): c["reason"] for c in source["changes"][-2:]} == {
+        (corpus.CHILD_ID,): WITHHELD,
+        ("XK-001",): corpus.PUBLIC_REASON,
     }
+    assert WITHHELD in notes
+    for unit in corpus.UNITS:  # still a catalogue the schema accepts
+        checked = run_cli("validate", str(public / unit / "源数据" / f"{unit}.yaml"), "--select", "E", cwd=ran.repo)
+        assert checked.returncode == 0, checked.stdout
     # The internal bundle has all of it: the words were planted where they are looked for.
     inside = texts(internal / "lsj-cgj" / "变更说明.md") + texts(internal / "lsj-cgj" / "源数据" / "lsj-cgj.yaml")
     assert corpus.MIXED_REASON in inside and corpus.HIDDEN_NAME in texts(

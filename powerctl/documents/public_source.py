@@ -7,7 +7,9 @@ scalar is expected, mappings only through their own public fields), so nothing r
 of the wrong type. Only the audience's powers are kept, and nothing else names another power: a field that
 holds a power's id (`Ref`: a 子项's `parent`, a change record's `items`) keeps only the ids of powers kept, so
 a 子项 of a power not published loses its `parent`. A change record shows only its public items, and its free
-text (`reason`, which may name the powers it is about) only when every power it lists is public.
+text (`reason`, which may name the powers it is about) only when every power it lists is public; otherwise
+the reason says that it is withheld (the field is required: the public 源数据 stays a valid catalogue, and
+the public 变更说明 does not claim that no reason was written).
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ POWER = Record(
     }
 )
 CHANGE = Record({"date": None, "items": Items(REF), "kind": None, "reason": None, "reported": None})
-CHANGE_TEXTS = ("reason",)  # a change record's free text: published only when every power it lists is
+WITHHELD = "（变更理由未公开）"  # a change record's reason, when not every power it lists is public
 
 _ABSENT = object()
 
@@ -174,9 +176,8 @@ def public_source(data: Mapping[str, Any], keep: Set[str]) -> dict[str, Any]:
         record = project(entry, CHANGE, keep)
         if not isinstance(record, dict) or not record.get("items"):
             continue  # no public power in it: the record is not published at all
-        if record["items"] != entry.get("items"):  # it also lists a power not published (or a malformed item)
-            for key in CHANGE_TEXTS:
-                record.pop(key, None)
+        if record["items"] != entry.get("items") and "reason" in record:  # it also lists a power not published
+            record["reason"] = WITHHELD  # (or a malformed item)
         changes.append(record)
     if changes:
         out["changes"] = changes
