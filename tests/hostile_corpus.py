@@ -48,40 +48,46 @@ def _pick(i: int, texts: tuple[str, ...] = PLAIN) -> str:
     return texts[i % len(texts)]
 
 
+def _put(old: str, i: int, texts: tuple[str, ...] = PLAIN) -> str:
+    """A hostile string in place of the text (every other time: a cell then starts with =, +, -, @ or <) or
+    after it."""
+    return _pick(i, texts) if i % 2 == 0 else f"{old}{_pick(i, texts)}"
+
+
 def _hostile_unit(data: dict[str, Any], start: int) -> dict[str, Any]:
     """Hostile strings in the unit's free text: names, duties, steps, conditions, rights, channels, fees."""
     n = start
     unit = data["unit"]
-    unit["name"] = f"{unit['name']}{_pick(n)}"
+    unit["name"] = _put(unit["name"], n)
     for dept in unit["departments"]:
         n += 1
-        dept["name"] = f"{dept['name']}{_pick(n)}"
+        dept["name"] = _put(dept["name"], n)
         dept["duties"] = [*dept.get("duties", []), _pick(n + 1)]
     for post in unit["posts"]:
         n += 1
-        post["name"] = f"{post['name']}{_pick(n)}"
+        post["name"] = _put(post["name"], n)
     for channel in unit["complaint_channels"]:
         n += 1
-        channel["contact"] = f"{channel['contact']}{_pick(n)}"
+        channel["contact"] = _put(channel["contact"], n)
     for index, power in enumerate(data["powers"]):
         n = _hostile_power(power, n + 1, HOSTILE if index < 2 else PLAIN)
     return data
 
 
 def _hostile_power(power: dict[str, Any], n: int, texts: tuple[str, ...]) -> int:
-    power["name"] = f"{power['name']}{_pick(n, texts)}"
+    power["name"] = _put(power["name"], n, texts)
     if power.get("fee", {}).get("charged"):
-        power["fee"]["standard"] = f"{power['fee'].get('standard', '')}{_pick(n + 1, texts)}"
+        power["fee"]["standard"] = _put(power["fee"].get("standard", ""), n + 1, texts)
     for duty in power.get("responsibilities", []):
         n += 1
-        duty["duty"] = f"{duty['duty']}{_pick(n, texts)}"
+        duty["duty"] = _put(duty["duty"], n, texts)
     power["accountability"] = [*power.get("accountability", []), _pick(n + 2, texts)]
     for risk in power.get("risks", []):
         risk["point"] = f"{risk['point']}{RISK_WORD}{_pick(n, texts)}"
         risk["measures"] = [*risk.get("measures", []), f"{RISK_WORD}{_pick(n + 1, texts)}"]
     for level in power.get("discretion", []):
         n += 1
-        level["condition"] = f"{level.get('condition', '')}{_pick(n, texts)}"
+        level["condition"] = _put(level.get("condition", ""), n, texts)
     flow = power.get("flow")
     if not flow:
         return n
@@ -89,14 +95,14 @@ def _hostile_power(power: dict[str, Any], n: int, texts: tuple[str, ...]) -> int
     flow["rights"] = [*flow.get("rights", []), _pick(n + 4, texts)]
     for step in flow.get("steps", []):
         n += 1
-        step["name"] = f"{step['name']}{_pick(n, texts)}"
-        step["does"] = f"{step.get('does', '')}{_pick(n + 5, texts)}"
+        step["name"] = _put(step["name"], n, texts)
+        step["does"] = _put(step.get("does", ""), n + 5, texts)
         for target in step.get("next", []):
             if isinstance(target, dict) and "when" in target:
-                target["when"] = f"{target['when']}{_pick(n + 6, texts)}"
+                target["when"] = _put(target["when"], n + 6, texts)
     for entry in flow.get("supervision", []):
         n += 1
-        entry["how"] = f"{entry['how']}{_pick(n, texts)}"
+        entry["how"] = _put(entry["how"], n, texts)
     return n
 
 

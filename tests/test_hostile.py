@@ -78,6 +78,18 @@ def test_public_source_of_an_all_public_unit_is_its_public_fields() -> None:
     assert [c.get("reason") for c in out["changes"]] == ["因隐藏主项调整", "公开的理由", "只涉及隐藏主项", WITHHELD]
 
 
+def test_positions_after_a_line_separator_are_the_lines_of_the_file() -> None:
+    """Word's manual line break (U+2028) pasted inside quotes: libyaml counts it as a line break, an editor
+    does not; every position after it is the one the clerk sees."""
+    from powerctl.source.load import load_text
+
+    doc = load_text("f.yaml", "a: '行\u2028  分'\nb: \"段\u2029落\"\nc: 1\n")
+    assert doc.data == {"a": "行\u2028分", "b": "段\u2029落", "c": 1}
+    assert [doc.keys[(k,)][:2] for k in "abc"] == [(1, 1), (2, 1), (3, 1)]
+    broken = load_text("f.yaml", "a: '行\u2028分'\nb: [1, 2\n")
+    assert [(p.code, p.span.line) for p in broken.problems] == [("E001", 2)]
+
+
 # -- the corpus through every command ----------------------------------------------------------------------
 
 
@@ -179,6 +191,11 @@ def test_every_command_ends_cleanly(ran: Corpus) -> None:
         assert "Traceback" not in run.output and "内部错误" not in run.output, (run.label, run.output[-2000:])
     for f in ("json", "sarif", "gitlab"):
         json.loads(ran.runs[f"validate {f}"].output)
+    found = json.loads(ran.runs["validate json"].output)["findings"]
+    assert found  # N602: two powers renamed to the same hostile string
+    for finding in found:  # each at the line of the field it names, whatever LS and PS came before it
+        line = (ran.repo / finding["file"]).read_text(encoding="utf-8").split("\n")[finding["line"] - 1]
+        assert line.strip().startswith(finding["pointer"].rsplit("/", 1)[-1]), (finding, line[:80])
     ET.fromstring(ran.runs["validate junit"].output)
     findings = json.loads(ran.runs["validate control"].output)["findings"]
     assert findings and {f["rule"] for f in findings} == {"E004"}
