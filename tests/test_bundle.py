@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bundle_text import texts as _texts
 from tests.conftest import CATALOGUES, needs_qpdf, qpdf_check, run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -51,37 +52,6 @@ def _secret_name() -> str:
     power = next(p for p in data["powers"] if p["id"] == SECRET_ID)
     assert power["disclosure"]["scope"] != "社会公开"
     return str(power["name"])
-
-
-def _texts(path: Path) -> str:
-    """Every word a file carries: plain text, the XML inside xlsx/docx/zip, the text layer of a PDF."""
-    data = path.read_bytes()
-    if path.suffix in (".xlsx", ".docx", ".zip"):
-        with zipfile.ZipFile(path) as zf:
-            parts = [f"{info.filename}\n" for info in zf.infolist()]
-            for info in zf.infolist():
-                inner = zf.read(info)
-                if info.filename.endswith((".xlsx", ".docx")):
-                    nested = (
-                        path.parent / f".nested-{hashlib.sha256(inner).hexdigest()[:8]}{Path(info.filename).suffix}"
-                    )
-                    nested.write_bytes(inner)
-                    parts.append(_texts(nested))
-                    nested.unlink()
-                elif info.filename.endswith(".pdf"):
-                    parts.append(_pdf_text(inner))
-                else:
-                    parts.append(inner.decode("utf-8", "ignore"))
-            return "".join(parts)
-    if path.suffix == ".pdf":
-        return _pdf_text(data)
-    return data.decode("utf-8", "ignore")
-
-
-def _pdf_text(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the text of PDFs")
-    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 def test_source_data(bundles: dict[str, Path]) -> None:

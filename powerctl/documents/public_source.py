@@ -4,12 +4,17 @@ Built from the list below, never by copying the catalogue and deleting: a field 
 `risks`, 涉密 `secrecy`, 三签字 `signatures`, 五必到 `village_matter`, any field added later) never reaches a
 public file. A value under a public field is copied only in the shape the list gives it (scalars where a
 scalar is expected, mappings only through their own public fields), so nothing rides along inside a value
-of the wrong type. Only the audience's powers are kept, and change records only name them.
+of the wrong type. Only the audience's powers are kept, and nothing else names another power: a field that
+holds a power's id (`Ref`: a 子项's `parent`, a change record's `items`) keeps only the ids of powers kept, so
+a 子项 of a power not published loses its `parent`. A change record shows only its public items, and its free
+text (`reason`, which may name the powers it is about) only when every power it lists is public; otherwise
+the reason says that it is withheld (the field is required: the public 源数据 stays a valid catalogue, and
+the public 变更说明 does not claim that no reason was written).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,7 +44,13 @@ class Normal:
     form: Callable[[Any], str]
 
 
-Spec = Record | Items | Normal | None  # None: a scalar (text, number, true/false, null)
+@dataclass(frozen=True)
+class Ref:
+    """A power's id: published only when that power is."""
+
+
+Spec = Record | Items | Normal | Ref | None  # None: a scalar (text, number, true/false, null)
+REF = Ref()
 
 _TEXTS = Items(None)
 CITATION = Record({"law": Normal(law_name), "article": Normal(article_label), "role": None, "quote": None})
@@ -87,7 +98,7 @@ POWER = Record(
         "code": None,
         "name": None,
         "category": None,
-        "parent": None,
+        "parent": REF,
         "subject": None,
         "department": None,
         "status": None,
@@ -111,7 +122,8 @@ POWER = Record(
         "flow": FLOW,
     }
 )
-CHANGE = Record({"date": None, "items": _TEXTS, "kind": None, "reason": None, "reported": None})
+CHANGE = Record({"date": None, "items": Items(REF), "kind": None, "reason": None, "reported": None})
+WITHHELD = "（变更理由未公开）"  # a change record's reason, when not every power it lists is public
 
 _ABSENT = object()
 
@@ -120,10 +132,13 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool | date)
 
 
-def project(value: Any, spec: Spec) -> Any:
-    """`value` cut to `spec`; `_ABSENT` when nothing of it is public (a value of the wrong shape)."""
+def project(value: Any, spec: Spec, keep: Set[str] = frozenset()) -> Any:
+    """`value` cut to `spec`; `_ABSENT` when nothing of it is public (a value of the wrong shape, the id of a
+    power not in `keep`)."""
     if spec is None:
         return value if _scalar(value) else _ABSENT
+    if isinstance(spec, Ref):
+        return value if isinstance(value, str) and value in keep else _ABSENT
     if isinstance(spec, Normal):
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return spec.form(value)
@@ -131,20 +146,20 @@ def project(value: Any, spec: Spec) -> Any:
     if isinstance(spec, Items):
         if not isinstance(value, list):
             return _ABSENT
-        items = (project(item, spec.of) for item in value)
+        items = (project(item, spec.of, keep) for item in value)
         return [item for item in items if item is not _ABSENT]
     if isinstance(value, Mapping):
         out = {}
         for key, field in spec.fields.items():
             if key in value:
-                kept = project(value[key], field)
+                kept = project(value[key], field, keep)
                 if kept is not _ABSENT:
                     out[key] = kept
         return out
     return value if spec.scalar and _scalar(value) else _ABSENT
 
 
-def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
+def public_source(data: Mapping[str, Any], keep: Set[str]) -> dict[str, Any]:
     """The unit's public 源数据: the public fields of the powers in `keep`, change records naming only them."""
     out: dict[str, Any] = {}
     if "schema" in data and _scalar(data["schema"]):
@@ -154,15 +169,16 @@ def public_source(data: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
         out["unit"] = unit
     powers = data.get("powers")
     chosen = [p for p in powers if isinstance(p, Mapping) and p.get("id") in keep] if isinstance(powers, list) else []
-    out["powers"] = [project(p, POWER) for p in chosen]
+    out["powers"] = [project(p, POWER, keep) for p in chosen]
     changes = []
     entries = data.get("changes")
     for entry in entries if isinstance(entries, list) else []:
-        record = project(entry, CHANGE)
-        if isinstance(record, dict) and isinstance(record.get("items"), list):
-            record["items"] = [i for i in record["items"] if i in keep]
-            if record["items"]:
-                changes.append(record)
+        record = project(entry, CHANGE, keep)
+        if not isinstance(record, dict) or not record.get("items"):
+            continue  # no public power in it: the record is not published at all
+        if record["items"] != entry.get("items") and "reason" in record:  # it also lists a power not published
+            record["reason"] = WITHHELD  # (or a malformed item)
+        changes.append(record)
     if changes:
         out["changes"] = changes
     return out

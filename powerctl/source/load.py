@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from powerctl.source.lines import relines, remark, split_lines
 from powerctl.source.span import Path, Span
 from powerctl.source.typos import Edit, Typo, indent_typo, indented_keys, syntax_typo
 
@@ -244,11 +245,15 @@ class _Stop(Exception):
 
 def _events(text: str) -> Iterator[Any]:
     parser = _Parser(text)
+    table = relines(text)
     try:
         while True:
             event = parser.get_event()
             if event is None:
                 return
+            if table is not None:
+                event.start_mark = remark(event.start_mark, table)
+                event.end_mark = remark(event.end_mark, table)
             yield event
     finally:
         parser.dispose()
@@ -448,9 +453,10 @@ def typo_problem(file: str, typo: Typo, code: str = "E001", path: Path = (), rep
 
 
 def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    context = getattr(exc, "context_mark", None)
-    if mark is not None and context is not None and mark.line >= len(text.splitlines()):
+    table = relines(text)
+    mark = remark(getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None), table)
+    context = remark(getattr(exc, "context_mark", None), table)
+    if mark is not None and context is not None and mark.line >= len(split_lines(text)):
         mark = context  # the problem is "end of file": point at what was left open instead
     problem = getattr(exc, "problem", None) or str(exc)
     if mark is not None:
@@ -473,7 +479,7 @@ def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> LoadProblem:
 
 
 def _explain_yaml_problem(problem: str, text: str, line: int) -> tuple[str, str]:
-    lines = text.splitlines()
+    lines = split_lines(text)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in source or "found character '\\t'" in problem or "tab" in problem:
         return (
