@@ -188,3 +188,16 @@ def test_import_update_writes_through_a_link_inside_the_repository(tmp_path: Pat
     assert done.returncode == 0, done.stdout + done.stderr
     assert real.is_symlink() and real.resolve() == kept.resolve()
     assert kept.read_bytes() != b"" and "promised:" in kept.read_text(encoding="utf-8")
+
+
+def test_a_hostile_cell_is_named_short_and_visible(tmp_path: Path) -> None:
+    """A message quoting a workbook's cell shows invisible marks as escapes and cuts a huge value."""
+    repo = _repo(tmp_path)
+    assert run_cli("export", "-o", "目录.xlsx", cwd=repo).returncode == 0
+    book = openpyxl.load_workbook(repo / "目录.xlsx")
+    book["lsj-zhadu"]["B1"].value = "x\u202e" + "长" * 30000
+    book.save(repo / "目录.xlsx")
+    done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = next(ln for ln in done.stdout.splitlines() if "B1" in ln)
+    assert "\u202e" not in done.stdout and "\\u202e" in line and len(line) < 500

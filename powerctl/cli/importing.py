@@ -11,6 +11,7 @@ import typer
 from powerctl.cli._common import fail
 from powerctl.source import pathgate
 from powerctl.source.pathgate import UnsafeName, inside
+from powerctl.source.pathgate import shown as shown_name
 
 
 def command(
@@ -75,7 +76,7 @@ def command(
     o = sys.stdout
     for u in result.unmapped:
         header = f"（列「{u.header}」）" if u.header else ""
-        shown = u.text if len(u.text) <= 40 else u.text[:39] + "…"
+        shown = shown_name(u.text if len(u.text) <= 40 else u.text[:39] + "…", 41)  # invisible marks visible
         o.write(f"{u.where}{header}：{u.reason}" + (f"：{shown}" if shown else "") + "\n")
     powers = sum(len(r.powers) for _, _, r in written)
     for path, _, rows in written:
@@ -139,8 +140,8 @@ def _update(files: list[Path]) -> None:
             raise fail(str(exc)) from None
         except (OSError, ValueError, KeyError) as exc:
             raise fail(f"{workbook}：无法读取（{type(exc).__name__}）") from None
-        for problem in result.problems:
-            o.write(problem + "\n")
+        for problem in result.problems:  # cell text inside: invisible marks shown, a huge value cut
+            o.write(shown_name(problem, 400) + "\n")
             status = 1
         for changed in result.files:
             write_text_atomic(changed.file, changed.text)
