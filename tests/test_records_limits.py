@@ -21,7 +21,8 @@ from tests.test_office_limits import _ROOT_RELS, _TYPES, _WORKBOOK, _WORKBOOK_RE
 
 _MEMORY = 3 * 1024**3 // 2  # address space `validate` may use (1.5 GB)
 _SECONDS = 20
-_HEAD = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">'
 
 
 def _row(r: int, *texts: str) -> str:
@@ -34,15 +35,37 @@ _ROWS = _row(1, "办件编号", "职权编码", "受理日期", "办理环节")
 _ROWS += _row(2, "X-1", "NO-SUCH-POWER", "2026-10-09", "shouli")
 
 
-def _book(path: Path, rows: str, before: str = "", bomb: int = 0) -> Path:
+_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _book(path: Path, rows: str, before: str = "", bomb: int = 0, strings: int = 0) -> Path:
     """A records workbook written with zipfile: `before` ahead of sheetData (a <dimension>), `bomb` bytes of
-    spaces deflated into the sheet's XML."""
+    spaces deflated into the sheet's XML, shared strings of `strings` bytes (each string different)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    types, relations = _TYPES, _WORKBOOK_RELS
+    if strings:
+        types = types.replace(
+            "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_STRINGS}"/></Types>'
+        )
+        relations = relations.replace(
+            "</Relationships>",
+            f'<Relationship Id="rId2" Target="sharedStrings.xml" Type="{_STRINGS_TYPE}"/></Relationships>',
+        )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", _TYPES)
+        zf.writestr("[Content_Types].xml", types)
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/_rels/workbook.xml.rels", relations)
+        if strings:
+            with zf.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+                out.write(f'<?xml version="1.0"?><sst xmlns="{_MAIN}">'.encode())
+                written, n = 0, 0
+                while written <= strings:
+                    chunk = "".join(f"<si><t>{i:x}</t></si>" for i in range(n, n + 100_000)).encode()
+                    out.write(chunk)
+                    written, n = written + len(chunk), n + 100_000
+                out.write(b"</sst>")
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
             out.write(f"{_HEAD}{before}<sheetData>{rows}</sheetData>".encode())
             block = b" " * (1024 * 1024)
@@ -102,6 +125,13 @@ def test_a_deflate_bomb(repo: Path) -> None:
     path = _book(repo / "records/lsj-cgj/炸弹.xlsx", _ROWS, bomb=1024 * 1024 * 1024)
     assert path.stat().st_size < 4 * 1024 * 1024
     _refused(repo, "xl/worksheets/sheet1.xml", "压缩比", f"{office_limits.MAX_RATIO}:1")
+
+
+def test_shared_strings_read_whole_over_their_limit(repo: Path) -> None:
+    """Shared strings are read into memory whole, not streamed as a sheet is: millions of short strings, each
+    different (so no bomb by ratio), stay under the package's size but not under the part's."""
+    _book(repo / "records/lsj-cgj/字符串.xlsx", _ROWS, strings=office_limits.RECORDS_MAX_PART_BYTES)
+    _refused(repo, "xl/sharedStrings.xml", f"{office_limits.RECORDS_MAX_PART_BYTES // office_limits.MIB}.0 MB")
 
 
 def test_too_many_rows(repo: Path) -> None:

@@ -45,6 +45,7 @@ RECORDS_MAX_UNPACKED_BYTES = 1024 * MIB
 RECORDS_MAX_ROWS = 2_000_000
 RECORDS_MAX_COLUMNS = 200
 RECORDS_MAX_CELLS = 50_000_000
+RECORDS_MAX_PART_BYTES = 128 * MIB  # a part read whole (shared strings, styles …), not streamed as a sheet is
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Limits:
     columns: int = MAX_COLUMNS
     grid_cells: int = MAX_GRID_CELLS
     cells: int = MAX_CELLS
+    part_bytes: int = MAX_UNPACKED_BYTES  # any part of an XLSX package but its worksheets, uncompressed
     again: str = "再导入"  # "…另存再导入"
 
 
@@ -68,6 +70,7 @@ RECORDS = Limits(
     columns=RECORDS_MAX_COLUMNS,
     grid_cells=RECORDS_MAX_ROWS * RECORDS_MAX_COLUMNS,  # rows are read one at a time: no grid is built
     cells=RECORDS_MAX_CELLS,
+    part_bytes=RECORDS_MAX_PART_BYTES,
     again="再检查",
 )
 
@@ -230,26 +233,31 @@ def _attributes(zf: zipfile.ZipFile, member: str, wanted: str) -> Iterator[dict[
     yield from found
 
 
-def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, member) of each worksheet, named as the workbook names them; members under
-    xl/worksheets/ the workbook does not name are measured too."""
+def _member(target: str) -> str:
+    """A relationship's target in xl/_rels/workbook.xml.rels as the member of the package it names."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _sheets(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str]]:
+    """(sheet name, member) of each worksheet, named as the workbook names them (members under xl/worksheets/
+    the workbook does not name are measured too); and the members a reader streams, not reads whole: the
+    worksheets the workbook names, unless one is also its shared strings."""
     names = set(zf.namelist())
     out: list[tuple[str, str]] = []
+    shared: set[str] = set()
     try:
-        targets = {
-            a.get("Id", ""): a.get("Target", "")
-            for a in _attributes(zf, "xl/_rels/workbook.xml.rels", f"{_RELS} Relationship")
-        }
+        relations = list(_attributes(zf, "xl/_rels/workbook.xml.rels", f"{_RELS} Relationship"))
+        targets = {a.get("Id", ""): a.get("Target", "") for a in relations}
+        shared = {_member(a.get("Target", "")) for a in relations if a.get("Type", "").endswith("/sharedStrings")}
         for sheet in _attributes(zf, "xl/workbook.xml", f"{_MAIN} sheet"):
-            target = targets.get(sheet.get(f"{_OFFICE_RELS} id", ""), "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            member = _member(targets.get(sheet.get(f"{_OFFICE_RELS} id", ""), ""))
             if member in names:
                 out.append((sheet.get("name", member), member))
     except (KeyError, expat.ExpatError):
         pass  # left to the spreadsheet library, which says the file is damaged
     named = {member for _, member in out}
     out += [(m, m) for m in sorted(names) if m.startswith("xl/worksheets/") and m.endswith(".xml") and m not in named]
-    return out
+    return out, named - shared
 
 
 def _open_package(path: Path, display: str, limits: Limits = IMPORT) -> zipfile.ZipFile | None:
@@ -268,8 +276,15 @@ def xlsx(path: Path, display: str, limits: Limits = IMPORT) -> None:
     if zf is None:
         return
     with zf:
+        sheets, streamed = _sheets(zf)
+        for info in zf.infolist():
+            if info.filename not in streamed and info.file_size > limits.part_bytes:
+                raise TooLarge(
+                    f"{display}：部件「{info.filename}」解压后 {_size(info.file_size)}，超过上限 "
+                    f"{_size(limits.part_bytes)}（这一部件要整个读入内存）；请删去多余内容后另存{limits.again}"
+                )
         cells = 0
-        for name, member in _sheets(zf):
+        for name, member in sheets:
             sheet = _Sheet(f"{display}：工作表「{name}」", cells, limits)
             try:
                 with zf.open(member) as source:
