@@ -109,6 +109,7 @@ def _refused(repo: Path, *words: str) -> str:
     (finding,) = [f for f in found if f["file"].endswith(".xlsx")]
     assert (finding["rule"], finding["line"], finding["column"]) == ("E001", 1, 1), finding
     assert "登记表" in finding["message"] and "超过上限" in finding["message"], finding
+    assert "分成几个文件" in finding["hint"], finding
     for word in words:
         assert word in finding["message"], finding
     assert cpu < _SECONDS, cpu

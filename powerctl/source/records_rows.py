@@ -187,7 +187,8 @@ def read_xlsx(path: Path) -> Iterator[Entry]:
     try:
         office_limits.xlsx(path, "登记表", office_limits.RECORDS)
     except office_limits.TooLarge as exc:
-        raise RecordsError(str(exc), 1, 1) from None
+        hint = "从审批系统导出时可按年度或月份分成几个文件，放在同一个 records/<单位标识>/ 文件夹中"
+        raise RecordsError(str(exc), 1, 1, hint) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled workbook: openpyxl raises many kinds
