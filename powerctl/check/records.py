@@ -187,7 +187,7 @@ class RecordsCheck:
             if typo is not None:  # the typing mistake behind it, at its character, in words
                 yield at("E001", typo.line, typo.column, typo.message, typo.hint)
             else:
-                yield at("E001", exc.line, exc.column, str(exc), _FORMAT_HINT)
+                yield at("E001", exc.line, exc.column, str(exc), exc.hint or _FORMAT_HINT)
             return
         except UnicodeDecodeError:
             line, column, sample = _first_bad_byte(FsPath(file.path))

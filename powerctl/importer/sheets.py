@@ -160,19 +160,47 @@ def _csv(path: Path, display: str) -> Iterator[Table]:
 
 def _docx(path: Path, display: str) -> Iterator[Table]:
     import docx
+    from docx.exceptions import PythonDocxError
 
     office_limits.docx(path, display)
     try:
         document = docx.Document(str(path))
     except Exception as exc:
         raise SheetError(f"{display}：无法按 Word（.docx）文件读取（{type(exc).__name__}）") from exc
-    for number, table in enumerate(document.tables, 1):
-        rows = []
-        for row in table.rows:
-            # python-docx gives a horizontally merged cell once per grid column it spans, and a vertically
-            # merged one as the cell where the merge starts.
-            rows.append([_text(cell.text) for cell in row.cells])
+    for number, tbl in enumerate(document.element.body.tbl_lst, 1):
+        try:
+            rows = word_rows(tbl)
+        except (ValueError, PythonDocxError):  # a damaged attribute (gridSpan="x" …): python-docx cannot read it
+            raise SheetError(
+                f"{display}：表{number}的行列格式已损坏，无法读取；请用 Word 或 WPS 打开后另存再导入"
+            ) from None
         yield Table(display, f"表{number}", rows, word=True)
+
+
+def word_rows(tbl: Any) -> list[list[str]]:
+    """A Word table (a python-docx `CT_Tbl`) as rows of text, one per grid column, in one pass.
+
+    A cell spanning columns (gridSpan) gives its text to each grid column it spans; a cell continuing a
+    vertical merge (vMerge) takes the text of the cell above it at the same grid column, as a merged cell of a
+    sheet does; the grid columns a row leaves empty at its start (gridBefore) are empty texts, so each cell
+    stays under its own heading. python-docx's `row.cells` gives the same texts (without the gridBefore
+    columns), but finds a merged cell's text by recursing up the rows one by one: a merge a thousand rows long
+    runs out of stack, and the cost grows with the square of the rows.
+    """
+    rows: list[list[str]] = []
+    above: list[str] = []  # the texts of the row above, by grid column
+    for tr in tbl.tr_lst:
+        row = [""] * tr.grid_before
+        for tc in tr.tc_lst:
+            if tc.vMerge == "continue":
+                at = len(row)
+                text = above[at] if at < len(above) else ""
+            else:
+                text = _text("\n".join(p.text for p in tc.p_lst))  # what python-docx's cell.text gives
+            row.extend([text] * max(1, tc.grid_span))
+        rows.append(row)
+        above = row
+    return rows
 
 
 def read_tables(path: Path, display: str | None = None) -> list[Table]:

@@ -9,7 +9,8 @@ streaming its XML (expat, no tree; the declared <dimension> is not what openpyxl
 themselves are measured); a Word file's tables, rows and the grid columns of each row the same way; an old Excel
 file's rows × columns and merged ranges; a CSV file's size, rows and widest row — and refused over a limit with a
 message that states the limit and the value measured. The limits are generous for real lists (a county's: thousands
-of rows, at most a hundred columns, a few MB).
+of rows, at most a hundred columns, a few MB). A records workbook (records/<unit>/*.xlsx), read a row at a time,
+is measured the same way against its own, larger limits (`RECORDS`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from xml.parsers import expat
@@ -36,6 +38,42 @@ MAX_MERGED = 100_000  # merged ranges in one sheet
 MAX_MERGED_AREA = 2_000_000  # cells covered by the merged ranges of one sheet
 MAX_TABLES = 10_000  # tables in one Word file
 
+# Records workbooks (records/<unit>/*.xlsx) are read a row at a time, never whole: a county's cases run to a
+# million rows of a few columns, and the package of so many rows inflates past what an imported list may.
+RECORDS_MAX_FILE_BYTES = 256 * MIB
+RECORDS_MAX_UNPACKED_BYTES = 1024 * MIB
+RECORDS_MAX_ROWS = 2_000_000
+RECORDS_MAX_COLUMNS = 200
+RECORDS_MAX_CELLS = 50_000_000
+RECORDS_MAX_PART_BYTES = 128 * MIB  # a part read whole (shared strings, styles …), not streamed as a sheet is
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an office file may hold, and what the clerk does after fixing one over a limit."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    unpacked_bytes: int = MAX_UNPACKED_BYTES
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+    grid_cells: int = MAX_GRID_CELLS
+    cells: int = MAX_CELLS
+    part_bytes: int = MAX_UNPACKED_BYTES  # any part of an XLSX package but its worksheets, uncompressed
+    again: str = "再导入"  # "…另存再导入"
+
+
+IMPORT = Limits()
+RECORDS = Limits(
+    file_bytes=RECORDS_MAX_FILE_BYTES,
+    unpacked_bytes=RECORDS_MAX_UNPACKED_BYTES,
+    rows=RECORDS_MAX_ROWS,
+    columns=RECORDS_MAX_COLUMNS,
+    grid_cells=RECORDS_MAX_ROWS * RECORDS_MAX_COLUMNS,  # rows are read one at a time: no grid is built
+    cells=RECORDS_MAX_CELLS,
+    part_bytes=RECORDS_MAX_PART_BYTES,
+    again="再检查",
+)
+
 _CHUNK = 64 * 1024
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -52,16 +90,17 @@ def _size(value: int) -> str:
     return f"{value / MIB:.1f} MB" if value >= MIB else f"{value} 字节"
 
 
-def file_size(path: Path, display: str) -> None:
-    """The file as stored, at most MAX_FILE_BYTES."""
+def file_size(path: Path, display: str, limits: Limits = IMPORT) -> None:
+    """The file as stored, at most `limits.file_bytes`."""
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > limits.file_bytes:
         raise TooLarge(
-            f"{display}：文件有 {_size(size)}，超过上限 {_size(MAX_FILE_BYTES)}；请把表格拆成几个较小的文件再导入"
+            f"{display}：文件有 {_size(size)}，超过上限 {_size(limits.file_bytes)}；"
+            f"请把表格拆成几个较小的文件{limits.again}"
         )
 
 
-def package(zf: zipfile.ZipFile, display: str) -> None:
+def package(zf: zipfile.ZipFile, display: str, limits: Limits = IMPORT) -> None:
     """A zip package's members by the zip's directory: how many, their uncompressed sizes and ratio."""
     members = zf.infolist()
     if len(members) > MAX_MEMBERS:
@@ -74,12 +113,13 @@ def package(zf: zipfile.ZipFile, display: str) -> None:
             raise TooLarge(
                 f"{display}：部件「{info.filename}」压缩前 {_size(info.file_size)}、"
                 f"压缩后 {_size(info.compress_size)}，"
-                f"压缩比 {ratio:.0f}:1，超过上限 {MAX_RATIO}:1（疑为压缩炸弹）；请用 Excel 或 WPS 打开后另存再导入"
+                f"压缩比 {ratio:.0f}:1，超过上限 {MAX_RATIO}:1（疑为压缩炸弹）；"
+                f"请用 Excel 或 WPS 打开后另存{limits.again}"
             )
-    if total > MAX_UNPACKED_BYTES:
+    if total > limits.unpacked_bytes:
         raise TooLarge(
-            f"{display}：解压后共 {_size(total)}，超过上限 {_size(MAX_UNPACKED_BYTES)}；"
-            "请删去空行空列、图片等多余内容后另存再导入"
+            f"{display}：解压后共 {_size(total)}，超过上限 {_size(limits.unpacked_bytes)}；"
+            f"请删去空行空列、图片等多余内容后另存{limits.again}"
         )
 
 
@@ -117,28 +157,29 @@ def _stream(
     parser.Parse(b"", True)
 
 
-def _extent(where: str, rows: int, columns: int, what: str) -> None:
+def _extent(where: str, rows: int, columns: int, what: str, limits: Limits = IMPORT) -> None:
     """Cells reaching to row `rows` and column `columns`: every cell of that rectangle is made when read."""
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_GRID_CELLS:
+    if rows > limits.rows or columns > limits.columns or rows * columns > limits.grid_cells:
         raise TooLarge(
-            f"{where}{what}占了 {rows} 行 × {columns} 列，超过上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列、"
-            f"共 {MAX_GRID_CELLS} 个单元格）；请删去空行空列后另存再导入"
+            f"{where}{what}占了 {rows} 行 × {columns} 列，超过上限（{limits.rows} 行、{limits.columns} 列、"
+            f"共 {limits.grid_cells} 个单元格）；请删去空行空列后另存{limits.again}"
         )
 
 
-def _merges(where: str, count: int, area: int) -> None:
+def _merges(where: str, count: int, area: int, limits: Limits = IMPORT) -> None:
     if count > MAX_MERGED or area > MAX_MERGED_AREA:
         raise TooLarge(
             f"{where}：合并单元格 {count} 处、共覆盖 {area} 个单元格，超过上限（{MAX_MERGED} 处、"
-            f"共覆盖 {MAX_MERGED_AREA} 个）；请取消多余的合并后另存再导入"
+            f"共覆盖 {MAX_MERGED_AREA} 个）；请取消多余的合并后另存{limits.again}"
         )
 
 
 class _Sheet:
     """One worksheet's XML, counted: its declared dimension, extent, cells and merged ranges."""
 
-    def __init__(self, where: str, cells_before: int) -> None:
+    def __init__(self, where: str, cells_before: int, limits: Limits) -> None:
         self.where = where
+        self.limits = limits
         self.cells = cells_before
         self.row = 0
         self.column = 0
@@ -159,13 +200,14 @@ class _Sheet:
             at = _cell(attrs.get("r", ""))
             self.row, self.column = at if at is not None else (max(self.row, 1), self.column + 1)
             self.cells += 1
-            if self.cells > MAX_CELLS:
+            if self.cells > self.limits.cells:
                 raise TooLarge(
-                    f"{self.where}：文件中的单元格超过上限 {MAX_CELLS} 个；请删去多余的内容或拆成几个文件再导入"
+                    f"{self.where}：文件中的单元格超过上限 {self.limits.cells} 个；"
+                    f"请删去多余的内容或拆成几个文件{self.limits.again}"
                 )
             if self.row > self.rows or self.column > self.columns:
                 self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.column)
-                _extent(self.where, self.rows, self.columns, "的单元格")
+                _extent(self.where, self.rows, self.columns, "的单元格", self.limits)
         elif local == "mergeCell":
             ref = attrs.get("ref", "")
             span = _span(ref)
@@ -174,8 +216,8 @@ class _Sheet:
             r0, c0, r1, c1 = span
             self.merged += 1
             self.merged_area += (r1 - r0 + 1) * (c1 - c0 + 1)
-            _extent(self.where, r1, c1, f"的合并单元格 {ref}")
-            _merges(self.where, self.merged, self.merged_area)
+            _extent(self.where, r1, c1, f"的合并单元格 {ref}", self.limits)
+            _merges(self.where, self.merged, self.merged_area, self.limits)
 
 
 def _attributes(zf: zipfile.ZipFile, member: str, wanted: str) -> Iterator[dict[str, str]]:
@@ -191,47 +233,59 @@ def _attributes(zf: zipfile.ZipFile, member: str, wanted: str) -> Iterator[dict[
     yield from found
 
 
-def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, member) of each worksheet, named as the workbook names them; members under
-    xl/worksheets/ the workbook does not name are measured too."""
+def _member(target: str) -> str:
+    """A relationship's target in xl/_rels/workbook.xml.rels as the member of the package it names."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _sheets(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str]]:
+    """(sheet name, member) of each worksheet, named as the workbook names them (members under xl/worksheets/
+    the workbook does not name are measured too); and the members a reader streams, not reads whole: the
+    worksheets the workbook names, unless one is also its shared strings."""
     names = set(zf.namelist())
     out: list[tuple[str, str]] = []
+    shared: set[str] = set()
     try:
-        targets = {
-            a.get("Id", ""): a.get("Target", "")
-            for a in _attributes(zf, "xl/_rels/workbook.xml.rels", f"{_RELS} Relationship")
-        }
+        relations = list(_attributes(zf, "xl/_rels/workbook.xml.rels", f"{_RELS} Relationship"))
+        targets = {a.get("Id", ""): a.get("Target", "") for a in relations}
+        shared = {_member(a.get("Target", "")) for a in relations if a.get("Type", "").endswith("/sharedStrings")}
         for sheet in _attributes(zf, "xl/workbook.xml", f"{_MAIN} sheet"):
-            target = targets.get(sheet.get(f"{_OFFICE_RELS} id", ""), "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            member = _member(targets.get(sheet.get(f"{_OFFICE_RELS} id", ""), ""))
             if member in names:
                 out.append((sheet.get("name", member), member))
     except (KeyError, expat.ExpatError):
         pass  # left to the spreadsheet library, which says the file is damaged
     named = {member for _, member in out}
     out += [(m, m) for m in sorted(names) if m.startswith("xl/worksheets/") and m.endswith(".xml") and m not in named]
-    return out
+    return out, named - shared
 
 
-def _open_package(path: Path, display: str) -> zipfile.ZipFile | None:
-    file_size(path, display)
+def _open_package(path: Path, display: str, limits: Limits = IMPORT) -> zipfile.ZipFile | None:
+    file_size(path, display, limits)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, ValueError):
         return None  # not a zip: the library that reads it says so
-    package(zf, display)
+    package(zf, display, limits)
     return zf
 
 
-def xlsx(path: Path, display: str) -> None:
+def xlsx(path: Path, display: str, limits: Limits = IMPORT) -> None:
     """An XLSX workbook measured: file, package, then each worksheet streamed."""
-    zf = _open_package(path, display)
+    zf = _open_package(path, display, limits)
     if zf is None:
         return
     with zf:
+        sheets, streamed = _sheets(zf)
+        for info in zf.infolist():
+            if info.filename not in streamed and info.file_size > limits.part_bytes:
+                raise TooLarge(
+                    f"{display}：部件「{info.filename}」解压后 {_size(info.file_size)}，超过上限 "
+                    f"{_size(limits.part_bytes)}（这一部件要整个读入内存）；请删去多余内容后另存{limits.again}"
+                )
         cells = 0
-        for name, member in _sheets(zf):
-            sheet = _Sheet(f"{display}：工作表「{name}」", cells)
+        for name, member in sheets:
+            sheet = _Sheet(f"{display}：工作表「{name}」", cells, limits)
             try:
                 with zf.open(member) as source:
                     _stream(source, sheet.start)

@@ -31,9 +31,10 @@ Place = tuple[int, int]  # 1-based line and column
 class RecordsError(Exception):
     """The file is not YAML, or not shaped as a records file: a message with the line and column (1-based)."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, hint: str | None = None) -> None:
         super().__init__(message)
         self.line, self.column = line, column
+        self.hint = hint  # what to do, when not the records format's general hint
 
 
 @dataclass(frozen=True)

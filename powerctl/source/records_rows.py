@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from powerctl.source import office_limits
 from powerctl.source.records import Entry, Place, RecordsError
 from powerctl.source.span import Path as DataPath
 
@@ -179,15 +180,24 @@ def read_csv(path: Path) -> Iterator[Entry]:
 
 
 def read_xlsx(path: Path) -> Iterator[Entry]:
-    """The cases of the first sheet of an XLSX workbook (read row by row)."""
+    """The cases of the first sheet of an XLSX workbook (read row by row), measured first with the records'
+    limits (`office_limits.RECORDS`): a workbook over them is a RecordsError naming the limit and the value."""
     from openpyxl import load_workbook
 
+    try:
+        office_limits.xlsx(path, "登记表", office_limits.RECORDS)
+    except office_limits.TooLarge as exc:
+        hint = "从审批系统导出时可按年度或月份分成几个文件，放在同一个 records/<单位标识>/ 文件夹中"
+        raise RecordsError(str(exc), 1, 1, hint) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled workbook: openpyxl raises many kinds
         raise RecordsError(f"无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}", 1, 1) from None
     try:
         sheet = book.worksheets[0]
+        # Rows as long as their cells, not padded to the <dimension> the file declares: a workbook may declare
+        # A1:XFD1048576 and hold three rows (measured above by its cells, not by what it declares).
+        sheet.reset_dimensions()
         read = 0
 
         def rows() -> Iterator[Sequence[Any]]:
