@@ -99,8 +99,12 @@ class Repairer:
                 return any(self._key(path, str(k)) for k in extras)
             if error.validator == "pattern" and isinstance(error.instance, str):
                 return self._wide_hyphen(path, error.instance, str(error.validator_value))
-            if error.validator == "enum" and isinstance(error.instance, str):
-                return self._wide_comma_item(path, error.instance, list(error.validator_value))
+            if (
+                error.validator == "enum"
+                and isinstance(error.instance, str)
+                and isinstance(error.validator_value, list)
+            ):
+                return self._wide_comma_item(path, error.instance, error.validator_value)
             if error.validator == "type":
                 wanted = error.validator_value
                 names = [str(n) for n in wanted] if isinstance(wanted, list) else [str(wanted)]
