@@ -83,10 +83,8 @@ def _quote_end(text: str, at: int) -> int:
     return text.find(close, at + 1)
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    """A cell's pieces (start, end): split at ；; newlines, list numbering (1. （1） ①) and 。 before 《,
-    never inside a quote."""
-    cuts: list[tuple[int, int]] = []
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """The quotes of a cell (position of the opening and of the closing mark)."""
     quoted: list[tuple[int, int]] = []
     i = 0
     while i < len(text):
@@ -97,6 +95,13 @@ def _spans(text: str) -> list[tuple[int, int]]:
                 i = end + 1
                 continue
         i += 1
+    return quoted
+
+
+def _spans(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A cell's pieces (start, end): split at ；; newlines, list numbering (1. （1） ①) and 。 before 《,
+    never inside a quote."""
+    cuts: list[tuple[int, int]] = []
     for m in (*_BREAK.finditer(text), *_NUMBERING.finditer(text)):
         if m.end() > m.start() and not any(a < m.start() < b for a, b in quoted):
             cuts.append((m.start(), m.end()))
@@ -261,8 +266,8 @@ class _Reader:
 
     def citations(self) -> list[ParsedCitation]:
         name = law_name(self.law)
-        if not self.refs:
-            return [ParsedCitation(name, "")]
+        if not self.refs:  # a law without an article; when its references could not be read, they are reported
+            return [] if self.unread else [ParsedCitation(name, "")]
         out = []
         for ref, quote in self.refs:
             article = ref.label() if isinstance(ref, ArticleRef) else ref
@@ -270,13 +275,17 @@ class _Reader:
         return out
 
 
-def _laws(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
-    """The law names in text[a:b]: (start, end, name)."""
-    named = [(m.start(), m.end(), m.group("law")) for m in _NAMED.finditer(text, a, b)]
+def _laws(text: str, a: int, b: int, quoted: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The law names in text[a:b], not counting those inside a quoted article text: (start, end, name)."""
+
+    def outside(m: re.Match[str]) -> bool:
+        return not any(q < m.start() < e for q, e in quoted)
+
+    named = [(m.start(), m.end(), m.group("law")) for m in _NAMED.finditer(text, a, b) if outside(m)]
     if named:
         return named
     found = []
-    for m in _BARE.finditer(text, a, b):
+    for m in filter(outside, _BARE.finditer(text, a, b)):
         law = m.group("law") or m.group("named")
         lead = _LEAD.match(law)
         found.append((m.start() + (lead.end() if lead else 0), m.end(), law[lead.end() :] if lead else law))
@@ -292,11 +301,12 @@ def parse_citations(text: str) -> Parsed:
     norm = _fold(original)
     readers: list[_Reader] = []
     unread: list[tuple[str, str]] = []
-    for start, stop in _spans(norm):
+    quoted = _quoted(norm)
+    for start, stop in _spans(norm, quoted):
         a, b = _trim(norm, start, stop)
         if a >= b or norm[a:b].strip() in _NO_BASIS:
             continue
-        laws = _laws(norm, a, b)
+        laws = _laws(norm, a, b, quoted)
         if not laws:
             if readers and _REF.match(norm, a, b):  # 《A法》\n第十条: the law of the piece before
                 readers[-1].read(norm, a, b)
