@@ -250,10 +250,22 @@ def test_fast_help_is_what_typer_prints() -> None:
     assert run_cli().stdout == top_help()
 
 
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    expected = f"powerctl {version('powerctl')}\n"
+    for flag in ("--version", "-V"):
+        shown = run_cli(flag)
+        assert shown.returncode == 0 and shown.stdout == expected and not shown.stderr
+    # typer answers it too when other words follow (`powerctl --version validate`), the same way
+    later = run_cli("--version", "validate")
+    assert later.returncode == 0 and later.stdout == expected
+
+
 def test_fast_paths_do_not_import_typer() -> None:
     code = (
         "import sys\nfrom powerctl.cli.fast import answer as _fast\n"
-        "for argv in ([], ['--help'], ['rules'], ['rules', 'B101'], ['rules', 'nope']):\n"
+        "for argv in ([], ['--help'], ['--version'], ['-V'], ['rules'], ['rules', 'B101'], ['rules', 'nope']):\n"
         "    assert _fast(argv) is not None\n"
         "assert _fast(['rules', '--help']) is None and _fast(['validate']) is None\n"
         "heavy = ['typer', 'click', 'powerctl.catalogue.model', 'powerctl.source.load', 'yaml']\n"

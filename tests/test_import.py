@@ -208,3 +208,32 @@ def test_time_limits_keep_their_units_and_names_their_characters(tmp_path: Path)
     assert first["time_limit"] == {"statutory": 20, "unit": "工作日"} and "单位不同" in out
     assert second["time_limit"] == {"statutory": 20, "promised": 10, "unit": "工作日"}  # the header names the unit
     assert code == 1
+
+
+def test_a_township_csv_reads_every_citation_and_reports_the_rest(tmp_path: Path) -> None:
+    """GBK CSV as Excel writes it, 法律法规依据 as the header, the article after a space or on the next line;
+    a reference that cannot be read is reported piece by piece with its reason, never dropped."""
+    rows = [
+        ["序号", "事项名称", "事项类型", "法律法规依据", "实施主体"],
+        ["1", "土地权属争议调处", "行政裁决", "《中华人民共和国土地管理法》 第十四条 第二款", "某某镇人民政府"],
+        [
+            "2",
+            "对违反价格法行为的处罚",
+            "行政处罚",
+            "《中华人民共和国价格法》第十四条第（一）项、第（三）项，第四十条第一款\n"
+            "《中华人民共和国价格法》第十四第二款",
+            "某某镇人民政府",
+        ],
+    ]
+    path = tmp_path / "某某镇权责清单.csv"
+    path.write_bytes("".join(",".join(f'"{c}"' for c in row) + "\r\n" for row in rows).encode("gbk"))
+    code, out, units = _import(_repo(tmp_path), path)
+    (unit,) = units.values()
+    assert _basis(unit, "土地权属争议调处") == [("中华人民共和国土地管理法", "第十四条第二款", "设定依据")]
+    assert [a for _, a, _ in _basis(unit, "对违反价格法行为的处罚")] == [
+        "第十四条第一项",
+        "第十四条第三项",
+        "第四十条第一款",
+    ]
+    assert code == 1 and "D3" in out and "「第十四」" not in out, out
+    assert "第十四" in out and "读不成条款" in out and "款、项前面没有读得出的条" in out, out

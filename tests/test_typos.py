@@ -41,6 +41,8 @@ MISTAKES = [
     ("under-indented-block", "  region: 湖南省娄底市冷水江市", " region: 湖南省娄底市冷水江市", "region", "E001",
      "缩进"),
     ("bool-word", "fee: {charged: false}", "fee: {charged: 否}", "否", "E003", "false（否）"),
+    ("wide-hyphen-id", "  - id: XK-001", "  - id: XK－001", "－", "E001", "全角连字符"),
+    ("wide-hyphen-step", "{id: accept, name: 受理", "{id: ac－cept, name: 受理", "－", "E001", "全角连字符"),
 ]  # fmt: skip
 
 
@@ -96,6 +98,7 @@ def _several_mistakes(tmp_path: Path) -> tuple[Path, str, set[int]]:
         ("{law: 中华人民共和国建筑法, article: 第七条", "{law: 《中华人民共和国建筑法》, article: 第7条"),
         ("{law: 中华人民共和国行政许可法, article: 第十二条", "{law: 行政许可法, article: 12"),
         ("kind: task, days: 2, does: 勘查", "kind: task, days: ２, does: 勘查"),
+        ("  - id: XK-003", "  - id: XK－003"),
     ]
     lines: set[int] = set()
     for old, new in changes:
@@ -256,3 +259,41 @@ def test_a_number_with_another_unit_is_named_but_not_rewritten(tmp_path: Path) -
     before = path.read_bytes()
     done = run_cli("fix", cwd=tmp_path)
     assert done.returncode == 1 and "未能自动修改" in done.stdout and path.read_bytes() == before
+
+
+def test_a_wide_comma_between_flow_items_is_named_at_its_character_and_fixed(tmp_path: Path) -> None:
+    old = '    code: "431381-XK-0001"'
+    new = "    major_matter: [大额资金使用，　重大决策]\n" + old
+    path, line, offset = _catalogue(tmp_path, old, new)
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    found = _findings(path, tmp_path)
+    typos = [f for f in found if f[0].startswith("E")]
+    assert [(f[0], f[1], f[2]) for f in typos] == [("E001", line, offset + new.index("，") + 1)], found
+    assert "中文逗号" in typos[0][3] and "[大额资金使用, 重大决策]" in typos[0][4]
+    # The data is read as meant: the rules see both matters (G501 asks for a collective step for them).
+    assert any(f[0] == "G501" and "大额资金使用、重大决策" in f[3] for f in found), found
+    done = run_cli("fix", cwd=tmp_path)
+    assert "内部错误" not in done.stderr, done.stderr
+    assert "    major_matter: [大额资金使用, 重大决策]\n" in path.read_text(encoding="utf-8")
+    assert not [f for f in _findings(path, tmp_path) if f[0].startswith("E")]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "[大额资金使用，其他事项]",  # a part the schema does not allow: the value stays one item, named as such
+        '["大额资金使用，重大决策"]',  # quoted: written as one text on purpose
+    ],
+)
+def test_a_wide_comma_is_split_only_where_every_part_is_allowed(tmp_path: Path, typed: str) -> None:
+    old = '    code: "431381-XK-0001"'
+    path, _, _ = _catalogue(tmp_path, old, f"    major_matter: {typed}\n" + old)
+    found = _findings(path, tmp_path)
+    assert [f[0] for f in found if f[0].startswith("E")] == ["E003"], found
+    assert "不在允许范围内" in next(f[3] for f in found if f[0] == "E003")
+
+
+def test_a_wide_hyphen_is_left_where_the_pattern_would_still_fail(tmp_path: Path) -> None:
+    path, _, _ = _catalogue(tmp_path, "  - id: XK-001", "  - id: XK－0 01")
+    found = _findings(path, tmp_path)
+    assert [f[0] for f in found] == ["E003"] and "格式不正确" in found[0][3], found

@@ -21,7 +21,7 @@ from powerctl.cli import rules as rules_cmd
 from powerctl.cli import stats as stats_cmd
 from powerctl.cli import validate as validate_cmd
 from powerctl.cli import zh
-from powerctl.cli.fast import COMMANDS, DESCRIPTION
+from powerctl.cli.fast import COMMANDS, DESCRIPTION, VERSION_HELP, version
 
 zh.install()  # click's and typer's help headings and usage errors in Chinese
 app = typer.Typer(
@@ -33,6 +33,21 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help text: rendering it with rich doubles the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(version())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _top(
+    _version: bool = typer.Option(False, "--version", "-V", help=VERSION_HELP, is_eager=True, callback=_show_version),
+) -> None:
+    """The top-level options; `powerctl --version` alone is answered by `fast` before typer loads."""
+
+
 _HELP = dict(COMMANDS)
 for _name, _module in (
     ("validate", validate_cmd),

@@ -1,5 +1,6 @@
-"""What `powerctl`, `powerctl --help` and `powerctl rules [CODE]` answer without importing typer or the rules
-(they must start in well under 0.15 s): the table of commands, the top help and the rule list."""
+"""What `powerctl`, `powerctl --help`, `powerctl --version` and `powerctl rules [CODE]` answer without importing
+typer or the rules (they must start in well under 0.15 s): the table of commands, the top help, the version and
+the rule list."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def top_help() -> str:
         f"  {DESCRIPTION}",
         "",
         "选项:",
-        "  -h, --help  显示本帮助并退出。",
+        "  -V, --version  显示版本号并退出。",
+        "  -h, --help     显示本帮助并退出。",
         "",
         "命令:",
         *(f"  {name:<{width}}  {text}" for name, text in COMMANDS),
@@ -71,10 +73,27 @@ def show_rules(code: str | None) -> int:
     return 0
 
 
+VERSION_HELP = "显示版本号并退出。"
+
+
+def version() -> str:
+    """`powerctl 0.1.0`: the installed distribution's version."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return f"powerctl {installed('powerctl')}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "powerctl （版本未知：未安装）"
+
+
 def answer(argv: list[str]) -> int | None:
     """An exit code when the command line is one of the fast ones, else None."""
     if argv in ([], ["--help"], ["-h"]):
         sys.stdout.write(top_help())
+        return 0
+    if argv in (["--version"], ["-V"]):
+        sys.stdout.write(version() + "\n")
         return 0
     if argv[:1] == ["rules"] and len(argv) <= 2 and not any(a.startswith("-") for a in argv[1:]):
         return show_rules(argv[1] if len(argv) == 2 else None)

@@ -220,9 +220,8 @@ class _Builder:
                 if cit.quote:
                     entry["quote"] = cit.quote
                 basis.append(entry)
-            if parsed.leftover:
-                header = layout.headers.get(found[0], "")
-                self.report(table, r, found[0], header, parsed.leftover, "读不出法律法规名称和条款，未写入依据")
+            for piece, why in parsed.unread:  # every piece of the cell not read as a citation, with its reason
+                self.report(table, r, found[0], layout.headers.get(found[0], ""), piece, why)
         power["basis"] = basis
         self.citations += len(basis)
         self._time(table, layout, r, cell, power, missing)

@@ -80,6 +80,8 @@ def field_of(header: str) -> str | None:
         return _LOOKUP[key]
     raw = re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", header))
     found: str | None = _LOOKUP.get(raw)
+    if found is None and key.endswith("依据") and not any(w in key for w in ("追责", "问责", "收费", "责任")):
+        found = "basis"  # 法律法规依据, 法规依据, 政策法规依据 (a township's list): the legal basis
     return found
 
 

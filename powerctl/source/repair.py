@@ -21,7 +21,9 @@ from jsonschema.exceptions import ValidationError
 
 from powerctl.source.load import Document, resolve_plain
 from powerctl.source.span import Path
-from powerctl.source.typos import Edit, Typo, bool_word, line_typos, number_typo
+from powerctl.source.typos import WIDE_COMMA, Edit, Typo, bool_word, line_typos, number_typo
+
+WIDE_HYPHEN = "－"
 
 TitleOf = Callable[[Path], str]
 SchemaOf = Callable[[Path], Mapping[str, Any]]
@@ -95,6 +97,14 @@ class Repairer:
                 props = self.schema_of(path).get("properties", {})
                 extras = [k for k in error.instance if k not in props and not str(k).startswith("x-")]
                 return any(self._key(path, str(k)) for k in extras)
+            if error.validator == "pattern" and isinstance(error.instance, str):
+                return self._wide_hyphen(path, error.instance, str(error.validator_value))
+            if (
+                error.validator == "enum"
+                and isinstance(error.instance, str)
+                and isinstance(error.validator_value, list)
+            ):
+                return self._wide_comma_item(path, error.instance, error.validator_value)
             if error.validator == "type":
                 wanted = error.validator_value
                 names = [str(n) for n in wanted] if isinstance(wanted, list) else [str(wanted)]
@@ -279,6 +289,66 @@ class Repairer:
         holder = _node(self.data, path[:-1])
         holder[path[-1]] = fixed
         self.repairs.append(Repair(code, path, typo))
+        return True
+
+    def _wide_hyphen(self, path: Path, value: str, pattern: str) -> bool:
+        """QT－001: a full-width hyphen where the schema's pattern wants "-"."""
+        if not path or WIDE_HYPHEN not in value or _node(self.data, path) != value:
+            return False
+        meant = value.replace(WIDE_HYPHEN, "-")
+        if re.search(pattern, meant) is None:
+            return False
+        span = self.doc.span(path)
+        source = _source_line(self.doc, span.line)
+        start = source.find(value, span.column - 1)
+        if start < 0:
+            return False
+        at = start + value.index(WIDE_HYPHEN) + 1
+        edits = tuple(Edit(span.line, start + i + 1, 1, "-") for i, ch in enumerate(value) if ch == WIDE_HYPHEN)
+        typo = Typo(
+            span.line,
+            at,
+            f"第 {span.line} 行第 {at} 列是全角连字符“－”，{self.title(path)}「{value}」因此格式不正确",
+            f"连字符用半角“-”（英文输入法下的减号键），写成 {meant}",
+            edits,
+        )
+        _node(self.data, path[:-1])[path[-1]] = meant
+        self.repairs.append(Repair("E001", path, typo))
+        return True
+
+    def _wide_comma_item(self, path: Path, value: str, allowed: list[Any]) -> bool:
+        """[大额资金使用，重大决策]: a full-width comma between the items of a flow sequence, which YAML reads
+        as one item; only where every part is one of the values the schema allows."""
+        if len(path) < 2 or not isinstance(path[-1], int) or "，" not in value or _node(self.data, path) != value:
+            return False
+        parts = [p.strip(" 　") for p in value.split("，")]
+        if not all(p in allowed for p in parts):
+            return False
+        span = self.doc.span(path)
+        source = _source_line(self.doc, span.line)
+        start = span.column - 1
+        if span.end_line != span.line or source[start : start + len(value)] != value:
+            return False  # quoted or spread over lines: not a plain item of a flow sequence
+        if source[:start].rstrip(" ")[-1:] not in ("[", ","):
+            return False
+        edits = []
+        for i, ch in enumerate(value):
+            if ch == "，":
+                spaces = len(value[i + 1 :]) - len(value[i + 1 :].lstrip(" 　"))
+                edits.append(Edit(span.line, start + i + 1, 1 + spaces, ", "))
+        at = edits[0].column
+        typo = Typo(
+            span.line,
+            at,
+            f"第 {span.line} 行第 {at} 列是{WIDE_COMMA}，YAML 把「{value}」读成了{self.title(path)}的一项",
+            f"方括号里各项之间用英文逗号“,”分隔，写成 [{', '.join(parts)}]",
+            tuple(edits),
+        )
+        items = _node(self.data, path[:-1])
+        # The first part in place, the others at the end: the other items keep their positions in the file.
+        items[path[-1]] = parts[0]
+        items.extend(parts[1:])
+        self.repairs.append(Repair("E001", path, typo))
         return True
 
     def _unit_agrees(self, path: Path, value: str) -> bool:
