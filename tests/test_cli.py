@@ -187,6 +187,28 @@ def test_inline_suppression(tmp_path: Path) -> None:
     assert "S901" not in {f["rule"] for f in items}
 
 
+@pytest.mark.parametrize(
+    ("args", "config", "unused"),
+    [
+        ((), "", True),  # B101 ran and said nothing there: the directive is unused
+        (("--ignore", "B101"), "", False),  # B101 did not run: nothing is known of the directive
+        (("--select", "F,S"), "", False),
+        (("--select", "B1,S"), "", True),
+        ((), "rules:\n  B101: off\n", False),
+        ((), "ignore:\n  - paths: ['**']\n    rules: [B101]\n", False),
+    ],
+)
+def test_a_suppression_is_unused_only_where_its_rule_ran(
+    tmp_path: Path, args: tuple[str, ...], config: str, unused: bool
+) -> None:
+    """S901 speaks only on evidence: the rule ran on the file and found nothing at the directive."""
+    (tmp_path / ".powerctl.yaml").write_text(config or "{}\n", encoding="utf-8")
+    text = MINIMAL.format(uid="unit-a").replace("    name: ", "    # powerctl: disable=B101 -- 待核实\n    name: ", 1)
+    path = _write(tmp_path, text)
+    items = findings(run_cli("validate", str(path), "-f", "json", *args, cwd=tmp_path))
+    assert any(f["rule"] == "S901" and "B101" in f["message"] for f in items) == unused, items
+
+
 def test_rule_crash_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

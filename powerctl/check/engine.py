@@ -223,9 +223,18 @@ def _apply_suppressions(
         else:
             hit.used.add(f.rule)
     start = len(collector.findings)
+    broken = any(f.rule == "E001" for f in found)  # the rules did not run on a file that is not YAML
+    ignored = collector.config.ignores and collector._from_root(doc.file)
+
+    def judged(code: str) -> bool:
+        """Whether the code's rule ran on this file, so that its silence means the directive is unused."""
+        if code in rules.REGISTRY and (broken or collector.level(code) == "off" or not collector.enabled(code)):
+            return False
+        return not (ignored and any(ig.matches(ignored, code) for ig in collector.config.ignores))
+
     for s in sups:
         span = Span(doc.file, s.line, s.column, s.line, s.column)
-        unused = sorted(s.codes - s.used)
+        unused = sorted(c for c in s.codes - s.used if judged(c))
         if not s.codes:
             collector.add(
                 doc,
