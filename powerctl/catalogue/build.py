@@ -103,7 +103,7 @@ def _flow(loc: Loc, d: Mapping[str, Any]) -> Flow:
 
 
 def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
-    tl = d["time_limit"]
+    tl = d.get("time_limit")
     fee = d["fee"]
     sec = d.get("secrecy")
     disc = d.get("discretion")
@@ -119,7 +119,11 @@ def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
         department=d["department"],
         status=d["status"],
         basis=tuple(_citation(loc.child("basis", i), c) for i, c in _items(d["basis"])),
-        time_limit=TimeLimit(loc.child("time_limit"), tl.get("statutory"), tl["promised"], tl["unit"]),
+        time_limit=(
+            TimeLimit(loc.child("time_limit"), tl.get("statutory"), tl.get("promised"), tl["unit"], tl.get("from"))
+            if tl is not None
+            else None
+        ),
         fee=Fee(
             loc.child("fee"),
             bool(fee["charged"]),
@@ -163,10 +167,11 @@ def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
             else None
         ),
         flow=_flow(loc.child("flow"), flow) if flow is not None else None,
-        responsibilities=tuple((r["stage"], r["duty"]) for _, r in _items(d.get("responsibilities"))),
+        responsibilities=tuple((r.get("stage"), r["duty"]) for _, r in _items(d.get("responsibilities"))),
         accountability=_tuple_str(d.get("accountability")),
         signatures=_signatures(loc.child("signatures"), d.get("signatures")),
         village_matter=d.get("village_matter") if isinstance(d.get("village_matter"), str) else None,
+        note=d.get("note") if isinstance(d.get("note"), str) else None,
     )
 
 

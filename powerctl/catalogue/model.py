@@ -79,12 +79,47 @@ class Channel:
     contact: str
 
 
+NOW = "即办"  # a time limit handled on the spot: shown as written, counted as 0 days
+
+Limit = int | str | None  # days, 即办, or None (none: the list's “/”, “无”)
+
+
+def limit_days(value: Limit) -> int | None:
+    """The days a limit counts: 即办 is 0, none is None."""
+    if value is None:
+        return None
+    return 0 if value == NOW else int(value)
+
+
 @dataclass(frozen=True, slots=True)
 class TimeLimit:
     loc: Loc
-    statutory: int | None
-    promised: int
+    statutory: Limit
+    promised: Limit  # None: the statutory limit is the promise
     unit: str
+    start: str | None = None  # `from`: what the days count from (自受理之日起)
+
+    @property
+    def statutory_days(self) -> int | None:
+        return limit_days(self.statutory)
+
+    @property
+    def promised_days(self) -> int | None:
+        """The days promised as written (None when the list promises nothing of its own)."""
+        return limit_days(self.promised)
+
+    @property
+    def promise(self) -> int | None:
+        """The days a case has: the promised limit, or the statutory one when none is promised; None: no clock."""
+        days = self.promised_days
+        return days if days is not None else self.statutory_days
+
+    @staticmethod
+    def shown(value: Limit, unit: str) -> str:
+        """A limit as a list prints it: 20个工作日, 即办, or “/”."""
+        if value is None:
+            return "/"
+        return NOW if value == NOW else f"{value}个{unit}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +255,7 @@ class Power:
     department: str
     status: str
     basis: tuple[Citation, ...]
-    time_limit: TimeLimit
+    time_limit: TimeLimit | None  # required for the categories with a clock (行政许可 …); absent for others
     fee: Fee
     disclosure: Disclosure
     secrecy: Secrecy | None
@@ -228,14 +263,20 @@ class Power:
     risks: tuple[Risk, ...]
     discretion: tuple[Discretion, ...] | None
     flow: Flow | None
-    responsibilities: tuple[tuple[str, str], ...]
+    responsibilities: tuple[tuple[str | None, str], ...]  # (stage or None, duty)
     accountability: tuple[str, ...]
     signatures: Signatures | None = None  # 三签字 (村级 expenditure)
     village_matter: str | None = None  # 五必到: 重大事项 大额资金 工程验收 资源承包 财务清理
+    note: str | None = None  # 备注, kept as written
 
     @property
     def span(self) -> Span:
         return self.loc.span
+
+    @property
+    def day_unit(self) -> str:
+        """The unit a step's days are in: the time limit's, 工作日 when the power has no time limit."""
+        return self.time_limit.unit if self.time_limit is not None else "工作日"
 
     @property
     def ended(self) -> bool:

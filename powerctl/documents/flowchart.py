@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from powerctl.catalogue.model import Flow, Power, Step, Unit
+from powerctl.catalogue.model import Flow, Power, Step, TimeLimit, Unit
 from powerctl.domain.flowgraph import depth_first
 from powerctl.drawing.sheet import MAX_PARTS, STEP_SIZE, TEXT_SIZE, FlowSheet, Part
 from powerctl.drawing.textwrap_cjk import display_width, phrases, wrap
@@ -135,7 +135,7 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
     if note:
         name += f" <B>{note}</B>"
     rows = [f'<TR><TD><FONT POINT-SIZE="{_S}">{name}</FONT></TD></TR>']
-    days = _days(step, power.time_limit.unit)
+    days = _days(step, power.day_unit)
     if decision:
         # A diamond holds its name and time limit; the rest is in the legend (its mark).
         if days:
@@ -350,9 +350,7 @@ def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
         raise ValueError(f"power {power.id} has no flow")
     tl = power.time_limit
     title = f"{power.category}：{power.name}" + (f"（事项编码 {power.code}）" if power.code else "")
-    limit = f"承诺时限 {tl.promised} 个{tl.unit}"
-    if tl.statutory is not None:
-        limit += f"（法定 {tl.statutory} 个{tl.unit}）"
+    limit = _limit_text(tl)
     version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
     channels = flow.complaint if flow.complaint is not None else unit.complaint_channels
     sections = [("行使条件", tuple(flow.conditions))]
@@ -370,3 +368,16 @@ def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
         splits=tuple(_splits(unit, power, opts, marks, steps)),
         paper=opts.paper,
     )
+
+
+def _limit_text(tl: TimeLimit | None) -> str:
+    """承诺时限 5 个工作日（法定 20 个工作日） / 承诺时限 即办 / 法定时限 20 个工作日; empty without a clock."""
+    if tl is None:
+        return ""
+    parts = []
+    if tl.promised is not None:
+        parts.append(f"承诺时限 {tl.shown(tl.promised, tl.unit)}")
+    if tl.statutory is not None:
+        shown = tl.shown(tl.statutory, tl.unit)
+        parts.append(f"（法定 {shown}）" if parts else f"法定时限 {shown}")
+    return "".join(parts) if parts else "无办理时限"

@@ -116,6 +116,9 @@ def responsibilities_text(power: Power) -> str:
     """责任事项 as 1. 受理责任：…, one stage a line."""
     items = []
     for stage, duty in power.responsibilities:
+        if stage is None:
+            items.append(duty)
+            continue
         label = stage if stage.endswith("责任") else f"{stage}责任"
         items.append(f"{label}：{duty}")
     return numbered(items)
@@ -129,6 +132,8 @@ def _remark(power: Power, docs: UnitDocs) -> str:
         notes.append(f"子项，主项：{parent.name}" if parent else "子项")
     if power.major_matter:
         notes.append("三重一大：" + "、".join(power.major_matter))
+    if power.note:
+        notes.append(power.note)
     return "；".join(notes)
 
 
@@ -149,8 +154,8 @@ def rows(docs: UnitDocs) -> list[Row]:
                 subject=power.subject or unit.name,
                 department=departments.get(power.department, power.department),
                 posts=_posts(unit, power),
-                statutory=f"{tl.statutory}个{tl.unit}" if tl.statutory is not None else "无",
-                promised=f"{tl.promised}个{tl.unit}",
+                statutory=tl.shown(tl.statutory, tl.unit) if tl is not None else "/",
+                promised=tl.shown(tl.promised, tl.unit) if tl is not None else "/",
                 fee=_fee(power),
                 disclosure=disclosure_text(power.disclosure),
                 status=power.status,

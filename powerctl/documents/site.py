@@ -109,7 +109,7 @@ class PowerPage:
     disclosure: str
     fee: str
     discretion: tuple[tuple[str, str, str, str], ...]  # (circumstance, condition, penalty, amount)
-    responsibilities: tuple[tuple[str, str], ...]
+    responsibilities: tuple[tuple[str | None, str], ...]
     accountability: tuple[str, ...]
     risks: tuple[tuple[str, str, str, str], ...]  # internal only: (level, point, measures, owner)
     secrecy: str  # internal only
@@ -160,7 +160,7 @@ def _steps(unit: Unit, power: Power) -> tuple[StepItem, ...]:
                 name=step.name,
                 kind=STEP_KINDS.get(step.kind, step.kind),
                 post=_post_name(unit, step.post),
-                days=_days(step.days, power.time_limit.unit),
+                days=_days(step.days, power.day_unit),
                 does=step.does or "",
                 disclosure=disclosure_text(step.disclosure) if step.disclosure is not None else "",
                 next=_next(step, names),

@@ -160,13 +160,16 @@ class Records:
         if power is None or received is None:
             return None
         closed = day(case.get("closed"))
-        limit = power.time_limit
+        unit = power.day_unit
+        promise = power.time_limit.promise if power.time_limit is not None else None
         suspended = _suspensions(case)
-        used, _ = days(received, closed or self.today, limit.unit, suspended)
+        used, _ = days(received, closed or self.today, unit, suspended)
         card = None
-        if used > limit.promised:
+        if promise is None:
+            pass  # no clock: a power without a time limit, or “/” for both limits
+        elif used > promise:
             card = RED
-        elif closed is None and limit.promised and used >= NEAR * limit.promised:
+        elif closed is None and promise and used >= NEAR * promise:
             card = YELLOW
         late: list[tuple[int, str, int, int]] = []
         walk: list[tuple[int, object, int | None, object, date | None]] = []
@@ -185,7 +188,7 @@ class Records:
                     continue
                 allowed = steps[at].days
                 if done is not None and allowed is not None:
-                    took, _ = days(since, done, limit.unit, suspended)
+                    took, _ = days(since, done, unit, suspended)
                     if took > allowed:
                         late.append((k, steps[at].id, took, allowed))
                 if done is not None:
@@ -202,26 +205,27 @@ class Records:
             return  # the schema says what is missing
         if self.seen is not None:
             self.seen(m, str(case.get("id", "?")))
-        limit = m.power.time_limit
+        unit = m.power.day_unit
+        promised = _promised(m.power)
         end = m.closed or self.today
         name = f"职权「{m.power.name}」的办件 {case.get('id', '?')} "
-        words = _words(m.received, end, limit.unit, m.suspended) if m.card else ""
+        words = _words(m.received, end, unit, m.suspended) if m.card else ""
         if m.card == RED:
             how = (
-                f"受理后第 {m.used} 个{limit.unit}办结"
+                f"受理后第 {m.used} 个{unit}办结"
                 if m.closed
-                else f"至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}仍未办结"
+                else f"至 {self.today.isoformat()} 已用 {m.used} 个{unit}仍未办结"
             )
             yield CaseProblem(
                 "R801", ("closed",) if m.closed else ("received",),
-                f"{name}{how}，承诺 {limit.promised} 个{limit.unit}（红牌）{words}",
+                f"{name}{how}，{promised}（红牌）{words}",
                 "登记延期审批或特别程序（suspended）的起止日期；确属超期的，说明原因并按规定问责", m.power.id,
             )  # fmt: skip
         elif m.card == YELLOW:
             yield CaseProblem(
                 "R802", ("received",),
-                f"{name}至 {self.today.isoformat()} 已用 {m.used} 个{limit.unit}，"
-                f"承诺 {limit.promised} 个{limit.unit}，即将到期（黄牌）{words}",
+                f"{name}至 {self.today.isoformat()} 已用 {m.used} 个{unit}，"
+                f"{promised}，即将到期（黄牌）{words}",
                 "尽快办结；需要特别程序的，登记 suspended", m.power.id,
             )  # fmt: skip
         if m.power.flow is not None and m.power.flow.steps:
@@ -232,7 +236,7 @@ class Records:
         flow = power.flow
         assert flow is not None
         plan = self._plan(power)
-        unit = power.time_limit.unit
+        unit = power.day_unit
         late = {k: (took, allowed) for k, _, took, allowed in m.late_steps}
         previous: str | None = None
         previous_name = ""
@@ -363,3 +367,12 @@ class Records:
                 "五必到：村务监督委员会成员必须到场监督；补登到会的监督员（岗位为 role: 村务监督），未到场的应重新召开",
                 power.id,
             )  # fmt: skip
+
+
+def _promised(power: Power) -> str:
+    """The limit a case is held to, in words: 承诺 5 个工作日 / 承诺即办 / 法定 20 个工作日 (none promised)."""
+    tl = power.time_limit
+    if tl is None:
+        return ""
+    which, limit = ("承诺", tl.promised) if tl.promised is not None else ("法定", tl.statutory)
+    return f"{which}即办" if limit == "即办" else f"{which} {limit} 个{tl.unit}"

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from powerctl.catalogue.model import Citation, Power, Unit
+from powerctl.catalogue.model import Citation, Power, TimeLimit, Unit
 from powerctl.laws.citation import parse_article
 from powerctl.laws.registry import name_key
 
@@ -70,12 +70,9 @@ def _differences(a: Power, b: Power) -> dict[str, Any]:
             "only_a": [t for k, t in ka.items() if k not in kb],
             "only_b": [t for k, t in kb.items() if k not in ka],
         }
-    ta, tb = a.time_limit, b.time_limit
-    if (ta.statutory, ta.promised, ta.unit) != (tb.statutory, tb.promised, tb.unit):
-        out["time_limit"] = {
-            "a": {"statutory": ta.statutory, "promised": ta.promised, "unit": ta.unit},
-            "b": {"statutory": tb.statutory, "promised": tb.promised, "unit": tb.unit},
-        }
+    la, lb = _limit(a.time_limit), _limit(b.time_limit)
+    if la != lb:
+        out["time_limit"] = {"a": la, "b": lb}
     return out
 
 
@@ -158,3 +155,9 @@ def _specific_citations(unit: Unit) -> set[tuple[str, int | None]]:
         for key in {citation_key(c) for c in power.basis}:
             count[key] = count.get(key, 0) + 1
     return {k for k, n in count.items() if n == 1 and k[1] is not None and k[0] not in PROCEDURE_LAWS}
+
+
+def _limit(tl: TimeLimit | None) -> dict[str, Any]:
+    if tl is None:
+        return {"statutory": None, "promised": None, "unit": None}
+    return {"statutory": tl.statutory, "promised": tl.promised, "unit": tl.unit}

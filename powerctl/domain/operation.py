@@ -55,7 +55,7 @@ class Count:
         if m.closed is not None:
             self.closed += 1
             self.days += m.used
-            self.units.add(m.power.time_limit.unit)
+            self.units.add(m.power.day_unit)
             if m.card != RED:
                 self.on_time += 1
             if m.used > self.longest or not self.longest_case:
@@ -98,7 +98,7 @@ class PowerCount(Count):
     name: str = ""
     department: str = ""
     unit: str = ""  # 工作日 | 自然日
-    promised: int = 0
+    promised: int | None = None  # the days a case has (即办 0); None: no clock
     steps: dict[str, StepCount] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -159,8 +159,9 @@ class UnitOperation:
         if count is None:
             limit = power.time_limit
             count = self.powers[power.id] = PowerCount(
-                power=power.id, name=power.name, department=department, unit=limit.unit, promised=limit.promised
-            )
+                power=power.id, name=power.name, department=department, unit=power.day_unit,
+                promised=limit.promise if limit is not None else None,
+            )  # fmt: skip
         count.add(m, ident)
         self.departments.setdefault(department, Count()).add(m, ident)
         self.total.add(m, ident)
@@ -171,9 +172,10 @@ class UnitOperation:
             s.times += 1
             s.excess += took - allowed
         if m.card is not None:
-            limit = power.time_limit
+            promise = power.time_limit.promise if power.time_limit is not None else None
+            assert promise is not None  # a card is given only against a limit
             flagged = Flagged(
-                m.used - limit.promised, ident, power.id, power.name, m.card, m.used, limit.promised, limit.unit,
+                m.used - promise, ident, power.id, power.name, m.card, m.used, promise, power.day_unit,
                 m.closed is None,
             )  # fmt: skip
             if len(self._flagged) < FLAGGED:
@@ -244,7 +246,7 @@ def _avg(c: Count) -> str:
 def tables(units: list[UnitOperation]) -> list[Table]:
     """按职权, 按承办机构, 红牌黄牌, 超时环节 and, for villages, 三签字与五必到."""
     by_power = [
-        [op.name, f"{p.name}（{p.power}）", p.department, f"{p.promised} 个{p.unit}", p.cases, p.closed, p.on_time,
+        [op.name, f"{p.name}（{p.power}）", p.department, _promise(p), p.cases, p.closed, p.on_time,
          _rate(p), p.yellow, p.red, _avg(p), f"{p.longest}（{p.longest_case}）" if p.closed else "—"]
         for op in units for p in sorted(op.powers.values(), key=lambda p: p.power)
     ]  # fmt: skip
@@ -299,3 +301,7 @@ def sentence(op: UnitOperation | Count, name: str) -> str:
         f"{name}：办件 {c.cases} 件，办结 {c.closed} 件，按期办结率 {_rate(c)}，红牌 {c.red} 件，黄牌 {c.yellow} 件"
         + (f"，平均用时 {_avg(c)}。" if c.average is not None else "。")
     )
+
+
+def _promise(p: PowerCount) -> str:
+    return f"{p.promised} 个{p.unit}" if p.promised is not None else "无"

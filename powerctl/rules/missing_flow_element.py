@@ -96,7 +96,7 @@ def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
                     step.loc,
                     "days",
                     message=f"{label}的步骤「{step.name}」缺少要素“办理时限”",
-                    hint=f"为该步骤写明 days（单位：{power.time_limit.unit}；即时办结写 0）",
+                    hint=f"为该步骤写明 days（单位：{power.day_unit}；即时办结写 0）",
                 )
         if not flow.supervision:
             yield Violation.at(

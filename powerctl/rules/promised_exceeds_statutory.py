@@ -1,7 +1,7 @@
 """## 检查什么
 
-承诺时限（time_limit.promised）是否超过法定时限（time_limit.statutory）。法定时限为 null
-（法律未规定）时不检查。
+承诺时限（time_limit.promised）是否超过法定时限（time_limit.statutory）。即办按 0 天计；
+法定时限或承诺时限为 null（原表的“/”“无”）时不检查。
 
 不能判断的：法定时限是否与法律规定相符（不核对条文）；实际办理是否超过承诺时限（见 R801）。
 
@@ -38,12 +38,20 @@ SUMMARY = "承诺时限超过法定时限"
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
     for power in unit.powers:
         tl = power.time_limit
-        if tl.statutory is not None and tl.promised > tl.statutory:
+        if tl is None:
+            continue
+        statutory, promised = tl.statutory_days, tl.promised_days
+        if statutory is not None and promised is not None and promised > statutory:
             yield Violation.at(
                 tl.loc,
                 "promised",
                 message=(
-                    f"职权「{power.name}」承诺时限 {tl.promised} 个{tl.unit}超过法定时限 {tl.statutory} 个{tl.unit}"
+                    f"职权「{power.name}」承诺时限 {tl.shown(tl.promised, tl.unit)}超过法定时限 "
+                    f"{tl.shown(tl.statutory, tl.unit)}"
                 ),
-                hint=f"把 promised 改为不超过 {tl.statutory} 的天数",
+                hint=(
+                    "法定时限为即办，承诺时限也应写 即办"
+                    if tl.statutory == "即办"
+                    else f"把 promised 改为不超过 {statutory} 的天数"
+                ),
             )
