@@ -5,10 +5,13 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,37 @@ def run_cli(
         env=env,
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class Limited:
+    done: subprocess.CompletedProcess[str]
+    seconds: float  # wall clock
+    cpu: float  # CPU seconds of this run
+    peak_kib: int  # the peak resident memory of the test's children so far
+
+
+def run_limited(*args: str, cwd: Path, memory: int, timeout: float) -> Limited:
+    """`powerctl ARGS` in a subprocess limited to MEMORY bytes of address space, measured."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "powerctl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        preexec_fn=limit,
+    )
+    seconds = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Limited(done, seconds, cpu, after.ru_maxrss)
 
 
 def findings(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:

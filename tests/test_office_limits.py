@@ -3,11 +3,8 @@ the limit and the measured value, exit 2, in bounded memory (issue 32)."""
 
 from __future__ import annotations
 
-import resource
 import shutil
 import subprocess
-import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from openpyxl.utils import get_column_letter as letter
 
 from powerctl.source import office_limits
 from tests import office_files
-from tests.conftest import CATALOGUES
+from tests.conftest import CATALOGUES, run_limited
 
 _GIB = 1024**3
 _MEMORY = 3 * _GIB // 2  # address space a refusing `import` may use (1.5 GB)
@@ -82,24 +79,9 @@ def _xlsx(path: Path, sheet_body: str, extra: str = "", bomb: int = 0) -> Path:
 
 
 def _run(repo: Path, *files: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
-    """`powerctl import FILES` in a subprocess limited to 1.5 GB of address space: the result, seconds, and the
-    peak resident memory of the children so far (KiB)."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (_MEMORY, _MEMORY))
-
-    start = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "powerctl", "import", *map(str, files), "-o", "out"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=limit,
-    )
-    seconds = time.monotonic() - start
-    return done, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """`powerctl import FILES` limited to 1.5 GB of address space: the result, seconds, peak memory (KiB)."""
+    run = run_limited("import", *map(str, files), "-o", "out", cwd=repo, memory=_MEMORY, timeout=120)
+    return run.done, run.seconds, run.peak_kib
 
 
 def _refused(repo: Path, path: Path, *words: str) -> str:
@@ -248,13 +230,5 @@ def test_import_update_measures_the_workbook_too(repo: Path) -> None:
     (repo / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
     shutil.copytree(CATALOGUES, repo / "catalogues")
     path = _xlsx(repo / "导回.xlsx", _HEADER_ROW, '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>')
-    done = subprocess.run(
-        [sys.executable, "-m", "powerctl", "import", "--update", str(path)],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (_MEMORY, _MEMORY)),
-    )
+    done = run_limited("import", "--update", str(path), cwd=repo, memory=_MEMORY, timeout=60).done
     assert done.returncode == 2 and "A1:XFD1048576" in done.stderr and "超过上限" in done.stderr, done.stderr

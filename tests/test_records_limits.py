@@ -5,10 +5,7 @@ a huge dimension is read by its cells, not padded to what it declares."""
 from __future__ import annotations
 
 import json
-import resource
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ from typing import Any
 import pytest
 
 from powerctl.source import office_limits
-from tests.conftest import CATALOGUES
+from tests.conftest import CATALOGUES, run_limited
 from tests.test_office_limits import _ROOT_RELS, _TYPES, _WORKBOOK, _WORKBOOK_RELS
 
 _MEMORY = 3 * 1024**3 // 2  # address space `validate` may use (1.5 GB)
@@ -86,21 +83,11 @@ def repo(tmp_path: Path) -> Path:
 
 def _validate(repo: Path) -> tuple[int, list[dict[str, Any]], float]:
     """`powerctl validate` in a subprocess limited to 1.5 GB of address space: exit code, findings, CPU seconds."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(
-        [sys.executable, "-m", "powerctl", "validate", "--today", "2026-11-30", "-f", "json"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (_MEMORY, _MEMORY)),
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = run_limited("validate", "--today", "2026-11-30", "-f", "json", cwd=repo, memory=_MEMORY, timeout=300)
+    done = run.done
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr
     assert not done.stderr, done.stderr
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return done.returncode, json.loads(done.stdout)["findings"], cpu
+    return done.returncode, json.loads(done.stdout)["findings"], run.cpu
 
 
 def _refused(repo: Path, *words: str) -> str:
