@@ -199,6 +199,7 @@ def _write(unit: _Unit, checker: SchemaChecker, problems: list[str]) -> FileUpda
     text = finish(unit.text, edits)
     again = load_text(str(unit.file), text)
     if again.problems or again.data != expected:
+        told = len(problems)
         for index, new in enumerate(expected["powers"]):
             got = value_at_path(again.data, ("powers", index))
             if index in unit.cells and got != new:
@@ -206,7 +207,7 @@ def _write(unit: _Unit, checker: SchemaChecker, problems: list[str]) -> FileUpda
                     problems.append(
                         f"{cell.at}（{cell.column.header}）：改写后读回的内容与表中不一致，请在 YAML 中修改"
                     )
-        if not any(index in unit.cells for index in range(len(expected["powers"]))):
+        if len(problems) == told:
             problems.append(f"{unit.file}：改写后读回的内容与表中不一致，未写入")
         return None
     before = {(p.path, p.message) for p in checker.problems(unit.doc)}
