@@ -156,7 +156,7 @@ def test_export_shows_every_field_and_reads_back_without_a_byte_changed(tmp_path
         "其他法律法规规章文件规定应履行的责任",
     ]
     assert cell("XK-001", "追责情形").splitlines() == ["1.对符合法定条件的申请不予受理的", "2.违法收取费用的"]
-    assert cell("XK-001", "备注") == "含两个子项" and cell("XK-001-1", "主项") == "食品生产许可"
+    assert cell("XK-001", "备注") == "含两个子项" and cell("XK-001-1", "所属主项") == "食品生产许可"
     for c in COLUMNS:  # every header says what to type
         assert sheet.cell(3, h[c.header]).comment is not None, c.header
     lists = {str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1 for v in sheet.data_validations.dataValidation}
@@ -205,6 +205,7 @@ def test_a_refused_cell_stops_the_whole_run(tmp_path: Path) -> None:
     sheet.cell(r["CF-001"], h["承办机构"]).value = "价格股"  # no such department
     sheet.cell(r["JC-001"], h["公开范围"]).value = "社会公开"  # then 公开形式 and 公开时限 are needed
     sheet.cell(r["XK-001-2"], h["承诺时限"]).value = "五天"
+    sheet.cell(r["XK-001"], h["所属主项"]).value = "食品生产许可"  # itself
     book.save(repo / "目录.xlsx")
     done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
     assert done.returncode == 1, done.stdout
@@ -214,6 +215,7 @@ def test_a_refused_cell_stops_the_whole_run(tmp_path: Path) -> None:
     assert "可填 价格监督检查和反不正当竞争股、食品生产股、综合行政执法大队" in out
     assert f"!{letter(h['公开范围'])}{r['JC-001']}（公开范围）：" in out, out
     assert f"!{letter(h['承诺时限'])}{r['XK-001-2']}（承诺时限）：「五天」不是时限" in out
+    assert f"!{letter(h['所属主项'])}{r['XK-001']}（所属主项）：一项职权不能是它自己的主项" in out
     assert "没有改动任何目录文件" in out and path.read_bytes() == before
 
 
@@ -306,8 +308,8 @@ def test_emptied_cells_remove_optional_fields_and_names_match_back(tmp_path: Pat
     assert run_cli("export", "-o", "目录.xlsx", cwd=repo).returncode == 0
     book = openpyxl.load_workbook(repo / "目录.xlsx")
     sheet, h, r = _sheet(book)
-    sheet.cell(r["JC-001"], h["主项"]).value = "对不执行政府定价行为的处罚"  # a 主项 by its name
-    sheet.cell(r["XK-001-2"], h["主项"]).value = None  # no longer a 子项
+    sheet.cell(r["JC-001"], h["所属主项"]).value = "对不执行政府定价行为的处罚"  # a 主项 by its name
+    sheet.cell(r["XK-001-2"], h["所属主项"]).value = None  # no longer a 子项
     sheet.cell(r["XK-001"], h["备注"]).value = None
     sheet.cell(r["XK-001"], h["起算"]).value = None
     sheet.cell(r["XK-001"], h["责任事项"]).value = None

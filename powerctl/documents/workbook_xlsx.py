@@ -27,7 +27,7 @@ HEADER_ROW = 3
 SPARE_ROWS = 200  # unlocked rows below the powers, with the dropdowns
 _WIDTHS = {
     "职权名称": 30,
-    "主项": 20,
+    "所属主项": 20,
     "承办机构": 16,
     "职权来源依据": 50,
     "收费标准": 24,

@@ -272,7 +272,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("事项编码", ("code",), _text, _read_text, note="政务服务事项编码，照原样填写"),
     Column("职权名称", ("name",), _text, _read_text, required=True, clearable=False, note="全称，不用简称"),
     Column(
-        "主项", ("parent",), _parent, _read_parent,
+        "所属主项", ("parent",), _parent, _read_parent,
         note="本项是子项时，填所属主项的职权名称；不是子项时留空",
     ),
     Column(

@@ -144,6 +144,9 @@ def _read_sheet(sheet: Any, unit: _Unit, where: str, problems: list[str]) -> Non
                 except CellError as exc:
                     problems.append(f"{at}（{column.header}）：{exc}")
                     continue
+                if column.path == ("parent",) and value == power.get("id"):
+                    problems.append(f"{at}（{column.header}）：一项职权不能是它自己的主项")
+                    continue
             shown = str(column.show(current, unit.names))
             unit.wanted.setdefault(index, {})[column.path] = value
             unit.cells.setdefault(index, {})[column.path] = _Cell(
