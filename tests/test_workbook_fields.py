@@ -206,6 +206,7 @@ def test_a_refused_cell_stops_the_whole_run(tmp_path: Path) -> None:
     sheet.cell(r["JC-001"], h["公开范围"]).value = "社会公开"  # then 公开形式 and 公开时限 are needed
     sheet.cell(r["XK-001-2"], h["承诺时限"]).value = "五天"
     sheet.cell(r["XK-001"], h["所属主项"]).value = "食品生产许可"  # itself
+    sheet.cell(r["XK-001-1"], h["备注"]).value = "复制来的\x85文字"  # a control character YAML cannot hold
     book.save(repo / "目录.xlsx")
     done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
     assert done.returncode == 1, done.stdout
@@ -216,6 +217,7 @@ def test_a_refused_cell_stops_the_whole_run(tmp_path: Path) -> None:
     assert f"!{letter(h['公开范围'])}{r['JC-001']}（公开范围）：" in out, out
     assert f"!{letter(h['承诺时限'])}{r['XK-001-2']}（承诺时限）：「五天」不是时限" in out
     assert f"!{letter(h['所属主项'])}{r['XK-001']}（所属主项）：一项职权不能是它自己的主项" in out
+    assert f"!{letter(h['备注'])}{r['XK-001-1']}（备注）：含有不可见的控制字符 U+0085" in out
     assert "没有改动任何目录文件" in out and path.read_bytes() == before
 
 
@@ -334,3 +336,34 @@ def test_emptied_cells_remove_optional_fields_and_names_match_back(tmp_path: Pat
     checked = run_cli("validate", "--no-cache", "--select", "E003,E005", cwd=repo)
     found = [ln for ln in checked.stdout.splitlines() if " E00" in ln]
     assert len(found) == 2 and all(ln.endswith("[QT-001]") for ln in found), checked.stdout  # left as it was
+
+
+def test_cells_read_as_a_clerk_types_them() -> None:
+    col = {c.header: c for c in COLUMNS}
+    from powerctl.domain.workbook import Names
+
+    names = Names.of(yaml.safe_load(FULL))
+    duties = col["责任事项"].read(
+        "1.受理责任：甲\n（2）审查责任：乙\n其他法律法规规章文件规定应履行的责任", names, None
+    )
+    assert duties == [
+        {"stage": "受理", "duty": "甲"},
+        {"stage": "审查", "duty": "乙"},
+        {"duty": "其他法律法规规章文件规定应履行的责任"},
+    ]
+    assert col["追责情形"].read("1、甲的\n2. 乙的\n丙的", names, None) == ["甲的", "乙的", "丙的"]
+    assert [col["承诺时限"].read(t, names, None) for t in ("２０", "即办", "/", "／", "无", "15")] == [
+        20,
+        "即办",
+        None,
+        None,
+        None,
+        15,
+    ]
+    assert (
+        col["承办机构"].read("食品生产股", names, None) == "spg" and col["承办机构"].read("spg", names, None) == "spg"
+    )
+    assert col["所属主项"].read("食品生产许可", names, None) == "XK-001"
+    basis = col["职权来源依据"]
+    kept = [{"law": "中华人民共和国价格法", "article": 39, "role": "设定依据"}]  # 39 is shown as 第三十九条
+    assert basis.read(str(basis.show(kept, names)), names, kept) == kept  # an untouched line keeps its item

@@ -182,8 +182,8 @@ def _read_parent(text: str, names: Names, current: Any) -> Any:
 def _lines(
     show_item: Callable[[Any], str], read_item: Callable[[str], Any], numbered: bool = False
 ) -> tuple[Callable[[Any, Names], Cell], Callable[[str, Names, Any], Any]]:
-    """A list shown one item a line (numbered 1. 2. … when `numbered`), and read back line by line: a line
-    that still shows an item of the current list is that item, unchanged."""
+    """A list shown one item a line (numbered 1. 2. … when `numbered`), and read back line by line, with or
+    without numbers: a line that still shows an item of the current list is that item, unchanged."""
 
     def show(value: Any, names: Names) -> Cell:
         if not isinstance(value, list):
@@ -196,7 +196,7 @@ def _lines(
         out = []
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             line = line.strip()
-            if numbered:
+            if numbered or line not in known:  # a clerk may number the lines: 1. 2. （1） ①
                 line = _NUMBERING.sub("", line, count=1).strip()
             if line:
                 out.append(known[line] if line in known else read_item(line))

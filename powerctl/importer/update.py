@@ -21,7 +21,7 @@ from typing import Any
 from powerctl.domain.workbook import COLUMNS, MARK, CellError, Column, Names, unchanged, value_at
 from powerctl.importer.splice import DELETE, Unsplicable, finish, power_edits, value_at_path
 from powerctl.source import office_limits
-from powerctl.source.load import Document, load_text
+from powerctl.source.load import CONTROL_CHARS, Document, load_text
 from powerctl.source.schema import SchemaChecker
 
 HEADER_ROW = 3
@@ -132,6 +132,12 @@ def _read_sheet(sheet: Any, unit: _Unit, where: str, problems: list[str]) -> Non
             at = f"{where}!{column_letter(c)}{row[0].row}"
             if column.path == ("id",):
                 problems.append(f"{at}（{column.header}）：职权标识不能在表中修改，未改")
+                continue
+            hidden = CONTROL_CHARS.search(cells[c])
+            if hidden is not None:  # YAML cannot hold it: the loader would refuse the file
+                problems.append(
+                    f"{at}（{column.header}）：含有不可见的控制字符 U+{ord(hidden.group()):04X}，删去后再导回"
+                )
                 continue
             if cells[c].strip() == "":
                 if not column.clearable:
