@@ -92,9 +92,9 @@ def finish(text: str, edits: list[Edit]) -> str:
 
 
 class _Splicer:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, lines: list[str]) -> None:
         self.doc = doc
-        self.lines = doc.text.splitlines()
+        self.lines = lines  # doc.text's lines, split once for all its powers
         self.edits: list[Edit] = []
         self.inserts: dict[tuple[int, int], list[str]] = {}
 
@@ -197,12 +197,12 @@ class _Splicer:
         return self.edits + joined
 
 
-def power_edits(doc: Document, index: int, new: dict[str, Any]) -> list[Edit]:
+def power_edits(doc: Document, index: int, new: dict[str, Any], lines: list[str] | None = None) -> list[Edit]:
     """The edits that make powers[index] be `new` (its changed, added and removed top-level fields)."""
     path: Path = ("powers", index)
     if path not in doc.values:
         raise Unsplicable
-    s = _Splicer(doc)
+    s = _Splicer(doc, doc.text.splitlines() if lines is None else lines)
     current = value_at_path(doc.data, path)
     if not isinstance(current, dict):
         raise Unsplicable

@@ -150,6 +150,8 @@ def _read_sheet(sheet: Any, unit: _Unit, where: str, problems: list[str]) -> Non
                 except CellError as exc:
                     problems.append(f"{at}（{column.header}）：{exc}")
                     continue
+                if value == current and type(value) is type(current):
+                    continue  # written otherwise, meaning the same (an id where the name is shown)
                 if column.path == ("parent",) and value == power.get("id"):
                     problems.append(f"{at}（{column.header}）：一项职权不能是它自己的主项")
                     continue
@@ -194,11 +196,12 @@ def _write(unit: _Unit, checker: SchemaChecker, problems: list[str]) -> FileUpda
     expected = copy.deepcopy(unit.doc.data)
     edits = []
     refused = False
+    lines = unit.text.splitlines()
     for index, wanted in unit.wanted.items():
         new = _new_power(powers[index], wanted)
         expected["powers"][index] = new
         try:
-            edits += power_edits(unit.doc, index, new)
+            edits += power_edits(unit.doc, index, new, lines)
         except Unsplicable:
             refused = True
             for cell in unit.cells[index].values():
