@@ -44,8 +44,9 @@ def test_export_then_import_without_edits_changes_no_byte(tmp_path: Path) -> Non
     assert sorted(book.sheetnames) == ["lsj-cgj", "lsj-zhadu", "lsj-zhadu-xxc"]
     sheet = book["lsj-cgj"]
     assert sheet.protection.sheet and sheet.cell(4, 1).protection.locked and not sheet.cell(4, 3).protection.locked
-    lists = {str(v.sqref).split(":")[0][:1]: v.formula1 for v in sheet.data_validations.dataValidation}
-    assert "行政许可" in lists["D"] and "保留" in lists["F"]  # 职权类别, 清理结果 as dropdowns
+    lists = {str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1 for v in sheet.data_validations.dataValidation}
+    h = {name: openpyxl.utils.get_column_letter(c) for name, c in _headers(sheet).items()}
+    assert "行政许可" in lists[h["职权类别"]] and "保留" in lists[h["清理结果"]]  # enumerations as dropdowns
     book.save(repo / "目录.xlsx")  # saved again as a spreadsheet program would
     plain = run_cli("import", "目录.xlsx", cwd=repo)  # the exported workbook is read back only by --update
     assert plain.returncode == 2 and "import --update" in plain.stderr
@@ -71,9 +72,13 @@ def test_one_edited_cell_changes_exactly_that_value(tmp_path: Path) -> None:
     done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
     assert done.returncode == 1  # the cell that cannot be read is reported, at its position
     letter = openpyxl.utils.get_column_letter(bad)
-    assert f"目录.xlsx:lsj-zhadu!{letter}{row + 1}（是否收费）：「可能」应为“是”或“否”，未改" in done.stdout, (
-        done.stdout
-    )
+    assert f"目录.xlsx:lsj-zhadu!{letter}{row + 1}（是否收费）：「可能」应为“是”或“否”" in done.stdout, done.stdout
+    assert "没有改动任何目录文件" in done.stdout
+    assert path.read_text(encoding="utf-8") == before  # every edited cell of a run or none
+    sheet.cell(row + 1, bad).value = "否"
+    book.save(repo / "目录.xlsx")
+    done = run_cli("import", "--update", "目录.xlsx", cwd=repo)
+    assert done.returncode == 0, done.stdout
     after = path.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0][1] == changed[0][0].replace(f"promised: {old}", f"promised: {int(old) - 1}")

@@ -110,7 +110,7 @@ def _update(files: list[Path]) -> None:
     from powerctl.check.engine import UsageError, discover
     from powerctl.cli._common import write_text_atomic
     from powerctl.cli.validate import default_paths, load_repo_config
-    from powerctl.importer.update import update
+    from powerctl.importer.update import FileUpdate, update
     from powerctl.source.load import load_file
     from powerctl.source.office_limits import TooLarge
 
@@ -130,22 +130,33 @@ def _update(files: list[Path]) -> None:
         if isinstance(unit, dict) and isinstance(unit.get("id"), str):
             by_unit.setdefault(unit["id"], Path(file))
     o = sys.stdout
-    status = 0
+    problems: list[str] = []
+    changed: dict[Path, tuple[Path, FileUpdate]] = {}  # resolved file → (workbook, its new text)
     for workbook in files:
         if workbook.suffix.lower() != ".xlsx":
             raise fail(f"{workbook}：--update 读的是 powerctl export 导出的 .xlsx 文件")
         try:
-            result = update(workbook, by_unit, str(workbook))
+            result = update(workbook, by_unit, str(workbook), config.categories)
         except TooLarge as exc:
             raise fail(str(exc)) from None
         except (OSError, ValueError, KeyError) as exc:
             raise fail(f"{workbook}：无法读取（{type(exc).__name__}）") from None
-        for problem in result.problems:  # cell text inside: invisible marks shown, a huge value cut
+        problems += result.problems
+        for f in result.files:
+            key = f.file.resolve()
+            if key in changed:
+                problems.append(f"{f.file}：{changed[key][0]} 和 {workbook} 都修改了它，请合并到一个工作簿中再导回")
+            changed[key] = (workbook, f)
+    if problems:  # every edited cell or none: nothing is written while one cell is refused
+        for problem in problems:  # cell text inside: invisible marks shown, a huge value cut
             o.write(shown_name(problem, 400) + "\n")
-            status = 1
-        for changed in result.files:
-            write_text_atomic(changed.file, changed.text)
-            for line in changed.changed:
-                o.write(f"{changed.file}：{line}\n")
-        o.write(f"{workbook}：改动了 {len(result.files)} 个目录文件，{sum(len(f.changed) for f in result.files)} 处\n")
-    raise typer.Exit(status)
+        o.write(f"有 {len(problems)} 处不能导回，没有改动任何目录文件：")
+        o.write("按上面所列修改工作簿后，再运行 powerctl import --update\n")
+        raise typer.Exit(1)
+    for _, f in changed.values():
+        write_text_atomic(f.file, f.text)
+        for line in f.changed:
+            o.write(f"{f.file}：{line}\n")
+    shown = "、".join(str(w) for w in files)
+    o.write(f"{shown}：改动了 {len(changed)} 个目录文件，{sum(len(f.changed) for _, f in changed.values())} 处\n")
+    raise typer.Exit(0)

@@ -1,8 +1,10 @@
 """`powerctl export`: an XLSX a clerk edits in Excel or WPS, one sheet per unit, read back by import --update.
 
-Every cell is text (so codes keep their zeros and Excel turns nothing into a date or a formula); the id
-column is locked, the others are not; enumerations are dropdowns; required columns are marked ★ with a note.
-Row 1 (hidden) names the sheet's unit for import --update.
+A number (a time limit, 公开时限) is a number cell; every other cell is text (so codes keep their zeros and
+Excel turns nothing into a date or a formula); nothing from the data is ever a formula (source.cells.put).
+The id column is locked, the others are not; enumerations and 承办机构 are dropdowns; every header has a
+comment saying what to type (COLUMNS' notes), required columns are marked ★. Row 1 (hidden) names the
+sheet's unit for import --update.
 """
 
 from __future__ import annotations
@@ -18,12 +20,24 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from powerctl.domain.workbook import COLUMNS, MARK, cell_text
+from powerctl.domain.workbook import COLUMNS, MARK, Cell, Names, cell_value
 from powerctl.source.cells import put
 
 HEADER_ROW = 3
 SPARE_ROWS = 200  # unlocked rows below the powers, with the dropdowns
-_WIDTHS = {"职权名称": 30, "职权来源依据": 50, "收费标准": 24, "公开形式": 22, "事项编码": 18}
+_WIDTHS = {
+    "职权名称": 30,
+    "所属主项": 20,
+    "承办机构": 16,
+    "职权来源依据": 50,
+    "收费标准": 24,
+    "公开形式": 22,
+    "事项编码": 18,
+    "起算": 16,
+    "责任事项": 50,
+    "追责情形": 40,
+    "备注": 24,
+}
 _EDITABLE = Protection(locked=False)
 
 
@@ -58,9 +72,10 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _text_cell(sheet: Any, row: int, column: int, value: str, editable: bool = True) -> None:
-    cell = put(sheet, row, column, value if value != "" else None)  # text: never a formula, number or date
-    cell.number_format = "@"
+def _text_cell(sheet: Any, row: int, column: int, value: Cell, editable: bool = True, numeric: bool = False) -> None:
+    cell = put(sheet, row, column, value if value != "" else None)  # never a formula, nor a date
+    # A numeric column takes what is typed as a number (20) or as text (即办, /); others keep text as typed.
+    cell.number_format = "General" if numeric else "@"
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if editable:
         cell.protection = _EDITABLE
@@ -94,26 +109,28 @@ def workbook_bytes(units: Sequence[tuple[str, str, Mapping[str, Any]]]) -> bytes
         listed = data.get("powers")
         powers: list[Any] = listed if isinstance(listed, list) else []
         rows = [p for p in powers if isinstance(p, Mapping)]
+        names = Names.of(data)
         for r, power in enumerate(rows, HEADER_ROW + 1):
             for c, column in enumerate(COLUMNS, 1):
-                _text_cell(sheet, r, c, cell_text(power, column), editable=column.path != ("id",))
+                value = cell_value(power, column, names)
+                _text_cell(sheet, r, c, value, column.path != ("id",), column.numeric)
         last = HEADER_ROW + len(rows) + SPARE_ROWS
         for r in range(HEADER_ROW + len(rows) + 1, last + 1):
             for c, column in enumerate(COLUMNS, 1):
-                _text_cell(sheet, r, c, "", editable=column.path != ("id",))
+                _text_cell(sheet, r, c, "", column.path != ("id",), column.numeric)
         held = data.get("unit")
         unit: Mapping[str, Any] = held if isinstance(held, Mapping) else {}
         departments = [d for d in unit.get("departments") or [] if isinstance(d, Mapping)]
         side = len(COLUMNS) + 2
         put(sheet, HEADER_ROW, side, "内设机构标识").font = bold
-        put(sheet, HEADER_ROW, side + 1, "名称").font = bold
+        put(sheet, HEADER_ROW, side + 1, "内设机构名称（承办机构填它）").font = bold
         for r, d in enumerate(departments, HEADER_ROW + 1):
             _text_cell(sheet, r, side, str(d.get("id") or ""), editable=False)
             _text_cell(sheet, r, side + 1, str(d.get("name") or ""), editable=False)
         for c, column in enumerate(COLUMNS, 1):
             options = column.options
             if column.path == ("department",) and departments:
-                letter = get_column_letter(side)
+                letter = get_column_letter(side + 1)  # the names: 承办机构 is shown and typed by name
                 source = f"=${letter}${HEADER_ROW + 1}:${letter}${HEADER_ROW + len(departments)}"
                 check = DataValidation(type="list", formula1=source, allow_blank=True)
             elif options:
