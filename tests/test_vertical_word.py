@@ -244,40 +244,60 @@ def test_an_ordinary_word_table_reads_as_before(tmp_path: Path) -> None:
     assert vertical.read_tables(small) == read_tables(small)
 
 
-_KEYS = ["职权名称", "职权类型", "实施主体", "承办机构", "备注", "追责情形", "审核转报", "联系电话"]
+_KEYS = ["职权类型", "实施主体", "承办机构", "备注", "追责情形", "法定时限", "办理时限"]
 _TEXTS = st.text(alphabet="甲乙丙丁戊己", min_size=1, max_size=5)
+_MAYBE = st.one_of(st.just(""), _TEXTS)
+_DAYS = st.sampled_from(["20个工作日", "15个工作日", "甲", "/", ""])
+
+
+@st.composite
+def _rows(draw: st.DrawFn, k: str, wide: bool) -> list[Row]:
+    """The rows of one key: key | value (| unknown key | value), the key alone over its value, the key merged
+    down over a second value, 办理时限 over 法定时限 and 承诺时限."""
+    span = 3 if wide else 1
+    if k == "办理时限":
+        if not wide:
+            return [[key("法定时限"), value(draw(_DAYS))], [key("承诺时限"), value(draw(_DAYS))]]
+        return [[key("办理时限"), key("法定时限"), value(draw(_DAYS), 2)],
+                [key(UP), key("承诺时限"), value(draw(_DAYS), 2)]]  # fmt: skip
+    text = {"职权类型": st.sampled_from(["行政处罚", "许可", "甲乙", ""]), "法定时限": _DAYS}.get(k, _MAYBE)
+    shape = draw(st.sampled_from(["pair", "over", "merged"]))
+    if shape == "over" and draw(text):
+        return [[key(k, span + 1)], [value(draw(_TEXTS), span + 1)]]
+    if shape == "merged" and k in ("备注", "追责情形"):
+        return [[key(k), value(draw(_TEXTS), span)], [key(UP), value(draw(_TEXTS), span)]]
+    if wide and draw(st.booleans()):
+        other = draw(st.sampled_from(["审核转报", "联系电话"]))
+        return [[key(k), value(draw(text)), key(other), value(draw(_MAYBE))]]
+    return [[key(k), value(draw(text), span)]]
 
 
 @st.composite
 def _document(draw: st.DrawFn) -> tuple[docx.document.Document, list[Written]]:
-    """Key-value tables of random keys (known and unknown), values, widths (key | value, key | value | key |
-    value), empty values, a name in the table or in the paragraph above it, or nowhere."""
+    """Key-value tables of random keys (known and unknown) and values in the shapes of `_rows`, two or four
+    columns wide, empty values, a section title, the name in the table (a key, or a line across its top), in
+    the paragraph above it, or nowhere."""
     document = docx.Document()
     written: list[Written] = []
     for number in range(1, draw(st.integers(1, 3)) + 1):
-        where = draw(st.sampled_from(["table", "paragraph", "none"]))
+        if draw(st.booleans()):
+            document.add_paragraph(draw(st.sampled_from(["一、行政处罚（共2项）", "二、行政许可", "说明"])))
+        where = draw(st.sampled_from(["key", "title", "paragraph", "none"]))
         if where == "paragraph":
             document.add_paragraph(draw(st.sampled_from(["1. ", "（一）", ""])) + draw(_TEXTS))
-        known = [k for k in _KEYS[1:6]]
-        keys = draw(st.lists(st.sampled_from(known), min_size=2, max_size=5, unique=True))
-        if where == "table":
-            keys.insert(0, "职权名称")
         wide = draw(st.booleans())
         rows: list[Row] = []
-        for k in keys:
-            text = draw(st.one_of(st.just(""), _TEXTS)) if k != "职权名称" else draw(_TEXTS)
-            if k == "职权类型":
-                text = draw(st.sampled_from(["行政处罚", "许可", "甲乙"]))
-            if wide:
-                other = draw(st.sampled_from(["审核转报", "联系电话"]))
-                rows.append([key(k), value(text), key(other), value(draw(st.one_of(st.just(""), _TEXTS)))])
-            else:
-                rows.append([key(k), value(text)])
+        if where == "key":
+            rows.append([key("职权名称"), value(draw(_TEXTS), 3 if wide else 1)])
+        elif where == "title":
+            rows.append([value(draw(_TEXTS), 4 if wide else 2)])
+        for k in draw(st.lists(st.sampled_from(_KEYS), min_size=2, max_size=5, unique=True)):
+            rows += draw(_rows(k, wide))
         kv_table(document, number, rows, written, 4 if wide else 2)
     return document, written
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(made=_document())
 def test_every_cell_of_key_value_tables_is_kept_or_reported(tmp_path: Path, made: Any) -> None:
     document, written = made
@@ -287,3 +307,25 @@ def test_every_cell_of_key_value_tables_is_kept_or_reported(tmp_path: Path, made
     report = "\n".join(u.where for u in result.unmapped)
     units = {u.name: {"name": u.name, "departments": u.departments, "powers": u.powers} for u in result.units}
     assert _unaccounted(written, report, units) == []
+
+
+def test_a_field_of_one_value_written_twice_keeps_both(tmp_path: Path) -> None:
+    """法定时限 under 办理时限 and again on a line of its own: the first is the limit, the second is reported at
+    its cell; neither is joined to the other (a joined cell would read as one limit and drop a word)."""
+    document = docx.Document()
+    written: list[Written] = []
+    kv_table(document, 1, [
+        [key("职权名称"), value("城镇污水排入排水管网许可", 2)],
+        [key("职权类型"), value("行政许可", 2)],
+        [key("办理时限"), key("法定时限"), value("20个工作日")],
+        [key(UP), key("承诺时限"), value("10个工作日")],
+        [key("法定时限"), value("自受理之日起二十日", 2)],
+    ], written, 3)  # fmt: skip
+    path = tmp_path / "排水.docx"
+    document.save(str(path))
+    result = build(vertical.read_tables(path), "县城市管理局")
+    (power,) = result.units[0].powers
+    assert power["time_limit"] == {"statutory": 20, "promised": 10, "unit": "工作日"}
+    assert [(u.where, u.header, u.text) for u in result.unmapped] == [
+        (f"{path}:表1第5行第2列", "法定时限（第2处）", "自受理之日起二十日")
+    ]

@@ -27,6 +27,9 @@ from powerctl.importer.sheets import read_tables as read_sheets
 _KEY_LENGTH = 14  # a key is short: 中央行政许可事项清单序号 has 12 characters
 _UNNAMED = "未写项名"  # the header of values whose key cell is empty (a key with no text is no column name)
 _TITLE = "表内文字"  # the header of a line across a table that is neither a key nor the power's name
+# Fields whose values are lines: a key merged down over several values gives them all, one a line. Any other
+# field takes one value; a second one is a column of its own (法定时限（第2处）), reported, never joined to it.
+_LINES = {"basis", "basis_set", "basis_impl", "responsibilities", "accountability", "note"}
 _FIXED = (("seq", "序号"), ("name", "职权名称"), ("category", "职权类别"))
 # Numbering before a power's name: 1. 1、 （一） 一、 ① 第1项
 _NUMBERING = re.compile(
@@ -235,7 +238,12 @@ def _combined(powers: list[_Power], display: str) -> Table:
             else:
                 column = ("", norm if normal_header(item.key) else _UNNAMED)
             headers.setdefault(column, item.key if normal_header(item.key) else _UNNAMED)
-            cells.setdefault(column, []).extend(item.values)
+            values = item.values if f is None or f in _LINES else item.values[:1]
+            cells.setdefault(column, []).extend(values)
+            for i, extra in enumerate(item.values[len(values) :], 2):  # a field of one value written twice
+                again: tuple[str, str | int] = ("", f"{norm}（第{i}处）")
+                headers.setdefault(again, f"{item.key}（第{i}处）")
+                cells[again] = [extra]
         if power.name is not None:
             cells[("name", 0)] = [_Cell(power.name[0], power.name[1], 0, False)]
         if power.category is not None and not cells.get(("category", 0)):
