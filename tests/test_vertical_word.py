@@ -180,12 +180,17 @@ def test_a_township_list_with_each_name_above_its_table(tmp_path: Path) -> None:
 
 
 def test_a_name_paragraph_is_reported_at_its_paragraph(tmp_path: Path) -> None:
-    """A finding on the name (the "*" of the original list) names the paragraph the name was written in."""
+    """A finding on the name (the "*" of the original list) names the paragraph the name was written in; a
+    项目 | 内容 line over the keys is the table's header, no data."""
     document = docx.Document()
     document.add_paragraph("某镇权力清单")
     document.add_paragraph("1. 农村五保供养审核*")
     written: list[Written] = []
-    kv_table(document, 1, [[key("类别"), value("行政给付")], [key("实施主体"), value("某镇人民政府")]], written, 2)
+    kv_table(document, 1, [
+        [key("项目"), key("内容")],  # the table's own header over its keys
+        [key("类别"), value("行政给付")],
+        [key("实施主体"), value("某镇人民政府")],
+    ], written, 2)  # fmt: skip
     path = tmp_path / "五保.docx"
     document.save(str(path))
     (table,) = vertical.read_tables(path)

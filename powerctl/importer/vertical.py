@@ -27,6 +27,7 @@ from powerctl.importer.sheets import read_tables as read_sheets
 _KEY_LENGTH = 14  # a key is short: 中央行政许可事项清单序号 has 12 characters
 _UNNAMED = "未写项名"  # the header of values whose key cell is empty (a key with no text is no column name)
 _TITLE = "表内文字"  # the header of a line across a table that is neither a key nor the power's name
+_COLUMN_TITLES = {"项目", "内容", "具体内容", "要素", "事项", "栏目"}  # 项目 | 内容: a table's header over its keys
 # Fields whose values are lines: a key merged down over several values gives them all, one a line. Any other
 # field takes one value; a second one is a column of its own (法定时限（第2处）), reported, never joined to it.
 _LINES = {"basis", "basis_set", "basis_impl", "responsibilities", "accountability", "note"}
@@ -177,9 +178,12 @@ def _power(
             item.values.append(value)
 
     skip = -1
+    top = next((row for row in rows if any(c.text for c in row)), [])
     for r, row in enumerate(rows):
         if r == skip or not any(c.text for c in row):
             continue
+        if row is top and len(row) > 1 and all(c.text in _COLUMN_TITLES for c in row if c.text):
+            continue  # the table's own header: 项目 | 内容
         if len(row) == 1:
             cell = row[0]
             if cell.continued:
@@ -210,7 +214,6 @@ def _power(
     name: tuple[str, str] | None = None
     named = any(_key(item.key) == "name" and item.values for item in items.values())
     if not named:
-        top = next((row for row in rows if any(c.text for c in row)), [])
         if titles and len(top) == 1 and titles[0] is top[0]:
             name = (titles.pop(0).text, top[0].where)  # the name across the table's first line
         elif above is not None:
