@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from powerctl.importer import vertical
 from powerctl.importer.build import build
-from powerctl.importer.sheets import read_tables
+from powerctl.importer.sheets import SheetError, read_tables
 from tests import office_files
 from tests.conftest import run_cli
 from tests.vertical_files import (
@@ -334,3 +334,47 @@ def test_a_field_of_one_value_written_twice_keeps_both(tmp_path: Path) -> None:
     assert [(u.where, u.header, u.text) for u in result.unmapped] == [
         (f"{path}:表1第5行第2列", "法定时限（第2处）", "自受理之日起二十日")
     ]
+
+
+def test_a_different_key_in_every_table_is_refused_past_the_limit(tmp_path: Path, monkeypatch: Any) -> None:
+    """Every key of every table is a column: a document whose tables each write keys of their own is refused
+    (exit 2, in words) before it becomes a table of every power by every key."""
+    from powerctl.source import office_limits
+
+    document = docx.Document()
+    written: list[Written] = []
+    for n in range(1, 4):
+        kv_table(document, n, [
+            [key("职权名称"), value(f"第{n}项职权")],
+            [key("职权类型"), value("行政检查")],
+            [key(f"附加项{n}"), value("有")],
+        ], written, 2)  # fmt: skip
+    path = tmp_path / "各不相同.docx"
+    document.save(str(path))
+    assert len(vertical.read_tables(path)[0].rows[0]) == 6  # 序号 职权名称 职权类别 (the fixed three) + 附加项1 2 3
+    monkeypatch.setattr(office_limits, "MAX_COLUMNS", 5)
+    try:
+        vertical.read_tables(path)
+    except SheetError as exc:
+        assert str(exc).startswith(f"{path}：每项职权一张的表格共写了 6 种不同的项名（3 项职权），超过上限（5 种")
+    else:
+        raise AssertionError("not refused")
+
+
+def test_ordinary_and_key_value_tables_in_one_document(tmp_path: Path) -> None:
+    """An ordinary table keeps its place and its reading; the key-value tables after it become one table."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=len(office_files.WORD_HEADER))
+    for c, (head, cell) in enumerate(zip(office_files.WORD_HEADER, office_files.WORD_ROWS[0], strict=True)):
+        table.cell(0, c).text, table.cell(1, c).text = head, cell
+    written: list[Written] = []
+    for n in (2, 3):
+        kv_table(document, n, [[key("职权名称"), value(f"第{n}项")], [key("职权类型"), value("行政检查")]], written, 2)
+    path = tmp_path / "混合.docx"
+    document.save(str(path))
+    plain, combined = vertical.read_tables(path)
+    assert plain == read_tables(path)[0]
+    assert (combined.name, combined.rows) == ("表2至表3", [
+        ["序号", "职权名称", "职权类型"], ["1", "第2项", "行政检查"], ["2", "第3项", "行政检查"],
+    ])  # fmt: skip
+    assert combined.where(2, 2) == f"{path}:表3第2行第2列"

@@ -21,8 +21,9 @@ from typing import Any
 
 from powerctl.importer.build import CATEGORIES
 from powerctl.importer.columns import field_of, normal_header
-from powerctl.importer.sheets import Table, damaged_table, word_table
+from powerctl.importer.sheets import SheetError, Table, damaged_table, word_table
 from powerctl.importer.sheets import read_tables as read_sheets
+from powerctl.source import office_limits
 
 _KEY_LENGTH = 14  # a key is short: 中央行政许可事项清单序号 has 12 characters
 _UNNAMED = "未写项名"  # the header of values whose key cell is empty (a key with no text is no column name)
@@ -256,6 +257,14 @@ def _combined(powers: list[_Power], display: str) -> Table:
     # first column and reports the others as columns it does not know.
     order = [*defaults, *(c for c in headers if c not in defaults and c[0] and c[1] == 0)]
     order += [c for c in headers if c not in order]
+    # A column per key written: keys that differ from table to table must not make a table of every power by
+    # every key that the document's own tables never spanned.
+    if len(order) > office_limits.MAX_COLUMNS or len(order) * (len(powers) + 1) > office_limits.MAX_GRID_CELLS:
+        raise SheetError(
+            f"{display}：每项职权一张的表格共写了 {len(order)} 种不同的项名（{len(powers)} 项职权），超过上限"
+            f"（{office_limits.MAX_COLUMNS} 种、共 {office_limits.MAX_GRID_CELLS} 格）；"
+            "请把同一内容的项名写得一致后再导入"
+        )
     rows = [[headers.get(c) or defaults[c] for c in order]]
     origin: list[tuple[str, ...]] = [tuple("" for _ in order)]
     for i, (power, cells) in enumerate(zip(powers, placed, strict=True), 1):
