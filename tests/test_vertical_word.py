@@ -378,3 +378,23 @@ def test_ordinary_and_key_value_tables_in_one_document(tmp_path: Path) -> None:
         ["序号", "职权名称", "职权类型"], ["1", "第2项", "行政检查"], ["2", "第3项", "行政检查"],
     ])  # fmt: skip
     assert combined.where(2, 2) == f"{path}:表3第2行第2列"
+
+
+def test_a_key_and_its_value_in_one_cell(tmp_path: Path) -> None:
+    """职权名称：… across the table, key and value in one cell, beside key | value rows."""
+    document = docx.Document()
+    written: list[Written] = []
+    kv_table(document, 1, [
+        [value("职权名称：对未按规定设置消防车通道的检查", 2)],
+        [key("职权类型"), value("行政检查")],
+        [value("备注：与消防救援机构联合实施", 2)],
+        [value("说明：本表据2024年清单整理", 2)],
+    ], written, 2)  # fmt: skip
+    path = tmp_path / "一格.docx"
+    document.save(str(path))
+    result = build(vertical.read_tables(path), "县住房和城乡建设局")
+    (power,) = result.units[0].powers
+    assert (power["name"], power["category"]) == ("对未按规定设置消防车通道的检查", "行政检查")
+    assert power.get("note", power.get("x-note")) == "与消防救援机构联合实施"
+    # 说明 is a synonym of 备注: a second note, reported at its cell rather than joined to the first
+    assert [(u.where, u.text) for u in result.unmapped] == [(f"{path}:表1第4行第1列", "本表据2024年清单整理")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ _NUMBERING = re.compile(
 )
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部分类章节])\s*")
 _COUNT = re.compile(r"[（(]\s*共?\s*[0-9]+\s*项\s*[）)]|共\s*[0-9]+\s*项|事项|类|[：:]")
+_INLINE = re.compile(r"^(?P<key>[^：:\n]{1,20})[：:]\s*(?P<value>.+)$", re.S)  # 职权名称：对……的处罚, in one cell
 _SHORT_CATEGORIES = {c.removeprefix("行政") for c in CATEGORIES} | {"其他", "其他权力"}
 
 
@@ -143,9 +144,19 @@ def _key(text: str) -> str | None:
     return field_of(text)
 
 
+def _inline(cell: _Cell) -> tuple[str, _Cell] | None:
+    """A key and its value written in one cell across the table (职权名称：对……的处罚): the key, and the value
+    as a cell of its own at the same place."""
+    m = _INLINE.match(cell.text)
+    if m is None or _key(m["key"]) is None:
+        return None
+    return m["key"], replace(cell, text=m["value"].strip())
+
+
 def _vertical(rows: list[list[_Cell]]) -> bool:
     """Positive evidence of a key-value table: at least two lines, and three in five, start with a known key
-    (key | value rows, or a key alone over its value); no row is a header of three keys side by side."""
+    (key | value rows, a key alone over its value, 职权名称：… in one cell); no row is a header of three keys
+    side by side."""
     keyed = lines = 0
     for r, row in enumerate(rows):
         cells = [c for c in row if c.text]
@@ -161,6 +172,9 @@ def _vertical(rows: list[list[_Cell]]) -> bool:
             keyed += _key(row[0].text) is not None
         elif _key(row[0].text) and r + 1 < len(rows) and len(rows[r + 1]) == 1 and not _key(rows[r + 1][0].text):
             lines += 1  # a key alone on its line, over its value
+            keyed += 1
+        elif _inline(row[0]):
+            lines += 1
             keyed += 1
     return keyed >= 2 and keyed * 5 >= lines * 3
 
@@ -195,6 +209,8 @@ def _power(
                 skip = r + 1
             elif _key(cell.text):
                 add(cell.text, None)
+            elif (inline := _inline(cell)) is not None:
+                add(*inline)
             else:
                 titles.append(cell)
             continue
