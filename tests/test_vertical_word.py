@@ -191,13 +191,18 @@ def test_a_name_paragraph_is_reported_at_its_paragraph(tmp_path: Path) -> None:
         [key("类别"), value("行政给付")],
         [key("实施主体"), value("某镇人民政府")],
     ], written, 2)  # fmt: skip
+    document.add_paragraph("说明：以下事项由民政办承办")  # a note, not the next table's name
+    kv_table(document, 2, [[key("类别"), value("行政确认")], [key("实施主体"), value("某镇人民政府")]], written, 2)
     path = tmp_path / "五保.docx"
     document.save(str(path))
     (table,) = vertical.read_tables(path)
     result = build([table], "某镇人民政府")
     (unit,) = result.units
     assert [(p["name"], p["category"]) for p in unit.powers] == [("农村五保供养审核", "行政给付")]
-    assert [u.where for u in result.unmapped] == [f"{path}:第2段"]
+    # the table with no name: said once for the table (its place among the tables), then at each cell
+    assert [u.where for u in result.unmapped] == [f"{path}:第2段", f"{path}:表2"] + [
+        f"{path}:表2第{r}行第2列" for r in (1, 2)
+    ]
 
 
 def test_keys_over_their_values_and_a_key_merged_down(tmp_path: Path) -> None:

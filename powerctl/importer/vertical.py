@@ -41,6 +41,7 @@ _NUMBERING = re.compile(
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部分类章节])\s*")
 _COUNT = re.compile(r"[（(]\s*共?\s*[0-9]+\s*项\s*[）)]|共\s*[0-9]+\s*项|事项|类|[：:]")
 _INLINE = re.compile(r"^(?P<key>[^：:\n]{1,20})[：:]\s*(?P<value>.+)$", re.S)  # 职权名称：对……的处罚, in one cell
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|附注)\s*[0-9]*\s*[：:]")
 _SHORT_CATEGORIES = {c.removeprefix("行政") for c in CATEGORIES} | {"其他", "其他权力"}
 
 
@@ -87,6 +88,8 @@ def word_document(document: Any, display: str) -> Iterator[Table]:
             text = _clean(child.text or "")
             if text and _is_section(text):
                 section, above = (text, f"第{paragraph}段"), None
+            elif _NOTE.match(text):
+                above = None  # 注：…, 说明：… is no power's name
             elif text:
                 above = (text, f"第{paragraph}段")
         elif child.tag == qn("w:tbl"):
