@@ -35,7 +35,8 @@ def command(
         return
     from powerctl.domain.workbook import MARK
     from powerctl.importer.build import build
-    from powerctl.importer.sheets import SheetError, read_tables
+    from powerctl.importer.sheets import SheetError
+    from powerctl.importer.vertical import read_tables
     from powerctl.importer.write import dump, schema_path, unit_document, unit_ids
 
     config = load_repo_config()

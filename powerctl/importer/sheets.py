@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,15 @@ class Table:
     name: str  # the sheet's name, 表N for a Word table, "" for a CSV file
     rows: list[list[str]]
     word: bool = False  # a Word table: cells are told as 第R行第C列
+    # Where each cell came from, when the table was put together from others (a Word document's per-power
+    # key-value tables): 表3第2行第4列, 第12段; "" where a cell has no place of its own.
+    origin: tuple[tuple[str, ...], ...] | None = None
 
     def where(self, row: int, column: int) -> str:
         """The position of a cell (0-based row and column), as the clerk finds it in the file."""
+        places = self.origin[row] if self.origin is not None and row < len(self.origin) else ()
+        if column < len(places) and places[column]:
+            return f"{self.file}:{places[column]}"
         if self.word:
             return f"{self.file}:{self.name}第{row + 1}行第{column + 1}列"
         ref = f"{column_letter(column)}{row + 1}"
@@ -158,23 +165,44 @@ def _csv(path: Path, display: str) -> Iterator[Table]:
     yield Table(display, "", rows)
 
 
-def _docx(path: Path, display: str) -> Iterator[Table]:
+# Reads a Word document's body (python-docx's `Document`) into tables; the plain reading is `word_tables`.
+WordReader = Callable[[Any, str], Iterator[Table]]
+
+
+def _docx(path: Path, display: str, reader: WordReader | None = None) -> Iterator[Table]:
     import docx
-    from docx.exceptions import PythonDocxError
 
     office_limits.docx(path, display)
     try:
         document = docx.Document(str(path))
     except Exception as exc:
         raise SheetError(f"{display}：无法按 Word（.docx）文件读取（{type(exc).__name__}）") from exc
+    yield from (reader or word_tables)(document, display)
+
+
+def word_tables(document: Any, display: str) -> Iterator[Table]:
+    """Each table of a Word document's body, in order, as 表N."""
     for number, tbl in enumerate(document.element.body.tbl_lst, 1):
-        try:
-            rows = word_rows(tbl)
-        except (ValueError, PythonDocxError):  # a damaged attribute (gridSpan="x" …): python-docx cannot read it
-            raise SheetError(
-                f"{display}：表{number}的行列格式已损坏，无法读取；请用 Word 或 WPS 打开后另存再导入"
-            ) from None
-        yield Table(display, f"表{number}", rows, word=True)
+        yield word_table(tbl, number, display)
+
+
+def word_table(tbl: Any, number: int, display: str) -> Table:
+    """One Word table (a python-docx `CT_Tbl`), the document's 表`number`."""
+    with damaged_table(number, display):
+        return Table(display, f"表{number}", word_rows(tbl), word=True)
+
+
+@contextmanager
+def damaged_table(number: int, display: str) -> Iterator[None]:
+    """A damaged attribute (gridSpan="x" …) that python-docx cannot read, said as the table it is in."""
+    from docx.exceptions import PythonDocxError
+
+    try:
+        yield
+    except (ValueError, PythonDocxError):
+        raise SheetError(
+            f"{display}：表{number}的行列格式已损坏，无法读取；请用 Word 或 WPS 打开后另存再导入"
+        ) from None
 
 
 def word_rows(tbl: Any) -> list[list[str]]:
@@ -203,7 +231,9 @@ def word_rows(tbl: Any) -> list[list[str]]:
     return rows
 
 
-def read_tables(path: Path, display: str | None = None) -> list[Table]:
+def read_tables(path: Path, display: str | None = None, word: WordReader | None = None) -> list[Table]:
+    """The tables of an office file; a Word document's through `word` when given (the per-power key-value
+    tables of importer.vertical), else one table per Word table."""
     shown = display or str(path)
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -216,7 +246,7 @@ def read_tables(path: Path, display: str | None = None) -> list[Table]:
         if suffix == ".csv":
             return list(_csv(path, shown))
         if suffix == ".docx":
-            return list(_docx(path, shown))
+            return list(_docx(path, shown, word))
     except OSError as exc:
         raise SheetError(f"{shown}：无法读取文件（{exc.strerror or type(exc).__name__}）") from exc
     except TooLarge as exc:
