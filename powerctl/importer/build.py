@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,7 @@ class UnitRows:
     departments: list[str] = field(default_factory=list)  # names, in the order they appear
     missing: dict[int, list[str]] = field(default_factory=dict)  # power index → fields the file has no column for
     blank: dict[int, list[str]] = field(default_factory=dict)  # power index → fields whose cell is empty
+    varied: dict[int, list[str]] = field(default_factory=dict)  # 主项 index → fields its 子项 each give
     guessed_roles: set[int] = field(default_factory=set)  # power indexes whose citation roles were inferred
     parents: dict[int, int] = field(default_factory=dict)  # 子项's index → its 主项's index
     joint: dict[int, str] = field(default_factory=dict)  # power index → the 实施主体 cell naming several units
@@ -85,10 +86,14 @@ class _Builder:
         self.extra = tuple(extra_categories)
         self.units: dict[str, UnitRows] = {}
         self.unmapped: list[Unmapped] = []
+        self.told: set[Unmapped] = set()
         self.citations = 0
 
     def report(self, table: Table, r: int, c: int, header: str, text: str, reason: str) -> None:
-        self.unmapped.append(Unmapped(table.where(r, c), header, text, reason))
+        said = Unmapped(table.where(r, c), header, text, reason)
+        if said not in self.told:  # a 主项's cell read again for each of its 子项 is told once
+            self.told.add(said)
+            self.unmapped.append(said)
 
     def table(self, table: Table, default_unit: str) -> bool:
         layout = find_layout(table)
@@ -107,12 +112,14 @@ class _Builder:
                 continue  # the header again (a Word table repeats it on every page)
             name = _at(row, name_col)
             sub = _at(row, sub_col)
-            if pending and sub not in _NO_SUB and name in ("", _at(table.rows[pending[0]], name_col)):
-                pending.append(r)  # a 子项 row: under its 主项 (merged: the same name; CSV: a blank)
-                continue
             single = _single(row)
             across = single is not None and len(row) > 1 and all(t == single[1] for t in row)  # merged across
-            if name and not (single and (single[0] != name_col or across or _SECTION.search(single[1]))):
+            marked = single is not None and (across or _SECTION.search(single[1]) or _FOOTNOTE.match(single[1]))
+            if pending and sub not in _NO_SUB and name in ("", _at(table.rows[pending[0]], name_col)) and not marked:
+                pending.append(r)  # a 子项 row: under its 主项 (merged: the same name; CSV: a blank)
+                continue
+            lone = single is not None and (single[0] != name_col or marked)
+            if name and not lone:
                 self.group(table, layout, pending, category, default_unit)
                 pending = [r]
                 continue
@@ -120,7 +127,8 @@ class _Builder:
             pending = []
             if single is not None:
                 c, title = single
-                found = category_of(title, self.extra) if not _FOOTNOTE.match(title) else None
+                titled = across or _SECTION.search(title) or c <= min(layout.fields)  # a title: first column
+                found = category_of(title, self.extra) if titled and not _FOOTNOTE.match(title) else None
                 if found is not None:
                     category = found
                 elif _FOOTNOTE.match(title):
@@ -151,11 +159,13 @@ class _Builder:
         def at(r: int, c: int) -> str:
             return _at(rows[r], c)
 
-        def say(r: int) -> Any:
-            return lambda c, text, reason: self.report(table, r, c, layout.headers.get(c, ""), text, reason)
+        def read(row: list[str], r: int, inherited: Collection[int] = ()) -> Row:
+            """A cell a 子项 takes from its 主项 is told at the 主项's row, where the file has it (once)."""
 
-        def read(row: list[str], r: int, quiet: set[int] = set()) -> Row:  # noqa: B006 (never changed)
-            return read_row(layout, row, category, self.extra, say(r), quiet)
+            def say(c: int, text: str, reason: str) -> None:
+                self.report(table, rs[0] if c in inherited else r, c, layout.headers.get(c, ""), text, reason)
+
+            return read_row(layout, row, category, self.extra, say)
 
         if len(rs) == 1 and _at(head, sub_col) in (*_NO_SUB, _at(head, name_col)):
             self.place(layout, head, [(read(head, rs[0]), None)], default_unit)
@@ -174,17 +184,24 @@ class _Builder:
             for c in keep:
                 main_row[c] = at(rs[0], c)
             main_row[name_col] = at(rs[0], name_col)
-        reads: list[tuple[Row, int | None]] = [(read(main_row, rs[0]), None)]
+        main = read(main_row, rs[0])
+        if not own:  # what the 子项 rows give each for itself is no gap of the 主项
+            varied = {f for c, f in layout.fields.items() if c not in keep and any(at(r, c) for r in rs)}
+            main.varied = [f for f in main.blank if f.removeprefix("time_limit.") in varied]
+            main.blank = [f for f in main.blank if f not in main.varied]
+        reads: list[tuple[Row, int | None]] = [(main, None)]
         code_col = heading.get("code")
         for r in children:
             row = [at(r, c) for c in range(width)]
-            quiet = {name_col}
+            inherited = set()  # the 主项's cells a 子项 row leaves blank (CSV): told at the 主项's row
             for c in keep:
-                if not row[c] or (not own and c != name_col):
-                    row[c] = "" if c == code_col else at(rs[0], c)  # one code is the 主项's, not each 子项's
-                    quiet.add(c)
+                if c == code_col and not own:
+                    row[c] = ""  # one code is the 主项's, not each 子项's
+                elif not row[c]:
+                    row[c] = at(rs[0], c)
+                    inherited.add(c)
             row[name_col] = at(r, sub_col) if sub_col is not None else ""
-            reads.append((read(row, r, quiet), 0))
+            reads.append((read(row, r, inherited), 0))
         self.place(layout, main_row, reads, default_unit)
 
     def place(self, layout: Layout, row: list[str], reads: list[tuple[Row, int | None]], default_unit: str) -> None:
@@ -214,6 +231,8 @@ class _Builder:
                     unit.missing[index] = list(read.absent)
                 if read.blank:
                     unit.blank[index] = list(read.blank)
+                if read.varied:
+                    unit.varied[index] = list(read.varied)
                 if read.guessed and len(power["basis"]) > 1:
                     unit.guessed_roles.add(index)
                 if parent is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ class Row:
     power: dict[str, Any] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)  # fields the file has no column for
     blank: list[str] = field(default_factory=list)  # fields whose cell is empty in this row
+    varied: list[str] = field(default_factory=list)  # a 主项's fields its 子项 rows each give differently
     guessed: bool = False  # citation roles inferred (the basis column does not say 设定 or 实施)
 
 
@@ -68,17 +69,11 @@ def read_row(
     row: list[str],
     category: str | None,
     extra: Sequence[str],
-    report: Report,
-    quiet: Collection[int] = (),
+    say: Report,
 ) -> Row:
-    """The power of ``row``; ``report(column, text, reason)`` for each piece not used (never for ``quiet``
-    columns: cells a 子项 takes over from its 主项, reported once there)."""
+    """The power of ``row``; ``say(column, text, reason)`` for each piece not used."""
     out = Row()
     power = out.power
-
-    def say(c: int, text: str, reason: str) -> None:
-        if c not in quiet:
-            report(c, text, reason)
 
     def has(f: str) -> bool:
         return f in layout.fields.values()

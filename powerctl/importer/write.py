@@ -102,7 +102,7 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
         for key in ("accountability", "note", "x-central-no"):
             if key in p:
                 out[key] = p[key]
-        notes = _gaps(p, unit.missing.get(index, []), unit.blank.get(index, []))
+        notes = _gaps(p, unit.missing.get(index, []), unit.blank.get(index, []), unit.varied.get(index, []))
         if index in unit.joint:
             notes.append(f"联合实施：原表实施主体为「{unit.joint[index]}」，这一项在其中每个单位的目录中各列一次")
         if index in unit.guessed_roles:
@@ -122,11 +122,15 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
 _CLOCKED = {"行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政裁决"}
 
 
-def _gaps(power: dict[str, Any], absent: list[str], blank: list[str]) -> list[str]:
+def _gaps(power: dict[str, Any], absent: list[str], blank: list[str], varied: list[str]) -> list[str]:
     """What to fill in, and why it is not there: the file has no such column, or the row's cell is empty."""
     clock = "time_limit" in power or power.get("category") in _CLOCKED  # 行政检查 and the like need no clock
     notes = []
-    for fields, why in ((absent, "原表没有这一列"), (blank, "原表这一格为空或未能读出")):
+    for fields, why in (
+        (absent, "原表没有这一列"),
+        (blank, "原表这一格为空或未能读出"),
+        (varied, "原表各子项分别填写（见子项），主项请按需要填写"),
+    ):
         shown = [f for f in fields if clock or not f.startswith("time_limit")]
         if "time_limit.statutory" in shown and "time_limit.promised" in shown and "time_limit" not in power:
             shown = [f for f in shown if not f.startswith("time_limit.")] + ["time_limit"]
