@@ -132,7 +132,7 @@ def market() -> tuple[list[list[str]], list[tuple[int, int, int, int]], Ledger]:
     licences = ["食品生产许可", SUB1, SUB2, "食品经营许可", "特种设备使用登记"]
     for name in licences:
         led.add(r, 0, "category", name, "行政许可", "一、行政许可（共3项）")
-    # 主项 食品生产许可 over its two 子项 rows: 序号, 编码, 主项名称, 实施主体, 承办机构, 依据, 收费, 责任, 追责, 备注 merged.
+    # 主项 食品生产许可 over its two 子项 rows: 序号, 编码, 主项名称, 主体, 机构, 依据, 收费, 责任, 追责, 备注 merged.
     basis = f"1.《{SPG}》第三十五条第一款：“{Q35}”\n2.《{SPG}》第三十五条第二款、《中华人民共和国行政许可法》第二十七条"
     rows.append(
         [
