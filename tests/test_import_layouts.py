@@ -134,9 +134,7 @@ def test_a_township_list_with_a_joint_power(tmp_path: Path) -> None:
         ("JC-001", "对农村村民建住宅的监督检查"),
     ]
     (joint,) = names["县自然资源局"]["powers"]
-    assert {k: v for k, v in joint.items() if k != "id"} == {
-        k: v for k, v in town["powers"][1].items() if k != "id"
-    }
+    assert {k: v for k, v in joint.items() if k != "id"} == {k: v for k, v in town["powers"][1].items() if k != "id"}
     for text in texts.values():
         assert "联合实施：原表实施主体为「某某镇人民政府、县自然资源局」" in text
     first = town["powers"][0]
@@ -153,3 +151,76 @@ def test_a_township_list_with_a_joint_power(tmp_path: Path) -> None:
     assert town["powers"][1]["note"] == "镇政府受理、初审后报县自然资源局核发"
     assert "A8" in out and "共5项" in out
     _no_schema_error_at_a_written_value(_validate(repo))
+
+
+def test_numbered_lines_of_every_style_and_the_closing_line_without_a_stage() -> None:
+    from powerctl.importer.text import cell_lines
+
+    for marks in (["1.", "2.", "3."], ["（1）", "（2）", "（3）"], ["①", "②", "③"], ["一、", "二、", "三、"]):
+        cell = "\n".join(
+            m + t
+            for m, t in zip(marks, ["受理责任：审查“材料；……”。", "决定责任：作出决定。", "其他责任。"], strict=True)
+        )
+        assert cell_lines(cell, "responsibilities") == [
+            "受理责任：审查“材料；……”。",
+            "决定责任：作出决定。",
+            "其他责任。",
+        ]
+    assert cell_lines("受理责任：公示材料；一次性告知。审查责任：审查。", "responsibilities") == [
+        "受理责任：公示材料；一次性告知。",
+        "审查责任：审查。",
+    ]
+    assert cell_lines("对甲的；对“乙；丙”的", "accountability") == ["对甲的", "对“乙；丙”的"]
+
+
+def test_limits_as_the_list_wrote_them() -> None:
+    from powerctl.importer.text import parse_days
+
+    assert [parse_days(t).days for t in ("即办", "即时办理", "/", "／", "无", "—", "-")] == [  # type: ignore[union-attr]
+        "即办",
+        "即办",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    found = parse_days("自立案之日起90日")
+    assert found is not None and (found.days, found.unit, found.start) == (90, "自然日", "自立案之日起")
+    assert parse_days("20个工作日（不含听证时间）") is None  # words that would be lost: reported, never dropped
+
+
+def test_the_csv_second_header_row_is_header_never_data() -> None:
+    from powerctl.importer.build import build
+    from powerctl.importer.sheets import Table
+
+    rows = [
+        ["序号", "事项名称", "办理时限", "", "备注"],
+        ["", "", "法定期限", "承诺期限", ""],
+        ["1", "甲许可", "20个工作日", "10个工作日", ""],
+    ]
+    result = build([Table("表.csv", "", rows)], "本单位")
+    ((power,),) = [u.powers for u in result.units]
+    assert power["time_limit"] == {"statutory": 20, "promised": 10, "unit": "工作日"} and not result.unmapped
+
+
+def test_a_main_item_with_one_unnamed_sub_row_is_just_the_power_and_sub_ids_follow_the_main() -> None:
+    from powerctl.importer.build import build
+    from powerctl.importer.sheets import Table
+    from powerctl.importer.write import unit_document
+
+    rows = [
+        ["主项名称", "子项名称", "职权类别", "实施依据"],
+        ["甲许可", "", "行政许可", "《中华人民共和国行政许可法》第十二条"],
+        ["乙许可", "乙许可（新办）", "行政许可", "《中华人民共和国行政许可法》第十二条"],
+        ["", "乙许可（变更）", "", ""],
+    ]
+    (unit,) = build([Table("表.csv", "", rows)], "本单位").units
+    doc, _ = unit_document(unit, "bdw", "schema.json")
+    assert [(p["id"], p["name"], p.get("parent")) for p in doc["powers"]] == [
+        ("XK-001", "甲许可", None),
+        ("XK-002", "乙许可", None),
+        ("XK-002-1", "乙许可（新办）", "XK-002"),
+        ("XK-002-2", "乙许可（变更）", "XK-002"),
+    ]
+    assert [len(p["basis"]) for p in doc["powers"]] == [1, 1, 1, 1]  # the CSV's blanks under a merged cell
