@@ -296,6 +296,10 @@ def layouts(draw: Any) -> tuple[Table, Ledger]:
                 elif sections:
                     led.add(sr, 0, "category", who, cat[1], title)
     if draw(st.booleans()):
+        count = draw(st.sampled_from([f"共{counter}项", f"合计：{counter}项"]))
+        rows.append([count] + [""] * (width - 1))
+        led.add(len(rows) - 1, 0, "report", None, count)
+    if draw(st.booleans()):
         note = "注：本清单“/”表示法律法规未规定时限。"
         rows.append([note] + [""] * (width - 1))
         led.add(len(rows) - 1, 0, "report", None, note)
