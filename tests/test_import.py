@@ -110,7 +110,9 @@ def test_a_word_table_under_a_count_line(tmp_path: Path) -> None:
         "unit": "工作日",
     }
     assert powers["对擅自修缮不可移动文物的处罚"]["time_limit"]["statutory"] == 90
-    assert powers["博物馆藏品取得备案"]["time_limit"]["statutory"] == 0
+    assert powers["对擅自修缮不可移动文物的处罚"]["time_limit"]["from"] == "自立案之日起"
+    assert powers["博物馆藏品取得备案"]["time_limit"]["statutory"] == "即办"  # as the list wrote it, never 0
+    assert powers["对文物保护单位的行政检查"]["time_limit"] == {"statutory": None, "unit": "工作日"}  # 无
     assert powers["对文物保护单位的行政检查"]["fee"] == {"charged": False}
     # The cell that does not read as days is reported at its row and column, never guessed.
     assert code == 1 and f"{made}:表1第7行第6列（列「法定期限」）：读不出天数" in out, out
@@ -130,7 +132,7 @@ def test_a_directory_with_a_two_level_header_and_merged_cells(tmp_path: Path) ->
     assert [p["time_limit"] for p in unit["powers"]] == [
         {"statutory": 90, "promised": 60, "unit": "自然日"},
         {"statutory": 90, "promised": 45, "unit": "自然日"},
-        {"statutory": 0, "promised": 0, "unit": "工作日"},
+        {"statutory": "即办", "promised": "即办", "unit": "工作日"},
     ]
     assert unit["unit"]["departments"] == [{"id": "zfdd", "name": "执法大队"}]
     assert {p["department"] for p in unit["powers"]} == {"zfdd"}

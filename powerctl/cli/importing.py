@@ -80,11 +80,14 @@ def command(
         shown = shown_name(u.text if len(u.text) <= 40 else u.text[:39] + "…", 41)  # invisible marks visible
         o.write(f"{u.where}{header}：{u.reason}" + (f"：{shown}" if shown else "") + "\n")
     powers = sum(len(r.powers) for _, _, r in written)
+    subs = sum(len(r.parents) for _, _, r in written)
     for path, _, rows in written:
         o.write(f"已写入 {path}：{rows.name}，{len(rows.powers)} 项职权\n")
     o.write(
-        f"导入了 {len(written)} 个单位、{powers} 项职权，读出依据 {result.citations} 条；"
-        f"未能对应的单元格 {len(result.unmapped)} 个。下一步：补全标有“待补充”的内容，运行 powerctl validate\n"
+        f"导入了 {len(written)} 个单位、{powers} 项职权" + (f"（其中子项 {subs} 项）" if subs else "") + "，"
+        f"读出依据 {result.citations} 条；"
+        f"未写入目录的内容 {len(result.unmapped)} 处（逐条列在上面，有位置和原因）。"
+        "下一步：补全标有“待补充”的内容，运行 powerctl validate\n"
     )
     raise typer.Exit(1 if result.unmapped else 0)
 

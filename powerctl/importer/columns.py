@@ -21,8 +21,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "权力事项名称",
         "项目名称",
         "名称",
-        "子项名称",
+        "主项名称",
+        "主项",
+        "主项目名称",
+        "主项目",
     ),
+    "sub": ("子项名称", "子项", "子项目", "子项目名称", "子项事项名称"),
     "category": ("权力类型", "职权类型", "事项类型", "职权类别", "权力类别", "事项类别", "类别", "类型", "权责类别"),
     "owner": ("主管部门", "区级主管部门", "县级主管部门", "市级主管部门", "责任单位", "部门", "单位"),
     "subject": ("实施主体", "实施机关", "行使主体", "法定主体", "办理主体", "实施部门", "行使部门"),
@@ -39,8 +43,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "法律依据",
         "实施（设定）依据",
     ),
-    "statutory": ("法定时限", "法定期限", "法定办结时限", "办理时限", "办理期限", "时限"),
-    "promised": ("承诺时限", "承诺期限", "承诺办结时限"),
+    "statutory": ("法定时限", "法定期限", "法定办结时限", "办理时限", "办理期限", "时限", "法定"),
+    "promised": ("承诺时限", "承诺期限", "承诺办结时限", "承诺"),
     "fee": (
         "收费标准与依据",
         "收费依据及标准",
@@ -108,27 +112,49 @@ def map_row(row: list[str]) -> dict[int, str]:
 
 def find_layout(table: Table) -> Layout | None:
     """The first row (within the first rows) whose cells name a power's name and at least one more field;
-    with the row below when that row splits merged headers (办理时限 → 法定时限 | 承诺时限)."""
+    with the row below when that row splits headers (办理时限 → 法定时限 | 承诺时限): merged in a sheet (the
+    upper text repeated over the columns it spans) or, in CSV, the upper text once and blanks after it."""
     for r, row in enumerate(table.rows[:MAX_HEADER_ROW]):
         fields = map_row(row)
-        if "name" not in fields.values() or len(fields) < 2:
+        if ("name" not in fields.values() and "sub" not in fields.values()) or len(fields) < 2:
             continue
+        if "name" not in fields.values():  # only 子项名称: it names the power
+            fields = {c: "name" if f == "sub" else f for c, f in fields.items()}
         rows: tuple[int, ...] = (r,)
         headers = {c: text for c, text in enumerate(row) if text}
         below = table.rows[r + 1] if r + 1 < len(table.rows) else []
-        # Cells merged down from the header row repeat its text: they are not a second level.
-        sub = {c: f for c, f in map_row(below).items() if c >= len(row) or below[c] != row[c]}
-        # A second header level: cells under a merged header (the same text in neighbouring columns).
-        spans = [c for c in sub if c < len(row) and row[c] and row[c] in (_at(row, c - 1), _at(row, c + 1))]
-        if spans and "name" not in sub.values():
+        lower = {c: t for c, t in enumerate(below) if t and (c >= len(row) or t != row[c])}
+        groups = {c: _group(row, c) for c in lower}
+        sub = {c: f for c, f in map_row(below).items() if c in lower}
+        if sub and "name" not in sub.values() and all(g is not None for g in groups.values()):
             rows = (r, r + 1)
             for c, f in sub.items():
                 fields = {k: v for k, v in fields.items() if v != f}
                 fields[c] = f
-                headers[c] = below[c]
+            for c, text in lower.items():
+                if c not in sub:
+                    fields.pop(c, None)
+                    headers[c] = f"{groups[c]}／{text}"
+                else:
+                    headers[c] = text
+            covered = {c for c in range(len(row)) if _group(row, c) in set(groups.values()) and c not in lower}
+            for c in covered:  # 办理时限 over 法定|承诺 names no column of its own once split
+                fields.pop(c, None)
         unknown = {c: t for c, t in headers.items() if c not in fields and t and normal_header(t)}
         return Layout(rows, dict(sorted(fields.items())), headers, unknown)
     return None
+
+
+def _group(row: list[str], c: int) -> str | None:
+    """The upper header over column c when it spans more than one column: the same text in a neighbouring
+    column (a merged cell read back), or its text in the nearest column to the left with blanks up to c (CSV)."""
+    text = _at(row, c)
+    if text:
+        return text if text in (_at(row, c - 1), _at(row, c + 1)) or _at(row, c + 1) == "" else None
+    k = c - 1
+    while k >= 0 and not row[k]:
+        k -= 1
+    return row[k] if k >= 0 and k < len(row) else None
 
 
 def _at(row: list[str], c: int) -> str | None:

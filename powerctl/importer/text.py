@@ -327,32 +327,72 @@ def parse_citations(text: str) -> Parsed:
 
 @dataclass(frozen=True)
 class Days:
-    days: int | None  # None: no limit (无、不适用)
+    days: int | str | None  # a number, "即办" (handled on the spot), or None: no limit (“/”、无、不适用)
     unit: str  # 工作日 | 自然日
+    start: str | None = None  # what the days count from, as written: 自立案之日起
 
 
 _DAYS = re.compile(rf"(?P<n>{_NUM})\s*(?:个)?\s*(?P<unit>工作日|自然日|日|天)")
-_NONE = {"无", "无法定时限", "不适用", "/", "-", "—", "无规定", "法律未规定", "未规定"}
-_NOW = {"即办", "即时办理", "当场办理", "立即办理", "当即办理", "当场", "即办件"}
+_NONE = {"无", "无法定时限", "不适用", "/", "-", "—", "－", "–", "无规定", "法律未规定", "未规定", "无时限", "——"}
+NOW = "即办"
+_NOW = {"即办", "即时办理", "当场办理", "立即办理", "当即办理", "当场", "即办件", "即时办结", "当场办结", "即时"}
+_START = re.compile(r"^(?P<start>自[^0-9零〇一二三四五六七八九十百千两]{1,20}?起)\s*")
 
 
 def parse_days(text: str, unit: str | None = None) -> Days | None:
-    """20个工作日 / 自立案之日起90日 / 15天 / 即办 / 无 → Days; a bare number (20) only when the column names
-    its unit (`unit`); None when the text says something else."""
+    """20个工作日 / 自立案之日起90日 (90, start 自立案之日起) / 15天 / 即办 / “/” 无 → Days; a bare number (20) only
+    when the column names its unit (`unit`); None when the text says something else."""
     from powerctl.laws.numerals import cn_to_int
 
     t = unicodedata.normalize("NFKC", text).strip().rstrip("。")
     if not t or t in _NONE:
         return Days(None, "工作日")
-    if t in _NOW or any(t.startswith(w) for w in _NOW):
-        return Days(0, "工作日")
+    if t in _NOW:
+        return Days(NOW, "工作日")
+    start = None
+    m = _START.match(t)
+    if m:
+        start, t = m.group("start"), t[m.end() :]
     if unit is not None and re.fullmatch(r"[0-9]+", t):
-        return Days(int(t), unit)
-    found = _DAYS.findall(t)
-    if len(found) != 1:
+        return Days(int(t), unit, start)
+    found = _DAYS.fullmatch(t)
+    if found is None:
         return None
-    n, unit = found[0]
-    number = cn_to_int(n)
+    number = cn_to_int(found.group("n"))
     if number is None:
         return None
-    return Days(number, "工作日" if unit == "工作日" else "自然日")
+    return Days(number, "工作日" if found.group("unit") == "工作日" else "自然日", start)
+
+
+# A list's item marks at a line's start or after ；。: 1. 1、 1． （1） (1) ① 一、 （一）.
+_ITEM = re.compile(
+    r"(?:^|(?<=[\n；;。：:]))[ \t]*"
+    r"(?:[0-9]{1,2}(?:[.．、](?![0-9])|[)）])|[（(](?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[）)]"
+    r"|[①-⑳]|[一二三四五六七八九十]{1,3}、)[ \t]*"
+)
+_STAGE_AT = re.compile(r"(?<=[；;。])\s*(?=[\u4e00-\u9fff]{1,8}?(?:阶段)?责任[：:])")
+
+
+def _cut(text: str, at: list[tuple[int, int]]) -> list[str]:
+    quoted = _quoted(text)
+    pieces, pos = [], 0
+    for a, b in sorted(at):
+        if a >= pos and not any(q < a < e for q, e in quoted):
+            pieces.append(text[pos:a])
+            pos = b
+    pieces.append(text[pos:])
+    return [p.strip(" \t\n；;") for p in pieces if p.strip(" \t\n；;。")]
+
+
+def cell_lines(text: str, kind: str = "") -> list[str]:
+    """The items of a multi-line cell, their numbers (1. （1） ① 一、) taken off, text as written otherwise;
+    never cut inside a quote. Without numbers or line breaks: 责任事项 are cut before each “某某责任：”,
+    追责情形 at ；."""
+    cuts = [(m.start(), m.end()) for m in _ITEM.finditer(text) if m.end() > m.start()]
+    cuts += [(m.start(), m.end()) for m in re.finditer(r"\n+", text)]
+    lines = _cut(text, cuts)
+    if len(lines) == 1 and kind == "responsibilities":
+        lines = _cut(lines[0], [(m.start(), m.end()) for m in _STAGE_AT.finditer(lines[0])])
+    elif len(lines) == 1 and kind == "accountability":
+        lines = _cut(lines[0], [(m.start(), m.end()) for m in re.finditer(r"[；;]", lines[0])])
+    return lines

@@ -26,6 +26,7 @@ _FIELD_ZH = {
     "department": "承办机构（department）",
     "status": "清理结果（status）",
     "time_limit": "办理时限（time_limit）",
+    "time_limit.statutory": "法定时限（time_limit.statutory）",
     "time_limit.promised": "承诺时限（time_limit.promised）",
     "fee": "收费（fee）",
     "disclosure": "公开（disclosure）",
@@ -73,26 +74,17 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
         indent=2,
     )
     powers = CommentedSeq()
-    ids: set[str] = set()
-    counters: dict[str, int] = {}
+    pids = _power_ids(unit)
     for index, p in enumerate(unit.powers):
-        code = p.get("code")
-        if isinstance(code, str) and _ID.match(code) and pathgate.problem(code) is None and code not in ids:
-            pid = code
-            ids.add(pid)
-        else:
-            prefix = ID_PREFIX.get(p.get("category", ""), "ZQ")
-            while True:
-                counters[prefix] = counters.get(prefix, 0) + 1
-                pid = f"{prefix}-{counters[prefix]:03d}"
-                if pid not in ids:
-                    ids.add(pid)
-                    break
         out = CommentedMap()
-        out["id"] = pid
-        for key in ("code", "name", "category", "subject"):
+        out["id"] = pids[index]
+        for key in ("code", "name", "category"):
             if key in p:
                 out[key] = p[key]
+        if index in unit.parents:
+            out["parent"] = pids[unit.parents[index]]
+        if "subject" in p:
+            out["subject"] = p["subject"]
         if "department" in p:
             out["department"] = dept_ids[p["department"]]
         if "status" in p:
@@ -107,13 +99,12 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
                 out[key] = _flow(value) if key == "time_limit" or "basis" not in value else CommentedMap(value)
         if "responsibilities" in p:
             out["responsibilities"] = CommentedSeq(_flow(x) for x in p["responsibilities"])
-        for key in ("accountability", "x-note", "x-central-no"):
+        for key in ("accountability", "note", "x-central-no"):
             if key in p:
                 out[key] = p[key]
-        notes = []
-        missing = unit.missing.get(index, [])
-        if missing:
-            notes.append("待补充：" + "、".join(_FIELD_ZH.get(m, m) for m in missing) + "——原表没有")
+        notes = _gaps(p, unit.missing.get(index, []), unit.blank.get(index, []), unit.varied.get(index, []))
+        if index in unit.joint:
+            notes.append(f"联合实施：原表实施主体为「{unit.joint[index]}」，这一项在其中每个单位的目录中各列一次")
         if index in unit.guessed_roles:
             notes.append("依据的 role 按顺序推定（第一条为设定依据，其余为实施依据），请核对")
         if not p.get("basis"):
@@ -126,6 +117,59 @@ def unit_document(unit: UnitRows, unit_id: str, schema_path: str) -> tuple[Comme
     doc["unit"] = u
     doc["powers"] = powers
     return doc, f"# yaml-language-server: $schema={schema_path}\n"
+
+
+_CLOCKED = {"行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政裁决"}
+
+
+def _gaps(power: dict[str, Any], absent: list[str], blank: list[str], varied: list[str]) -> list[str]:
+    """What to fill in, and why it is not there: the file has no such column, or the row's cell is empty."""
+    clock = "time_limit" in power or power.get("category") in _CLOCKED  # 行政检查 and the like need no clock
+    notes = []
+    for fields, why in (
+        (absent, "原表没有这一列"),
+        (blank, "原表这一格为空或未能读出"),
+        (varied, "原表各子项分别填写（见子项），主项请按需要填写"),
+    ):
+        shown = [f for f in fields if clock or not f.startswith("time_limit")]
+        if "time_limit.statutory" in shown and "time_limit.promised" in shown and "time_limit" not in power:
+            shown = [f for f in shown if not f.startswith("time_limit.")] + ["time_limit"]
+        if shown:
+            notes.append("待补充：" + "、".join(_FIELD_ZH.get(m, m) for m in shown) + "——" + why)
+    return notes
+
+
+def _power_ids(unit: UnitRows) -> list[str]:
+    """Each power's id: its code when that is a usable id, else the category's prefix and a number; a 子项
+    without a code of its own is its 主项's id and its number among the 子项 (330100-XK-001-1, XK-003-2)."""
+    ids: list[str] = []
+    usable = [p.get("code") for p in unit.powers]
+    usable = [c if isinstance(c, str) and _ID.match(c) and pathgate.problem(c) is None else None for c in usable]
+    reserved = {c for c in usable if c is not None}
+    taken: set[str] = set()
+    counters: dict[str, int] = {}
+    children: dict[int, int] = {}
+    for index, p in enumerate(unit.powers):
+        code = usable[index]
+        parent = unit.parents.get(index)
+        if code is not None and code not in taken:
+            pid = code
+        elif parent is not None:
+            children[parent] = children.get(parent, 0) + 1
+            pid = f"{ids[parent]}-{children[parent]}"
+            while pid in taken or pid in reserved:
+                children[parent] += 1
+                pid = f"{ids[parent]}-{children[parent]}"
+        else:
+            prefix = ID_PREFIX.get(p.get("category", ""), "ZQ")
+            while True:
+                counters[prefix] = counters.get(prefix, 0) + 1
+                pid = f"{prefix}-{counters[prefix]:03d}"
+                if pid not in taken and pid not in reserved:
+                    break
+        taken.add(pid)
+        ids.append(pid)
+    return ids
 
 
 def dump(doc: CommentedMap, modeline: str) -> str:
