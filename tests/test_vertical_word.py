@@ -227,8 +227,8 @@ def test_keys_over_their_values_and_a_key_merged_down(tmp_path: Path) -> None:
     (power,) = result.units[0].powers
     assert power["name"] == "对擅自占用城市道路的处罚"
     assert power["responsibilities"] == [
-        {"stage": "立案", "duty": "对违法行为予以审查，决定是否立案"},
-        {"stage": "决定", "duty": "作出处罚决定"},
+        {"stage": "立案", "duty": "对违法行为予以审查，决定是否立案。"},
+        {"stage": "决定", "duty": "作出处罚决定。"},
     ]
     assert [(c["law"], c["article"]) for c in power["basis"]] == [
         ("城市道路管理条例", "第二十七条"),
