@@ -151,7 +151,7 @@ class _Build:
         self.page = table.html(self.made, self.tables)
         if not self.reuse.link(_TABLE_PDF, "table", [self.page], [_TABLE_PDF]):
             label, heading = AUDIENCE_ZH[self.request.audience], table.title(self.made)
-            args = (self.tables, self.unit.name, label, heading, self.stage / _TABLE_PDF, self.page)
+            args = (self.tables, self.unit.name, label, heading, self.stage / _TABLE_PDF)
             self.table_pdf = self.pool.submit(table_pdf.write, *args)
             self.started.append(self.table_pdf)
         table.write_xlsx(self.made, self.stage / "一表" / "权力清单.xlsx")

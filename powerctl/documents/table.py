@@ -415,14 +415,3 @@ def html(docs: UnitDocs, made: Sequence[Table] | None = None) -> str:
             families=FAMILIES,
         )
     )
-
-
-def pdf_bytes(html_text: str) -> bytes:
-    """The page as PDF by WeasyPrint: the table PDF's fallback, for a table with a character outside the print
-    font (`table_pdf` typesets every other). The same page gives the same bytes on one machine."""
-    import weasyprint  # slow to import: only when a PDF is made
-
-    # No base URL: the page may not load anything from the file system or the network.
-    data = weasyprint.HTML(string=html_text).write_pdf()
-    assert isinstance(data, bytes)
-    return data
