@@ -1,11 +1,11 @@
 """200 realistic power flows for the flowchart legibility tests (`tests/test_legibility.py`).
 
 Modelled on published 权力运行流程图 of county bureaus, townships and villages: 行政许可 (申请, 受理 with 不予受理 and
-补正 branches, 审查, 现场核查, 决定, 送达), 行政处罚 (一般程序: 立案, 调查取证, 审查, 法制审核, 集体讨论, 告知, 陈述申辩,
-听证, 决定, 送达, 执行, 结案; 简易程序), 行政检查 (双随机), 行政强制 (查封扣押, 强制执行), 行政给付, 重大行政决策,
-and village flows (四议两公开, 三重一大, 工程项目 with 五必到, 报账 with 三签字) supervised by 村务监督. Step counts run
-from 3 to 25, names and descriptions from short to long, some steps 即办 (0 days), some steps without a post
-(an imported 流程 with the 岗位 left blank). Deterministic: the same 200 flows every run.
+补正 branches, 审查, 现场核查, 决定, 送达), 行政处罚 (一般程序: 立案, 调查取证, 审查, 法制审核, 集体讨论, 告知,
+陈述申辩, 听证, 决定, 送达, 执行, 结案; 简易程序), 行政检查 (双随机), 行政强制 (查封扣押, 强制执行), 行政给付,
+重大行政决策, and village flows (四议两公开, 三重一大, 工程项目 with 五必到, 报账 with 三签字) supervised by
+村务监督. Step counts run from 3 to 25, names and descriptions from short to long, some steps 即办 (0 days),
+some steps without a post (an imported 流程 with the 岗位 left blank). Deterministic: the same 200 flows every run.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ _LONG = [
 ]
 
 
-def _s(sid: str, name: str, kind: str, post: str | None, days: int | None, does: str | None = None, **more: Any) -> Step:
+def _s(
+    sid: str, name: str, kind: str, post: str | None, days: int | None, does: str | None = None, **more: Any
+) -> Step:
     step: Step = {"id": sid, "name": name, "kind": kind}
     if post is not None:
         step["post"] = post
@@ -129,7 +131,14 @@ class _Maker:
 def _licence(m: _Maker) -> list[Step]:
     r = m.rng
     steps = [
-        _s("sq", m.name("提出申请", "申请人提出申请并提交材料"), "start", m.party("sqr"), 0, "申请人通过窗口或者政务服务网提交申请"),
+        _s(
+            "sq",
+            m.name("提出申请", "申请人提出申请并提交材料"),
+            "start",
+            m.party("sqr"),
+            0,
+            "申请人通过窗口或者政务服务网提交申请",
+        ),
         _s("sl", "受理", "decision", "ck", m.days(0, 2), "审查申请材料是否齐全、是否符合法定形式"),
     ]
     branches = [("sc", "材料齐全、符合法定形式")]
@@ -152,8 +161,9 @@ def _licence(m: _Maker) -> list[Step]:
         steps.append(_s(sid, name, "task", post, m.days(1, 5), does, next=[nxt]))
     steps.append(_s("jd", "决定", "decision", "fjz", m.days(1, 3), "作出准予或者不予许可的决定",
                     next=_to(("zz", "准予许可"), ("byxk", "不予许可"))))  # fmt: skip
-    steps.append(_s("zz", r.choice(["制证送达", "制作许可证件并送达"]), "task", "ck", m.days(0, 2), "制作并送达许可证件",
-                    next=["gk"], disclosure={"scope": "社会公开", "forms": ["政府网站"], "within_days": 7}))  # fmt: skip
+    shown = {"scope": "社会公开", "forms": ["政府网站"], "within_days": 7}
+    name = r.choice(["制证送达", "制作许可证件并送达"])
+    steps.append(_s("zz", name, "task", "ck", m.days(0, 2), "制作并送达许可证件", next=["gk"], disclosure=shown))
     steps.append(_s("byxk", "不予许可告知", "task", "ck", 0, "书面说明理由，告知申请行政复议或者提起行政诉讼的权利",
                     next=["gk"]))  # fmt: skip
     steps.append(_s("gk", "办结归档", "end", "ck", 0))
@@ -172,11 +182,13 @@ def _penalty(m: _Maker) -> list[Step]:
         ]
         return steps[: r.randint(3, 5)] if r.random() < 0.5 else steps
     steps = [
-        _s("fx", r.choice(["案件来源", "案源发现", "发现违法行为"]), "start", "zfy", 0, "通过日常巡查、投诉举报、部门移送发现案件线索"),
+        _s("fx", r.choice(["案件来源", "案源发现", "发现违法行为"]), "start", "zfy", 0,
+           "通过日常巡查、投诉举报、部门移送发现案件线索"),
         _s("la", "立案审批", "decision", "ddz", m.days(1, 7), "判断是否符合立案条件",
            next=_to(("dc", "符合立案条件"), ("bla", "不符合立案条件"))),
         _s("bla", "不予立案", "end", "ddz", 0, "告知举报人或者移送人"),
-        _s("dc", "调查取证", "task", "zfy", m.days(10, 30), m.does("两名以上执法人员调查取证，制作询问笔录、现场检查笔录")),
+        _s("dc", "调查取证", "task", "zfy", m.days(10, 30),
+           m.does("两名以上执法人员调查取证，制作询问笔录、现场检查笔录")),
     ]  # fmt: skip
     seq = []
     if r.random() < 0.3:
@@ -185,8 +197,19 @@ def _penalty(m: _Maker) -> list[Step]:
     heavy = r.random() < 0.6
     if heavy:
         seq.append(_s("fz", "法制审核", "task", "fg", m.days(2, 5), m.does("审核执法主体、事实、证据、程序和法律适用")))
-        seq.append(_s("jt", "集体讨论决定", "collective", "jtt", m.days(1, 3), m.does("情节复杂或者重大违法行为集体讨论")))
-    seq.append(_s("gz", m.name("告知", "行政处罚事先告知"), "task", "zfy", m.days(1, 3), "告知拟作出处罚的内容及事实、理由、依据"))
+        seq.append(
+            _s("jt", "集体讨论决定", "collective", "jtt", m.days(1, 3), m.does("情节复杂或者重大违法行为集体讨论"))
+        )
+    seq.append(
+        _s(
+            "gz",
+            m.name("告知", "行政处罚事先告知"),
+            "task",
+            "zfy",
+            m.days(1, 3),
+            "告知拟作出处罚的内容及事实、理由、依据",
+        )
+    )
     seq.append(_s("ct", "陈述申辩", "task", m.party("dsr"), r.randint(3, 5), "当事人在规定期限内陈述、申辩"))
     if r.random() < 0.6:
         seq.append(_s("tz", "是否听证", "decision", "ddz", 0, None))
@@ -345,7 +368,8 @@ def _major_decision(m: _Maker) -> list[Step]:
     """重大行政决策: 15–25 steps."""
     r = m.rng
     names = [
-        ("ty", "提出决策事项", "jz"), ("lx", "决策立项", "dzhy"), ("dy", "调查研究", "yw_jb"), ("qc", "起草决策草案", "yw_gz"),
+        ("ty", "提出决策事项", "jz"), ("lx", "决策立项", "dzhy"), ("dy", "调查研究", "yw_jb"),
+        ("qc", "起草决策草案", "yw_gz"),
         ("zq", "征求有关部门意见", "yw_jb"), ("gz", "公开征求公众意见", "yw_jb"), ("tz", "召开听证会", "fg"),
         ("zj", "专家论证", "yw_gz"), ("fx", "风险评估", "yw_gz"), ("hf", "合法性审查", "fg"),
         ("xg", "修改完善草案", "yw_gz"), ("bz", "报分管领导审核", "fjz"), ("jt", "集体讨论决定", "jtt"),
@@ -360,7 +384,9 @@ def _major_decision(m: _Maker) -> list[Step]:
     for k, idx in enumerate(chosen):
         sid, name, post = names[idx]
         kind = "start" if k == 0 else "collective" if post in ("jtt", "dzhy") else "task"
-        steps.append(_s(sid, name, kind, post, m.days(1, 10), m.does(name + "并形成材料") if r.random() < 0.5 else None))
+        steps.append(
+            _s(sid, name, kind, post, m.days(1, 10), m.does(name + "并形成材料") if r.random() < 0.5 else None)
+        )
     steps.append(_s("end", "办结", "end", "yw_jb", 0))
     return steps
 
@@ -398,7 +424,9 @@ def _unit(n: int, village: bool, external: bool, rng: random.Random) -> dict[str
     posts: list[dict[str, Any]] = []
     if village:
         for pid, name, dept, rank, role in _VILLAGE_POSTS:
-            posts.append({"id": pid, "name": name, "department": dept, "rank": rank, **({"role": role} if role else {})})
+            posts.append(
+                {"id": pid, "name": name, "department": dept, "rank": rank, **({"role": role} if role else {})}
+            )
         if external:
             posts.append({"id": "cm", "name": "村民（申请人）", "department": "xgf", "rank": "外部"})
     else:
@@ -427,7 +455,9 @@ def _supervision(steps: list[Step], village: bool, rng: random.Random) -> list[d
     return [{"at": p, "by": by, "how": rng.choice(["全程监督", "到场监督并签字", "定期抽查"])} for p in picks]
 
 
-def _power(k: int, category: str, steps: list[Step], village: bool, rng: random.Random, posts: set[str]) -> dict[str, Any]:
+def _power(
+    k: int, category: str, steps: list[Step], village: bool, rng: random.Random, posts: set[str]
+) -> dict[str, Any]:
     for step in steps:  # a party post the unit lacks: the step is left without a post
         if step.get("post") not in posts:
             step.pop("post", None)

@@ -243,3 +243,12 @@ def page_scale(flow: sheet.FlowSheet, paper: str, landscape: bool) -> float:
 def fits_a4(flow: sheet.FlowSheet) -> bool:
     """Whether the chart fits one A4 page, portrait or landscape, with its smallest text at the floor."""
     return any(page_scale(flow, "A4", landscape) >= sheet.MIN_SCALE - 1e-9 for landscape in (False, True))
+
+
+def chart_fits_a4(graph: dict[str, Any]) -> bool:
+    """Whether the chart alone (its layout's bounding box) fits A4's printable area, portrait or landscape, at a
+    scale that keeps its smallest text at the floor (`sheet.MIN_SCALE`)."""
+    w, h = bb(graph)
+    pw, ph = sheet.PAPERS["A4"]
+    room = [(pw - 2 * sheet.MARGIN, ph - 2 * sheet.MARGIN), (ph - 2 * sheet.MARGIN, pw - 2 * sheet.MARGIN)]
+    return any(min(1.0, rw / w, rh / h) >= sheet.MIN_SCALE - 1e-9 for rw, rh in room)

@@ -50,12 +50,12 @@ WHEN_INK = "#1F4E79"
 NAME_WIDTH = 12  # display columns of a step's name (STEP_SIZE)
 BODY_WIDTH = 14  # of the other lines in a box (TEXT_SIZE)
 DIAMOND_WIDTH = 8  # a diamond is twice as wide as its text: its name is kept narrow
-EDGE_WIDTH = 10  # of a branch's label
+EDGE_WIDTH = 12  # of a branch's label
 LANE_WIDTH = 12
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
 # stay inside the rhombus); the margin keeps the text off the outline.
-DIAMOND = 'shape=diamond, margin="0.05,0.03", width=0.1, height=0.1'
+DIAMOND = 'shape=diamond, margin="0.03,0.02", width=0.1, height=0.1'
 SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
@@ -256,7 +256,7 @@ def _chart(
     inside = set(shown)
     out = [
         "digraph flow {",
-        f'  graph [rankdir=TB, newrank=true, nodesep=0.12, ranksep=0.2, fontname="{font}", '
+        f'  graph [rankdir=TB, newrank=true, nodesep=0.1, ranksep=0.12, fontname="{font}", '
         f'pad=0.05, bgcolor="white", outputorder=edgesfirst];',
         f'  node [fontname="{font}", fontsize={_T}, fontcolor="{INK}", margin="0.06,0.03", penwidth=1.1];',
         f'  edge [fontname="{font}", fontsize={_T}, fontcolor="#1F4E79", color="{EDGE}", arrowsize=0.7];',
@@ -264,7 +264,7 @@ def _chart(
     lanes = _lanes(unit, power, shown)
     back = depth_first(flow).back
     labelled = {
-        (i, n): edge.when
+        (i, n): (j, edge.when)
         for i in shown
         for n, (j, edge) in enumerate(flow.successors(i))
         if j in inside and edge is not None and edge.when
@@ -280,10 +280,14 @@ def _chart(
         for i in indexes:
             label = _step_label(unit, power, i, opts, marks.get(i))
             out.append(f"    s{i} [{_node_attrs(flow.steps[i])}, label={label}];")
-            for n, _ in enumerate(flow.successors(i)):
-                if (i, n) in labelled:
-                    text = _lines(labelled[(i, n)], EDGE_WIDTH)
-                    out.append(f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.04,0.02", fontcolor="{WHEN_INK}", label=<{text}>];')
+        # A branch's words stand in the lane of the step it leads to, right above it: the lane of a decision
+        # does not have to hold all its branches side by side.
+        for (i, n), (j, when) in labelled.items():
+            if j in indexes:
+                out.append(
+                    f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.04,0.02", fontcolor="{WHEN_INK}", '
+                    f"label=<{_lines(when, EDGE_WIDTH)}>];"
+                )
         for k, (a, b, number) in enumerate(links):
             if (a in inside) != (b in inside) and (a if a in inside else b) in indexes:
                 out.append(
@@ -306,17 +310,18 @@ def _chart(
         words = [f"w{i}_{n}" for n, _ in enumerate(flow.successors(i)) if (i, n) in labelled]
         if len(words) > 1:  # a step's branch labels side by side, right under it
             out.append(f"  {{rank=same; {'; '.join(words)};}}")
-        for n, (j, edge) in enumerate(flow.successors(i)):
+        for n, (j, _) in enumerate(flow.successors(i)):
             if j not in inside:
                 continue
-            loop = ' [style=dashed, constraint=false, color="#7F7F7F"]' if (i, j) in back else ""
+            loop = ["style=dashed", "constraint=false", 'color="#7F7F7F"'] if (i, j) in back else []
             if (i, n) in labelled:
-                # The branch's label is a node on its edge: the line runs into the words and out of them.
-                # Into the words from above and out of them below: the line never runs along them.
-                out.append(f"  s{i} -> w{i}_{n} [headport=n, arrowhead=none{', style=dashed' if loop else ''}];")
-                out.append(f"  w{i}_{n} -> s{j} [tailport=s{loop.replace(' [', ', ').rstrip(']')}];")
+                # The branch's words are a node on its edge: the line runs into them from above and out of them
+                # below, so it never runs along them, and no other line is routed through them.
+                into = ["headport=n", "arrowhead=none", *loop[:1]]
+                out.append(f"  s{i} -> w{i}_{n} [{', '.join(into)}];")
+                out.append(f"  w{i}_{n} -> s{j} [{', '.join(['tailport=s', *loop])}];")
             else:
-                out.append(f"  s{i} -> s{j}{loop};")
+                out.append(f"  s{i} -> s{j}" + (f" [{', '.join(loop)}]" if loop else "") + ";")
     for k, (a, b, _) in enumerate(links):
         if a in inside and b not in inside:
             out.append(f"  s{a} -> c{k};")
