@@ -10,6 +10,13 @@ version) — and a short description; what would stretch the box goes to a numbe
 inside a short bracketed phrase. Every string from the catalogue goes through ``esc`` into an HTML-like label,
 so nothing in the data can change the graph's structure. The chart's fonts are `sheet.STEP_SIZE` (names) and
 `sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts on these two sizes alone.
+
+On paper (issue 35, measured from Graphviz's layout in `tests/test_legibility.py`): a decision's diamond is sized
+by Graphviz to hold its whole text box (`DIAMOND`); a branch's words (`when`) are a node of their own on the edge,
+in the lane of the step they lead to, the line running into them from above and out below, so that no other
+node, label or line is laid over them (Graphviz's xlabels and edge labels were, and two labels of one diamond
+could not be told apart); a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of
+its own.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ LANE_WIDTH = 12
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
 # stay inside the rhombus); the margin keeps the text off the outline.
-DIAMOND = 'shape=diamond, margin="0.03,0.02", width=0.1, height=0.1'
+DIAMOND = 'shape=diamond, margin="0.02,0.01", width=0.1, height=0.1'
 SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
@@ -273,7 +280,7 @@ def _chart(
         out.append(f"  subgraph cluster_lane{lane_no} {{")
         out.append(
             f"    graph [label=<{_lane_title(unit, power, post_id)}>, fontsize={_T}, "
-            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=4];'
+            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=3];'
         )
         out.append(f'    h{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
         out.append(f'    f{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
@@ -285,7 +292,7 @@ def _chart(
         for (i, n), (j, when) in labelled.items():
             if j in indexes:
                 out.append(
-                    f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.04,0.02", fontcolor="{WHEN_INK}", '
+                    f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.02,0.01", fontcolor="{WHEN_INK}", '
                     f"label=<{_lines(when, EDGE_WIDTH)}>];"
                 )
         for k, (a, b, number) in enumerate(links):
