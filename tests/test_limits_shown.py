@@ -271,3 +271,30 @@ def test_a_case_of_a_power_without_a_clock(unit: Unit) -> None:
 
 def test_the_operation_pages_say_the_promise_as_written() -> None:
     assert [promise_words(d, "工作日") for d in (0, None, 5)] == ["即办", "/", "5 个工作日"]
+
+
+def test_hints_name_the_workbook_column_beside_the_key() -> None:
+    from powerctl.check.columns import column_hint, with_column
+    from powerctl.domain.workbook import COLUMNS
+
+    promised = column_hint(("powers", 3, "time_limit", "promised"))
+    assert "「承诺时限」列" in promised and "time_limit.promised" in promised
+    assert "「公开范围」列" in column_hint(("powers", 0, "disclosure", "scope"))
+    assert "「职权来源依据」列（basis）" in column_hint(("powers", 0, "basis", 2, "article"))
+    whole = column_hint(("powers", 0, "time_limit"))  # a missing time limit: every column of it
+    assert all(f"「{c.header}」" in whole for c in COLUMNS if c.path[0] == "time_limit"), whole
+    assert column_hint(("powers", 0, "flow", "steps", 0, "days")) == ""  # not in the workbook
+    assert column_hint(("unit", "name")) == "" and column_hint(("cases", 0, "power")) == ""
+    assert with_column("", ("powers", 0, "status")).startswith("在导出的表格中改「清理结果」列")
+    every = [c for c in COLUMNS if column_hint(("powers", 0, *c.path)) == ""]
+    assert every == [], every  # each column of the workbook is named for its own field
+
+
+def test_a_rule_finding_names_the_column(tmp_path: Path) -> None:
+    text = catalogue_text().replace(
+        "time_limit: {statutory: 20, promised: 即办", "time_limit: {statutory: 15, promised: 20"
+    )
+    path = _repo(tmp_path, text)
+    result = validate([str(path)], Config(root=tmp_path), Options(cache=False))
+    (t301,) = [f for f in result.report.findings if f.rule == "T301"]
+    assert "「承诺时限」列（time_limit.promised）" in t301.hint, t301.hint

@@ -18,7 +18,7 @@ _LIST_OPTIONS = 6  # a dropdown with more choices than this is named as a dropdo
 
 def _what(column: Column, hint: str) -> str:
     if column.note:
-        return column.note
+        return column.note.split("；")[0]  # the column's note up to its first clause: what to type
     if column.options:
         if len(column.options) <= _LIST_OPTIONS and not all(o in hint for o in column.options):
             return "从下拉选项中选：" + "、".join(column.options)
