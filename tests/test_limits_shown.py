@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from powerctl.catalogue.config import Config
@@ -20,7 +22,7 @@ from powerctl.check.engine import Options, validate
 from powerctl.documents import table
 from powerctl.documents.context import UnitDocs, audience_powers
 from powerctl.documents.public_source import public_source
-from powerctl.documents.rows import rows
+from powerctl.documents.rows import rows, table_order
 from powerctl.documents.site import write_site
 from powerctl.domain.cases import Records
 from powerctl.domain.operation import promise_words
@@ -298,3 +300,27 @@ def test_a_rule_finding_names_the_column(tmp_path: Path) -> None:
     result = validate([str(path)], Config(root=tmp_path), Options(cache=False))
     (t301,) = [f for f in result.report.findings if f.rule == "T301"]
     assert "「承诺时限」列（time_limit.promised）" in t301.hint, t301.hint
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.none(), st.integers(0, 9)), min_size=1, max_size=10))
+def test_table_order_is_a_numbering_of_every_power(unit: Unit, parents: list[int | None]) -> None:
+    """Any parents (none, a 主项, itself, a circle, a power not shown): every power once, 主项 numbered 1…k,
+    each 子项 numbered under the row of its 主项 and after it."""
+    base = unit.powers[2]
+    ids = [f"P-{i}" for i in range(len(parents))]
+    shown = tuple(
+        dataclasses.replace(base, id=ids[i], parent=None if p is None else f"P-{p}") for i, p in enumerate(parents)
+    )
+    order = table_order(shown)
+    assert sorted(id(p) for _, p in order) == sorted(id(p) for p in shown)
+    numbers = [n for n, _ in order]
+    assert len(set(numbers)) == len(numbers)
+    top = [n for n in numbers if "." not in n]
+    assert top == [str(k) for k in range(1, len(top) + 1)]
+    where = {p.id: (k, n) for k, (n, p) in enumerate(order)}
+    for k, (n, p) in enumerate(order):
+        if "." in n:
+            assert p.parent is not None
+            at, above = where[p.parent]
+            assert at < k and n.rsplit(".", 1)[0] == above

@@ -13,12 +13,14 @@ from functools import cache
 from powerctl.domain.workbook import COLUMNS, Column
 from powerctl.source.span import Path
 
+_SHORT_NOTE = 30  # characters
 _LIST_OPTIONS = 6  # a dropdown with more choices than this is named as a dropdown, not listed
 
 
 def _what(column: Column, hint: str) -> str:
     if column.note:
-        return column.note.split("；")[0]  # the column's note up to its first clause: what to type
+        # A long note is cut to its first clause (what to type); a short one is said whole.
+        return column.note if len(column.note) <= _SHORT_NOTE else column.note.split("；")[0]
     if column.options:
         if len(column.options) <= _LIST_OPTIONS and not all(o in hint for o in column.options):
             return "从下拉选项中选：" + "、".join(column.options)
