@@ -1,6 +1,6 @@
 """Drawing flowcharts in a pool of worker processes, one per core.
 
-Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, the painter, the print fonts) and draws the
+Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, and cairo) and draws the
 jobs handed to it: each flowchart's sheet laid out on its paper (`sheet.draw`), then its SVG, PNG and PDF,
 and the unit's merged PDF. Workers start clean (spawn) and die with their parent. With one worker, the
 work is done in this process instead. `Pending.wait()` gives what the work said: problems (raised as
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from powerctl import gcpolicy
-from powerctl.drawing import pdfwrite, sheet
+from powerctl.drawing import sheet
 from powerctl.drawing.gvlib import GraphvizError
 from powerctl.drawing.paths import Drawer, DrawError, RenderError
 from powerctl.drawing.sheet import FlowSheet
@@ -71,8 +71,6 @@ class _Worker(Drawer):
 
     def draw(self, job: Job, formats: Sequence[str]) -> Outcome:
         """Draw one flowchart into each format."""
-        from powerctl.drawing.paint import PaintError
-
         try:
             drawn = sheet.draw(job.sheet, self.layout)
             out = {"svg": (drawn.web, self.svg_path)}
@@ -80,7 +78,7 @@ class _Worker(Drawer):
                 out["png"] = self.png(drawn.png, drawn.png_dpi)
             if "pdf" in formats:
                 out["pdf"] = self.pdf(drawn.pages)
-        except (GraphvizError, DrawError, PaintError, ValueError) as exc:
+        except (GraphvizError, DrawError, ValueError) as exc:
             return Outcome([f"{job.target.name}: {exc}"])
         done = Outcome()
         for fmt in formats:
@@ -101,8 +99,8 @@ class _Worker(Drawer):
                 known = _kept_pages(pages / f"{name}.json", flow) if pages is not None else None
                 drawn.append((flow.title, known or sheet.draw(flow, self.layout)))
             made, _ = sheet.document(drawn, cover[0], cover[1], charts[0][0].font if charts else "", self.layout)
-            data, path = self.pdf(made)
-        except (GraphvizError, DrawError, pdfwrite.Fallback, ValueError) as exc:
+            data, path = self.pdf(made, f"{cover[0]} 权力运行流程图")
+        except (GraphvizError, DrawError, ValueError) as exc:
             return Outcome([f"{target.name}: {exc}"])
         target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
         target.write_bytes(data)
@@ -115,12 +113,12 @@ def _digest(flow: FlowSheet) -> str:
 
 def _keep_pages(path: Path, flow: FlowSheet, drawn: sheet.Drawn) -> None:
     """A chart's pages for the merged PDF, which may be made in another worker (JSON: the sheet's digest,
-    its paper and the page SVGs)."""
+    its paper and the pages: each a size and the graphs placed on it)."""
     record = {
         "sheet": _digest(flow),
         "paper": drawn.paper,
         "landscape": drawn.landscape,
-        "pages": [p.decode("utf-8") for p in drawn.pages],
+        "pages": [[p.width, p.height, [list(placed) for placed in p.placed]] for p in drawn.pages],
     }
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
@@ -131,10 +129,13 @@ def _kept_pages(path: Path, flow: FlowSheet) -> sheet.Drawn | None:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record["sheet"] != _digest(flow):
             return None
-        pages = tuple(p.encode("utf-8") for p in record["pages"])
+        pages = tuple(
+            sheet.Page(float(w), float(h), tuple((str(d), float(x), float(y), float(s)) for d, x, y, s in placed))
+            for w, h, placed in record["pages"]
+        )
         if not pages or record["paper"] not in sheet.PAPERS:
             return None
-        return sheet.Drawn(b"", pages, b"", 0.0, record["paper"], bool(record["landscape"]), 0.0, None)
+        return sheet.Drawn(b"", pages, pages[0], 0.0, record["paper"], bool(record["landscape"]), 0.0, None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -151,9 +152,11 @@ def _here() -> _Worker:
 
 
 def picture_png(svg: bytes, dpi: float) -> tuple[bytes, str]:
-    """A PNG of any other drawing in the flowcharts' vocabulary (a chart of `documents.charts`), drawn by this
-    process's drawer as a flowchart's PNG is, fallback included; the PNG and the path that drew it."""
-    return _here().png(svg, dpi)
+    """A PNG of a drawing made as SVG (a chart of `documents.charts`), by librsvg (`rsvg-convert`); the PNG and
+    the path that drew it."""
+    from powerctl.drawing.paths import _rsvg_convert
+
+    return _rsvg_convert([svg], "png", dpi), "rsvg-convert"
 
 
 def _init_worker(parent: int) -> None:
@@ -273,8 +276,8 @@ class Renderer:
         return Pending([(self._run(False, _merge, tuple(charts), target, cover, pages), 1)], "合并流程图 PDF 失败")
 
     def prepare_fonts(self, *families: str) -> bool:
-        """Build the print fonts of these families (`fonts.to_build`) that are not built yet, one per worker at
-        a time; whether there was anything to build (once per machine and font, some seconds each)."""
+        """Build the table's print fonts (`fonts.to_build`: `documents.table_pdf` types with them) that are not
+        built yet, one per worker at a time; whether there was anything to build."""
         from powerctl.drawing import fonts
 
         tasks = fonts.to_build(*families)
