@@ -148,13 +148,11 @@ def test_the_fallback_makes_png_and_pdf_from_svg() -> None:
 @needs_libgvc
 def test_pool_and_merge(tmp_path: Path) -> None:
     sheets = _sheets()[:6]
-    pages = tmp_path / "pages"
-    pages.mkdir()
     with Renderer(workers=2) as renderer:
-        renderer.draw([Job(f, tmp_path / f"p{i}", pages) for i, f in enumerate(sheets)], ["svg", "png", "pdf"])
+        renderer.draw([Job(f, tmp_path / f"p{i}") for i, f in enumerate(sheets)], ["svg", "png", "pdf"])
         charts = [(f, f"p{i}") for i, f in enumerate(sheets)]
-        renderer.merge_pdf(charts, tmp_path / "all.pdf", ("某局", "2026 年 3 月 2 日"), pages).wait()
-        # Without the pages left by the drawing, the merge lays the charts out again: the same document.
+        renderer.merge_pdf(charts, tmp_path / "all.pdf", ("某局", "2026 年 3 月 2 日"), tmp_path).wait()
+        # Without the charts' PDFs, the merge draws the charts itself: the same document.
         renderer.merge_pdf(charts, tmp_path / "again.pdf", ("某局", "2026 年 3 月 2 日")).wait()
         with pytest.raises(RenderError, match="bad"):
             renderer.draw([Job(_broken(), tmp_path / "bad")] * 3, ["svg"])

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from powerctl.drawing.gvlib import GraphvizError
-from powerctl.drawing.sheet import Page, page_svg
+from powerctl.drawing.sheet import _SIZE, Chart, Page, page_svg, paper_of, paper_size
 
 SVG = ("graphviz", "dot")
 PNG = ("cairo", "rsvg-convert")
@@ -135,6 +135,7 @@ class Drawer:
         self.problems: list[str] = []  # why a path is not taken (`powerctl doctor` shows them)
         self.graphviz: Any = None
         self.cairo: Any = None
+        self._recorded: dict[str, Any] = {}  # DOT → its drawing on a cairo recording surface (this chart's)
         try:
             from powerctl.drawing.gvlib import Graphviz
 
@@ -149,10 +150,34 @@ class Drawer:
             self.problems.append(f"cairocffi {type(exc).__name__}: {exc}")
 
     def layout(self, dot: str) -> bytes:
-        """One graph's SVG (the sheet's layouts call this)."""
-        if self.graphviz is not None:
-            return bytes(self.graphviz.draw(dot, ("svg",))["svg"])
-        return _dot_process(dot)
+        """One graph's SVG (the sheet's layouts call this). Where PNG and PDF take the main path, the same
+        layout is also painted once onto a cairo recording surface, which the PNG and the PDF pages replay:
+        each graph is laid out once per chart (`forget` drops the recordings when the chart is done)."""
+        if self.graphviz is None:
+            return _dot_process(dot)
+        try:
+            svg = bytes(self.graphviz.draw(dot, ("svg",))["svg"])
+            if self.cairo is not None and dot not in self._recorded:
+                self._recorded[dot] = self._record(dot, svg)
+        finally:
+            self.graphviz.forget()
+        return svg
+
+    def _record(self, dot: str, svg: bytes) -> Any:
+        """The laid-out graph painted by Graphviz onto a recording surface of its size (pt)."""
+        size = _SIZE.search(svg)
+        if size is None:
+            raise DrawError("Graphviz 的 SVG 没有尺寸")
+        cairo = self.cairo
+        surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, float(size[1]), float(size[2])))
+        context = cairo.Context(surface)
+        self.graphviz.paint(dot, int(cairo.ffi.cast("uintptr_t", context._pointer)))
+        del context
+        return surface
+
+    def forget(self) -> None:
+        """Drop the recordings of the chart just drawn."""
+        self._recorded.clear()
 
     @property
     def svg_path(self) -> str:
@@ -164,13 +189,15 @@ class Drawer:
         return self.graphviz is not None and self.cairo is not None
 
     def _paint(self, context: Any, page: Page) -> None:
-        """Each graph of the page at its place, by Graphviz onto the cairo context (units: pt)."""
-        address = int(self.cairo.ffi.cast("uintptr_t", context._pointer))
+        """Each graph of the page at its place, replayed from its recording (units: pt)."""
         for dot, x, y, scale in page.placed:
+            if dot not in self._recorded:
+                self.layout(dot)
             context.save()
             context.translate(x, y)
             context.scale(scale, scale)
-            self.graphviz.paint(dot, address)
+            context.set_source_surface(self._recorded[dot], 0, 0)
+            context.paint()
             context.restore()
 
     def png(self, page: Page, dpi: float) -> tuple[bytes, str]:
@@ -193,10 +220,11 @@ class Drawer:
         from PIL import Image
 
         size = (surface.get_width(), surface.get_height())
-        image = Image.frombuffer("RGB", size, bytes(surface.get_data()), "raw", "BGRX", surface.get_stride(), 1)
-        surface.finish()
+        image = Image.frombuffer("RGB", size, surface.get_data(), "raw", "BGRX", surface.get_stride(), 1)
         out = io.BytesIO()
         image.save(out, "PNG", compress_level=1, dpi=(dpi, dpi))
+        del image
+        surface.finish()
         return out.getvalue(), PNG[0]
 
     def pdf(self, pages: Sequence[Page], title: str | None = None) -> tuple[bytes, str]:
@@ -218,6 +246,48 @@ class Drawer:
             context.show_page()
         surface.finish()
         return out.getvalue(), PDF[0]
+
+
+def chart_of(title: str, pdf: bytes) -> Chart:
+    """What the contents of 全部流程图.pdf say of a chart, read from its own PDF (pikepdf)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        box = doc.pages[0].mediabox if len(doc.pages) else None
+        size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1])) if box is not None else (0.0, 0.0)
+        known = paper_of(*size)
+        if known is None:
+            raise DrawError(f"流程图 PDF 的纸张不是 A4 或 A3（{size[0]:.0f}×{size[1]:.0f} 磅）")
+        return Chart(title, known[0], known[1], len(doc.pages))
+
+
+def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
+    """全部流程图.pdf: the cover and contents (`front`), then every page of each chart's PDF as it is (pikepdf);
+    on A3, a chart's A4 page is placed on an A3 page of the same orientation, √2 larger."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(front)) as doc:
+        for data in charts:
+            with pikepdf.open(io.BytesIO(data)) as chart:
+                for page in chart.pages:
+                    box = page.mediabox
+                    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+                    known = paper_of(width, height)
+                    if paper == "A3" and known is not None and known[0] == "A4":
+                        big = paper_size("A3", known[1])
+                        doc.add_blank_page(page_size=big)
+                        # placed by hand under a fixed name: `add_overlay` names the form at random
+                        form, name = doc.copy_foreign(page.as_form_xobject()), pikepdf.Name("/Chart")
+                        doc.pages[-1].add_resource(form, pikepdf.Name.XObject, name)
+                        place = doc.pages[-1].calc_form_xobject_placement(
+                            form, name, pikepdf.Rectangle(0, 0, *big), allow_expand=True
+                        )
+                        doc.pages[-1].contents_add(doc.make_stream(place))
+                    else:
+                        doc.pages.append(page)
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 def describe() -> tuple[bool, str]:

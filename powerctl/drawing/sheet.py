@@ -28,6 +28,9 @@ STEP_SIZE, TEXT_SIZE = 10.5, 9.0  # the chart's fonts as laid out
 TITLE_SIZE, BLOCK_SIZE = 14.0, 8.5  # the blocks' fonts, printed as laid out
 MIN_SCALE = max(STEP_FLOOR / STEP_SIZE, FLOOR / TEXT_SIZE)
 MAX_PARTS = 4
+# The PNG is the page for a screen or a message (the web page shows the SVG, print takes the PDF): 150 dpi keeps
+# the 8 pt floor at 17 px; 200 dpi took 1.8x the pixels, and Pillow's row filters and deflate go by the pixel.
+PNG_DPI = 150.0
 
 INK = "#1F2937"
 MUTED = "#4B5563"
@@ -370,23 +373,24 @@ def _done(
         height += GAP + key.height
     web = compose(wide, height, placed)
     if len(pages) == 1:
-        png, dpi = pages[0], 200.0
+        png, dpi = pages[0], PNG_DPI
     else:
-        png, dpi = _plan(wide, height, placed), 200.0 * min(1.0, width / wide)
+        png, dpi = _plan(wide, height, placed), PNG_DPI * min(1.0, width / wide)
     smallest = scale * TEXT_SIZE
     return Drawn(web, pages, png, dpi, paper, landscape, smallest, note)
 
 
-# 全部流程图.pdf: a cover, the contents, then every chart's pages, all on one paper size.
-
-ROOT2 = 2**0.5  # A4 → A3: ISO papers share their shape
+# 全部流程图.pdf: a cover and the contents drawn here; then every chart's own PDF pages, joined (`paths.join`).
 
 
-def enlarge(page: Page, landscape: bool) -> Page:
-    """An A4 page drawn on A3, everything √2 larger."""
-    width, height = paper_size("A3", landscape)
-    placed = tuple((dot, x * ROOT2, y * ROOT2, scale * ROOT2) for dot, x, y, scale in page.placed)
-    return Page(width, height, placed)
+@dataclass(frozen=True)
+class Chart:
+    """A chart as the contents list it: its title, its paper and orientation, its number of pages."""
+
+    title: str
+    paper: str
+    landscape: bool
+    pages: int
 
 
 def cover_dot(font: str, unit: str, date: str | None, count: int) -> str:
@@ -428,21 +432,19 @@ def contents_dot(font: str, rows: Sequence[tuple[int, str, str, int]], width: fl
 CONTENTS_ROWS = 30  # per page of the contents (A4; A3 holds more)
 
 
-def document(
-    charts: Sequence[tuple[str, Drawn]], unit: str, date: str | None, font: str, layout: Layout
-) -> tuple[list[Page], str]:
-    """The pages of 全部流程图.pdf and its paper: A3 if any chart needs it (A4 charts are drawn √2 larger on it),
-    else A4."""
-    paper = "A3" if any(d.paper == "A3" for _, d in charts) else "A4"
+def document(charts: Sequence[Chart], unit: str, date: str | None, font: str, layout: Layout) -> tuple[list[Page], str]:
+    """The cover and contents pages of 全部流程图.pdf, and its paper: A3 if any chart needs it (A4 charts are
+    then printed √2 larger on it), else A4."""
+    paper = "A3" if any(c.paper == "A3" for c in charts) else "A4"
     pw, ph = paper_size(paper, False)
     width = pw - 2 * MARGIN
     per = CONTENTS_ROWS if paper == "A4" else int(CONTENTS_ROWS * 1.5)
     chunks = [charts[k : k + per] for k in range(0, len(charts), per)] or [[]]
     page = 2 + len(chunks)
     rows = []
-    for n, (title, drawn) in enumerate(charts, 1):
-        rows.append((n, title.replace(BREAK, ""), f"{drawn.paper}{'横' if drawn.landscape else '竖'}", page))
-        page += len(drawn.pages)
+    for n, chart in enumerate(charts, 1):
+        rows.append((n, chart.title.replace(BREAK, ""), f"{chart.paper}{'横' if chart.landscape else '竖'}", page))
+        page += chart.pages
     pieces = _Pieces(layout)
     cover = pieces(cover_dot(font, unit, date, len(charts)))
     out = [_plan(pw, ph, [(cover, (pw - cover.width) / 2, ph * 0.3, 1.0)])]
@@ -451,7 +453,13 @@ def document(
         table = pieces(contents_dot(font, part, width, k == 0))
         scale = min(1.0, width / table.width, (ph - 2 * MARGIN) / table.height)
         out.append(_plan(pw, ph, [(table, MARGIN + (width - table.width * scale) / 2, MARGIN, scale)]))
-    for _, drawn in charts:
-        for sheet_page in drawn.pages:
-            out.append(enlarge(sheet_page, drawn.landscape) if paper == "A3" and drawn.paper == "A4" else sheet_page)
     return out, paper
+
+
+def paper_of(width: float, height: float) -> tuple[str, bool] | None:
+    """The paper and orientation of a page `width` × `height` pt, if it is one of `PAPERS`."""
+    for paper, landscape in _TRIED:
+        w, h = paper_size(paper, landscape)
+        if abs(w - width) < 1 and abs(h - height) < 1:
+            return paper, landscape
+    return None
