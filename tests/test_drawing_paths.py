@@ -197,3 +197,19 @@ def _eight_step_penalty(paper: str) -> list[FlowSheet]:
     cut = replace(power, flow=flow, risks=tuple(r for r in power.risks if r.step in kept))
     assert len(steps) == 8
     return [flow_sheet(unit, cut, DrawOptions(internal=i, paper=paper)) for i in (False, True)]
+
+
+@needs_libgvc
+def test_graphviz_paints_where_its_svg_draws() -> None:
+    """A graph that sets no margin is painted from its origin, as its SVG is drawn (Graphviz's eps device, which
+    paints onto our surface, would add a 36 pt margin and the page would lose its right and bottom edges)."""
+    from powerctl.drawing.paths import Drawer
+
+    drawer = Drawer()
+    dot = 'digraph { graph [bgcolor="#EEEEEE", pad=0]; a -> b; }'
+    svg = drawer.layout(dot)
+    size = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert size is not None
+    x, y, width, height = drawer._recorded[dot].ink_extents()
+    assert (round(x), round(y)) == (0, 0)
+    assert (round(width), round(height)) == (round(float(size[1])), round(float(size[2])))

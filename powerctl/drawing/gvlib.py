@@ -134,6 +134,9 @@ class Graphviz:
         cg.agseterrf.argtypes = [_ERRF]
         cg.agseterrf.restype = ctypes.c_void_p
         cg.agreadline.argtypes = [ctypes.c_int]
+        cg.agget.restype = ctypes.c_char_p
+        cg.agget.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        cg.agsafeset.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         libc.fmemopen.restype = ctypes.c_void_p
         libc.fmemopen.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         libc.fclose.argtypes = [ctypes.c_void_p]
@@ -250,6 +253,8 @@ class Graphviz:
         (Graphviz 2.x to 8.x: it only reads an image surface's data, and warns on any other surface)."""
         graph = self._read(dot)
         self._messages.clear()
+        if not self._cg.agget(graph, b"margin"):  # else the eps device's own margin (36 pt): not where SVG draws
+            self._cg.agsafeset(graph, b"margin", b"0", b"")
         if self._gvc.gvRenderContext(self._context, graph, b"eps:cairo", context) != 0 or self._problems():
             raise GraphvizError(self._problems() or "could not paint the graph")
 
