@@ -213,3 +213,22 @@ def test_graphviz_paints_where_its_svg_draws() -> None:
     x, y, width, height = drawer._recorded[dot].ink_extents()
     assert (round(x), round(y)) == (0, 0)
     assert (round(width), round(height)) == (round(float(size[1])), round(float(size[2])))
+
+
+@needs_libgvc
+def test_an_svg_alone_paints_nothing(tmp_path: Path) -> None:
+    """Drawing only the SVG records nothing for cairo; asked for PNG and PDF after that, each graph is still laid
+    out once."""
+    from powerctl.drawing.pool import _Worker
+
+    worker = _Worker()
+    counts = _counting(worker)
+    recorded: list[str] = []
+    record = worker._record
+    worker._record = lambda dot, svg: recorded.append(dot) or record(dot, svg)  # type: ignore[method-assign]
+    flow = _sheets()[0]
+    worker.draw(Job(flow, tmp_path / "svg"), ("svg",))
+    assert not recorded
+    counts.clear()
+    worker.draw(Job(flow, tmp_path / "all"), ("svg", "png", "pdf"))
+    assert recorded and max(counts.values()) == 1

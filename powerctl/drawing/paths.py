@@ -138,6 +138,7 @@ class Drawer:
         self.graphviz: Any = None
         self.cairo: Any = None
         self._recorded: dict[str, Any] = {}  # DOT → its drawing on a cairo recording surface (this chart's)
+        self.recording = True  # whether `layout` records each graph for a PNG or PDF (not for an SVG alone)
         try:
             from powerctl.drawing.gvlib import Graphviz
 
@@ -161,7 +162,7 @@ class Drawer:
             return _dot_process(dot)
         try:
             svg = bytes(self.graphviz.draw(dot, ("svg",))["svg"])
-            if self.cairo is not None and dot not in self._recorded:
+            if self.recording and self.cairo is not None and dot not in self._recorded:
                 self._recorded[dot] = self._record(dot, svg)
         finally:
             self.graphviz.forget()
@@ -196,7 +197,11 @@ class Drawer:
         """Each graph of the page at its place, replayed from its recording (units: pt)."""
         for dot, x, y, scale in page.placed:
             if dot not in self._recorded:
-                self.layout(dot)
+                self.recording, was = True, self.recording
+                try:
+                    self.layout(dot)
+                finally:
+                    self.recording = was
             context.save()
             context.translate(x, y)
             context.scale(scale, scale)

@@ -68,6 +68,7 @@ class _Worker(Drawer):
 
     def draw(self, job: Job, formats: Sequence[str]) -> Outcome:
         """Draw one flowchart into each format."""
+        self.recording = "png" in formats or "pdf" in formats
         try:
             drawn = sheet.draw(job.sheet, self.layout)
             out = {"svg": (drawn.web, self.svg_path)}
@@ -92,6 +93,7 @@ class _Worker(Drawer):
               folder: Path | None = None) -> Outcome:  # fmt: skip
         """全部流程图.pdf: its cover and contents drawn, then each chart's PDF joined as it is: `folder/<name>.pdf`,
         or (no folder) the chart drawn here."""
+        self.recording = True
         try:
             pdfs = []
             for flow, name in charts:
