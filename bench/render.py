@@ -1,6 +1,6 @@
 """Benchmark: flowcharts drawn per second and the bundle, this code against a peer (the code before), in one run.
 
-    python bench/render.py [N] [--peer DIR] [--units U] [--powers M] [--no-bundle]
+    python bench/render.py [N] [--peer DIR] [--units U] [--powers M] [--no-bundle] [--peer-first]
 
 For this tree and for the peer (another checkout of powerctl, e.g. `git worktree add /tmp/draw-peer 20b1107`),
 each in its own Python process with PYTHONPATH set to that tree:
@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--powers", type=int, default=50)
     parser.add_argument("--no-bundle", action="store_true")
+    parser.add_argument("--peer-first", action="store_true", help="measure the peer first (the load may drift)")
     args = parser.parse_args()
     if not (args.peer / "powerctl").is_dir():
         raise SystemExit(f"no peer at {args.peer}: git worktree add {args.peer} <commit>")
@@ -124,6 +125,8 @@ def main() -> None:
                                  text=True, check=False).stdout.strip()  # fmt: skip
     print(f"peer: {args.peer} ({peer_commit}); {args.n} diagrams from the example catalogues", flush=True)
     trees = {"this": ROOT, "peer": args.peer}
+    if args.peer_first:
+        trees = {"peer": args.peer, "this": ROOT}
     with tempfile.TemporaryDirectory(prefix="powerctl-bench-") as tmp:
         figures: dict[str, dict[str, float]] = {}
         for name, tree in trees.items():
