@@ -232,3 +232,17 @@ def test_an_svg_alone_paints_nothing(tmp_path: Path) -> None:
     counts.clear()
     worker.draw(Job(flow, tmp_path / "all"), ("svg", "png", "pdf"))
     assert recorded and max(counts.values()) == 1
+
+
+@needs_libgvc
+def test_a_damaged_chart_pdf_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from powerctl.drawing.paths import RenderError
+    from powerctl.drawing.pool import Renderer
+
+    sheet = _rare_sheet()
+    with Renderer(1) as renderer:
+        renderer.draw([Job(sheet, tmp_path / "c0")], ("svg", "pdf"))
+        (tmp_path / "c0.pdf").write_bytes(b"%PDF-1.5\nnot a pdf")
+        with pytest.raises(RenderError, match="的 PDF 无法读取"):
+            renderer.merge_pdf([(sheet, "c0")], tmp_path / "all.pdf", ("某局", None), tmp_path).wait()
+    assert not (tmp_path / "all.pdf").exists()

@@ -267,7 +267,11 @@ def chart_of(title: str, pdf: bytes) -> Chart:
     """What the contents of 全部流程图.pdf say of a chart, read from its own PDF (pikepdf)."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    try:
+        doc = pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as exc:
+        raise DrawError(f"流程图「{title}」的 PDF 无法读取（{exc}），请重新生成（bundle --force）") from None
+    with doc:
         box = doc.pages[0].mediabox if len(doc.pages) else None
         size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1])) if box is not None else (0.0, 0.0)
         known = paper_of(*size)
