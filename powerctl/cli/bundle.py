@@ -315,10 +315,10 @@ def execute(planned: Plan) -> None:
         return fail(message, code)
 
     with Renderer() as renderer, console.status("生成成果包", spinner="dots") as status:
-        if fonts.to_build(config.font_family, table.TABLE_FONT):  # the flowcharts' and the table's print fonts
-            status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
+        if fonts.to_build(table.TABLE_FONT):  # the table's print font (the flowcharts use the installed font)
+            status.update("首次使用：正在准备表格的字体（每台机器只需一次，约半分钟）")
             try:
-                renderer.prepare_fonts(config.font_family, table.TABLE_FONT)
+                renderer.prepare_fonts(table.TABLE_FONT)
             except RenderError as exc:
                 raise fail(str(exc)) from None
         # What every unit's bundle depends on besides its own file, the fonts just built included (None: it

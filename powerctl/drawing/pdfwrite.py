@@ -1,4 +1,6 @@
-"""Flowchart pictures (`picture.Picture`) written as PDF pages directly, fonts embedded as TrueType subsets.
+"""The table PDF's writer (`documents.table_pdf`): pages written as PDF operators, fonts embedded as TrueType
+subsets. The flowcharts no longer use it (Graphviz paints them onto cairo, `paths`); it goes once the table PDF
+is printed by WeasyPrint.
 
 cairo's PDF surface took about 12 ms per flowchart: a Python callback for each of a thousand small writes,
 its own number formatting, a CFF subset and deflate at zlib's default level. A flowchart needs little of
@@ -20,7 +22,6 @@ another program (the fallbacks) a fixed date, so that the same input gives the s
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import struct
 import zlib
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from powerctl.drawing.fonts import print_font
-from powerctl.drawing.picture import Picture, Text, Transform
 from powerctl.drawing.truetype import FontError, TrueType, load
 
 _LEVEL = 6  # zlib's default: the same bytes for the same input every time (ISA-L's deflate was not)
@@ -123,125 +123,6 @@ def glyph_ids(font: TrueType, text: str, used: dict[int, str]) -> list[int]:
 def hex_string(ids: Sequence[int]) -> str:
     """Glyph ids as the two-byte codes of an Identity-H font."""
     return struct.pack(f">{len(ids)}H", *ids).hex()
-
-
-def page(picture: Picture, fonts: FontSource) -> Page:
-    """The page's content: Fallback for anything this writer does not draw."""
-    out: list[str] = []
-    w = out.append
-    sx, sy = picture.width / picture.view[0], picture.height / picture.view[1]
-    w(f"1 0 0 -1 0 {_n(picture.height)} cm {_m(sx)} 0 0 {_m(sy)} 0 0 cm\n")
-    w("4 M\n")  # SVG's miter limit
-    glyphs: dict[FontKey, dict[int, str]] = {}
-    alphas: set[tuple[float, float]] = set()
-    fill: tuple[float, float, float] | None = (0.0, 0.0, 0.0)
-    stroke: tuple[float, float, float] | None = (0.0, 0.0, 0.0)
-    opacity = (1.0, 1.0)
-    width = 1.0
-    dash: tuple[float, ...] = ()
-
-    def set_opacity(pair: tuple[float, float]) -> None:
-        nonlocal opacity
-        if pair != opacity:
-            opacity = pair
-            if pair != (1.0, 1.0):
-                alphas.add(pair)
-            w(f"/{_alpha_name(pair)} gs\n")
-
-    loaded: dict[FontKey, TrueType] = {}
-    for group in picture.groups:
-        # q … Q brings back the graphics state at q: what this writer assumes of it comes back with it.
-        saved = (fill, stroke, opacity, width, dash)
-        w("q\n" + _transform(group.transform))
-        for item in group.items:
-            if isinstance(item, Text):
-                family, bold, italic = item.font
-                if italic:
-                    raise Fallback("italic text")
-                key = (family, bold)
-                font = loaded.get(key)
-                if font is None:
-                    found = fonts(family, bold)
-                    if found is None:
-                        raise Fallback("no print font")
-                    font = loaded[key] = found
-                ids = glyph_ids(font, item.text.decode("utf-8"), glyphs.setdefault(key, {}))
-                x = item.x
-                if item.anchor != "start":
-                    advances = font.advances
-                    length = sum(advances[g] for g in ids) * item.size / font.units
-                    x -= length / 2 if item.anchor == "middle" else length
-                r, g, b, a = item.fill
-                if fill != (r, g, b):
-                    fill = (r, g, b)
-                    w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
-                set_opacity((a, opacity[1]))
-                place = f"1 0 0 -1 {_n(x)} {_n(item.y)} Tm"
-                w(f"BT /{resource(key)} {_n(item.size)} Tf {place} <{hex_string(ids)}> Tj ET\n")
-                continue
-            parts: list[str] = []
-            for op, v in item.path:
-                if op == "M":
-                    parts.append(f"{_n(v[0])} {_n(v[1])} m")
-                elif op == "L":
-                    parts.append(f"{_n(v[0])} {_n(v[1])} l")
-                elif op == "C":
-                    parts.append(" ".join(map(_n, v)) + " c")
-                elif op == "Z":
-                    parts.append("h")
-                else:
-                    parts.append(_ellipse(*v))
-            stroked = item.stroke is not None and item.width > 0
-            if item.fill is not None:
-                r, g, b, a = item.fill
-                if fill != (r, g, b):
-                    fill = (r, g, b)
-                    w(f"{_c(r)} {_c(g)} {_c(b)} rg\n")
-            if stroked and item.stroke is not None:
-                r, g, b, _ = item.stroke
-                if stroke != (r, g, b):
-                    stroke = (r, g, b)
-                    w(f"{_c(r)} {_c(g)} {_c(b)} RG\n")
-                if width != item.width:
-                    width = item.width
-                    w(f"{_n(width)} w\n")
-                if dash != item.dash:
-                    dash = item.dash
-                    w(f"[{' '.join(map(_n, dash))}] 0 d\n")
-            fill_alpha = item.fill[3] if item.fill is not None else opacity[0]
-            set_opacity((fill_alpha, item.stroke[3] if stroked and item.stroke is not None else opacity[1]))
-            paint = ("B" if stroked else "f") if item.fill is not None else ("S" if stroked else "n")
-            w(" ".join(parts) + f" {paint}\n")
-        w("Q\n")
-        fill, stroke, opacity, width, dash = saved
-    return Page(picture.width, picture.height, "".join(out).encode("ascii"), glyphs, frozenset(alphas))
-
-
-def _transform(transform: Transform) -> str:
-    out = []
-    for name, args in transform:
-        if name == "translate" and args:
-            out.append(f"1 0 0 1 {_n(args[0])} {_n(args[1] if len(args) > 1 else 0.0)} cm\n")
-        elif name == "scale" and args:
-            out.append(f"{_m(args[0])} 0 0 {_m(args[1] if len(args) > 1 else args[0])} 0 0 cm\n")
-        elif name == "rotate" and args:
-            c, s = math.cos(math.radians(args[0])), math.sin(math.radians(args[0]))
-            out.append(f"{_m(c)} {_m(s)} {_m(-s)} {_m(c)} 0 0 cm\n")
-    return "".join(out)
-
-
-def _ellipse(cx: float, cy: float, rx: float, ry: float) -> str:
-    kx, ky = rx * _KAPPA, ry * _KAPPA
-    points = (
-        (cx + rx, cy),
-        ((cx + rx, cy + ky), (cx + kx, cy + ry), (cx, cy + ry)),
-        ((cx - kx, cy + ry), (cx - rx, cy + ky), (cx - rx, cy)),
-        ((cx - rx, cy - ky), (cx - kx, cy - ry), (cx, cy - ry)),
-        ((cx + kx, cy - ry), (cx + rx, cy - ky), (cx + rx, cy)),
-    )
-    start = points[0]
-    curves = [" ".join(f"{_n(x)} {_n(y)}" for x, y in segment) + " c" for segment in points[1:]]
-    return f"{_n(start[0])} {_n(start[1])} m " + " ".join(curves) + " h"
 
 
 class _Writer:
