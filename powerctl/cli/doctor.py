@@ -144,14 +144,14 @@ def _weasyprint() -> Check:
     except Exception as exc:  # it loads Pango when imported: OSError when the library is missing
         return Check(
             "WeasyPrint",
-            "bundle（一表 PDF 的备用路径：打印字体缺字时）",
+            "bundle（一表 PDF）",
             False,
             f"不可用：{type(exc).__name__}: {exc}",
             required=False,
             fix=f"{APT} libpango-1.0-0 libpangoft2-1.0-0",
         )
     version = f"WeasyPrint {weasyprint.__version__}"
-    return Check("WeasyPrint", "bundle（一表 PDF 的备用路径：打印字体缺字时）", True, version, required=False)
+    return Check("WeasyPrint", "bundle（一表 PDF）", True, version, required=False)
 
 
 def _git() -> Check:

@@ -32,13 +32,11 @@ from powerctl.drawing.sheet import _SIZE, Chart, Page, page_svg, paper_of, paper
 SVG = ("graphviz", "dot")
 PNG = ("cairo", "rsvg-convert")
 PDF = ("cairo", "rsvg-convert")
-TABLE_PDF = ("typeset", "weasyprint")  # chosen in documents.table_pdf.write
 NAMES = {
     "graphviz": "进程内 Graphviz（libgvc）",
     "dot": "dot 进程（每次排版一个进程，较慢，结果相同）",
     "cairo": "Graphviz 的 cairo 渲染（cairocffi，字体经 fontconfig）",
     "rsvg-convert": "rsvg-convert 命令",
-    "typeset": "powerctl 排版（打印字体）",
     "weasyprint": "WeasyPrint",
 }
 EPOCH = "2000-01-01T00:00:00Z"  # the PDFs' dates where SOURCE_DATE_EPOCH is not set: the same bytes every run

@@ -255,16 +255,6 @@ class Renderer:
         without a folder, each chart drawn for it."""
         return Pending([(self._run(False, _merge, tuple(charts), target, cover, folder), 1)], "合并流程图 PDF 失败")
 
-    def prepare_fonts(self, *families: str) -> bool:
-        """Build the table's print fonts (`fonts.to_build`: `documents.table_pdf` types with them) that are not
-        built yet, one per worker at a time; whether there was anything to build."""
-        from powerctl.drawing import fonts
-
-        tasks = fonts.to_build(*families)
-        for pending in [self.submit(fonts.prepare, *task) for task in tasks]:
-            pending.wait()
-        return bool(tasks)
-
     def submit(self, function: Callable[..., dict[str, str] | None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments; what it
         returns, if anything, names the path that made each file it wrote)."""
