@@ -25,7 +25,7 @@ MARGIN = 10 * MM  # what office printers print to; the charts need the width
 GAP = 10.0  # between the blocks of a page
 FLOOR, STEP_FLOOR = 8.0, 9.0  # the smallest text, and the smallest step name, in pt on paper
 STEP_SIZE, TEXT_SIZE = 10.5, 9.0  # the chart's fonts as laid out
-TITLE_SIZE, BLOCK_SIZE = 14.0, 8.5  # the blocks' fonts, printed as laid out
+TITLE_SIZE, BLOCK_SIZE = 14.0, 8.0  # the blocks' fonts, printed as laid out (the floor: room for the chart)
 MIN_SCALE = max(STEP_FLOOR / STEP_SIZE, FLOOR / TEXT_SIZE)
 MAX_PARTS = 4
 # The PNG is the page for a screen or a message (the web page shows the SVG, print takes the PDF): 150 dpi keeps
