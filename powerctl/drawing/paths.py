@@ -7,8 +7,8 @@
 - flowchart PDF and 全部流程图.pdf: the PDF writer (`pdfwrite`: print fonts); fallback `rsvg-convert`, where a
   character is outside the print font or the print font cannot be built.
 
-The table PDF (一表) is chosen in `documents.table_pdf.write` (typeset by powerctl, else WeasyPrint), as it
-is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and the bundle
+The table PDF (一表) has one path, `documents.table_pdf.write` (laid out by powerctl, drawn by Pango on
+cairo), as it is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and the bundle
 writes that into manifest.json (`drawn_by`); `describe()` says which paths this machine gets
 (`powerctl doctor`). Both fallbacks give the same bytes for the same input, as the paths do.
 """
@@ -29,15 +29,14 @@ from powerctl.drawing.picture import Picture, Unsupported, parse
 SVG = ("graphviz", "dot")
 PNG = ("painter", "rsvg-convert")
 PDF = ("pdfwrite", "rsvg-convert")
-TABLE_PDF = ("typeset", "weasyprint")  # chosen in documents.table_pdf.write
+TABLE_PDF = ("pango",)  # documents.table_pdf.write
 NAMES = {
     "graphviz": "进程内 Graphviz（libgvc）",
     "dot": "dot 进程（每次排版一个进程，较慢，结果相同）",
     "painter": "powerctl 用 cairo 绘制",
     "pdfwrite": "powerctl 直接写出（打印字体）",
     "rsvg-convert": "rsvg-convert 命令",
-    "typeset": "powerctl 排版（打印字体）",
-    "weasyprint": "WeasyPrint",
+    "pango": "powerctl 排版，Pango 在 cairo 上绘制",
 }
 
 
