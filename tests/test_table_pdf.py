@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from powerctl.catalogue.config import Config
 from powerctl.catalogue.model import Unit
-from powerctl.documents import table, table_pdf
+from powerctl.documents import colwidths, table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.signoff import SignOff
 from powerctl.documents.table import Table
@@ -239,6 +239,6 @@ def test_widths_share_the_page_and_keep_each_floor(columns: list[str], data: st.
         return  # the floors alone may take the page
     room = table_pdf.PAGE_MM[0] - 14.0  # the text's width between the side margins, in mm
     for c, share in enumerate(shares):
-        words = [table_pdf._word(row[c]) for row in body]
+        words = [colwidths._word(row[c]) for row in body]
         need = max([1.0, *words]) * table_pdf.SIZE / (72 / 25.4)  # no word cut, a character a line at least
         assert share * room >= need - 1e-6, (columns[c], share * room, need)

@@ -19,7 +19,6 @@ widths and whole rows of the typesetter before.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import sys
@@ -31,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from powerctl.documents import colwidths
 from powerctl.documents.table import TABLE_FONT, Table
 from powerctl.drawing.paths import chinese_families
 
@@ -42,14 +42,7 @@ _MM = 72 / 25.4
 PAGE_MM = (297.0, 210.0)
 _MARGINS_MM = (10.0, 7.0, 9.0, 7.0)  # top, right, bottom, left
 _PAD_MM = (0.4, 0.6)  # vertical, horizontal
-_EM_MM = SIZE / _MM
 _TEXT_MM = PAGE_MM[0] - _MARGINS_MM[1] - _MARGINS_MM[3]
-_SHORT = 4.0  # a cell of up to this many ems (行政许可, 保留) stays on one line
-_NARROW = 2.0  # a column with text: at least two characters a line
-_HEAD_LINES = 3  # a heading takes at most this many lines
-_NORM = 8  # a row's height in the width search: the 8-norm of its cells' lines (a smooth maximum)
-_BREAK_AFTER = re.compile(r"(?<=[-/])|\s+")
-_LATIN = re.compile(r"[^\s\u2e80-\U0010ffff]+")
 
 _TITLE_PT = 13.0
 _SIGN_PT = 10.5
@@ -63,92 +56,9 @@ _GREY = (0x44 / 255,) * 3
 _RULE_PT = 0.5
 
 
-def _ems(text: str) -> float:
-    """The advance of `text` in ems of the body font: a CJK or full-width character one em, others about
-    0.55 (Noto Sans CJK's Latin letters and digits)."""
-    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
-
-
-def _word(text: str) -> float:
-    """The widest piece of `text` a line may not be broken inside: a run of Latin letters and digits (broken
-    after a hyphen or a slash, as 431381-CF-0001 is), in ems; CJK breaks anywhere."""
-    runs = (run for piece in _BREAK_AFTER.split(text) for run in _LATIN.findall(piece))
-    return max((0.55 * len(run) for run in runs), default=0.0)
-
-
-def _heading(table: Table, column: int) -> str:
-    """The heading over `column` alone (a group's heading spans more columns and is not counted)."""
-    for cell in (*table.top, *table.bottom):
-        if cell.column == column and cell.colspan == 1:
-            return cell.label
-    return table.columns[column]
-
-
 def widths(table: Table) -> list[float]:
-    """Each column's share of the page (fractions that add up to 1), from the table's text.
-
-    Each column starts at its floor: the heading in at most three lines, two characters a line for text, the
-    widest word a line may not be broken inside, a short cell (行政许可, 保留) on one line. The rest of the page
-    is handed out a step at a time to the column where it shortens the table most (a row is as tall as its
-    tallest cell). Lines are estimated from the text (a CJK character one em, others 0.55), each line of a
-    lined cell starting a line."""
-    n = len(table.columns)
-    if not table.body:  # no text to go by: the table's own proportions
-        return [w / sum(table.widths) for w in table.widths]
-    pad = 2 * _PAD_MM[1] / _EM_MM
-    room = _TEXT_MM / _EM_MM - n * pad  # ems of text across the page
-    body = table.body
-    floors: list[float] = []
-    items: list[list[list[float]]] = []  # per column, per row: the ems of each line the cell starts
-    for c in range(n):
-        cells = [row[c] for row in body]
-        floor = max(1.0, math.ceil(_ems(_heading(table, c)) / _HEAD_LINES))
-        if any(_ems(cell) > _NARROW for cell in cells):  # text: at least two characters a line
-            floor = max(floor, _NARROW)
-        short = (_ems(cell) for cell in cells if "\n" not in cell and _ems(cell) <= _SHORT)  # 行政许可, 保留
-        floors.append(max([floor, *short, *(_word(cell) for cell in cells)]) + 0.3)  # rounding, the real glyphs
-        parts = [cell.split("\n") if table.lined[c] else [cell] for cell in cells]
-        items.append([[_ems(part) for part in cell] for cell in parts])
-    chosen = _spread(floors, items, room)
-    total = sum(w + pad for w in chosen)
-    return [(w + pad) / total for w in chosen]
-
-
-def _lines(cells: list[list[float]], width: float) -> list[float]:
-    """Per row: about how many lines the column's cell takes at `width` ems (each line it starts ends half
-    full on average: counted so, the estimate changes smoothly with the width, and the widths are shared by
-    what the column's text needs on the whole and not by where one cell happens to wrap)."""
-    return [sum(max(1.0, e / width + 0.5) for e in cell) for cell in cells]
-
-
-def _spread(floors: Sequence[float], items: list[list[list[float]]], room: float) -> list[float]:
-    """The widths (ems): the floors, and the rest of `room` given a step at a time where it saves most."""
-    chosen = list(floors)
-    spare = room - sum(chosen)
-    if spare <= 0:
-        return chosen
-    step = max(0.5, spare / 120)  # at most about 120 rounds
-    lines = [_lines(col, w) for col, w in zip(items, chosen, strict=True)]
-    wider = [_lines(col, w + step) for col, w in zip(items, chosen, strict=True)]
-    # A row's height is its tallest cell: measured smoothly as the 8-norm of its cells' lines, so that where two
-    # cells are about as tall, widening either counts (the plain maximum would credit neither).
-    power = [sum(col[r] ** _NORM for col in lines) for r in range(len(lines[0]))]
-    while spare >= step:
-        saved = [
-            sum(
-                s ** (1 / _NORM) - (s - a**_NORM + b**_NORM) ** (1 / _NORM)
-                for s, a, b in zip(power, now, then, strict=True)
-            )
-            for now, then in zip(lines, wider, strict=True)
-        ]
-        best = max(range(len(chosen)), key=saved.__getitem__)
-        chosen[best] += step
-        spare -= step
-        power = [s - a**_NORM + b**_NORM for s, a, b in zip(power, lines[best], wider[best], strict=True)]
-        lines[best] = wider[best]
-        wider[best] = _lines(items[best], chosen[best] + step)
-    chosen[-1] += spare
-    return chosen
+    """Each column's share of the page's width (`colwidths.widths` at 8 pt across A4 landscape)."""
+    return colwidths.widths(table, _TEXT_MM, SIZE, _PAD_MM[1])
 
 
 # -- the pages -------------------------------------------------------------------------------------
