@@ -297,3 +297,48 @@ def test_a_wide_hyphen_is_left_where_the_pattern_would_still_fail(tmp_path: Path
     path, _, _ = _catalogue(tmp_path, "  - id: XK-001", "  - id: XK－0 01")
     found = _findings(path, tmp_path)
     assert [f[0] for f in found] == ["E003"] and "格式不正确" in found[0][3], found
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "words"),
+    [
+        ("即时", "即办", "写成 即办"),
+        ("当场办结", "即办", "写成 即办"),
+        ('"立即"', "即办", "写成 即办"),
+        ("当日", "即办", "写成 即办"),
+        ("马上", "即办", "写成 即办"),
+        ("/", "null", "null"),
+        ("无", "null", "null"),
+    ],
+)
+def test_a_limit_typed_as_a_word_is_named_at_its_character_and_fixed(
+    tmp_path: Path, typed: str, meant: str, words: str
+) -> None:
+    old = "time_limit: {statutory: 7, promised: 5, unit: 工作日}"
+    new = old.replace("promised: 5", f"promised: {typed}")
+    path, line, offset = _catalogue(tmp_path, old, new)
+    (tmp_path / ".powerctl.yaml").write_text("{}\n", encoding="utf-8")
+    found = [f for f in _findings(path, tmp_path) if f[0].startswith("E")]
+    assert [(f[0], f[1], f[2]) for f in found] == [("E003", line, offset + new.index(typed) + 1)], found
+    assert typed.strip('"') in found[0][3] and words in found[0][3] + found[0][4] and "整数" not in found[0][3], found
+    done = run_cli("fix", cwd=tmp_path)
+    assert "内部错误" not in done.stderr, done.stderr
+    assert old.replace("promised: 5", f"promised: {meant}") in path.read_text(encoding="utf-8")
+    assert not [f for f in _findings(path, tmp_path) if f[0].startswith("E")]
+
+
+def test_a_limit_that_is_no_word_a_list_uses_says_what_may_be_written(tmp_path: Path) -> None:
+    old = "time_limit: {statutory: 7, promised: 5, unit: 工作日}"
+    path, line, _ = _catalogue(tmp_path, old, old.replace("promised: 5", "promised: 三个月"))
+    found = _findings(path, tmp_path)
+    assert [(f[0], f[1]) for f in found] == [("E003", line)], found
+    assert "天数、即办或 null" in found[0][3] and "整数" not in found[0][3], found
+    assert "即办" in found[0][4] and "null" in found[0][4]
+
+
+@pytest.mark.parametrize("written", ["即办", "null", "20"])
+def test_a_limit_written_as_the_format_says_is_no_mistake(tmp_path: Path, written: str) -> None:
+    old = "time_limit: {statutory: 7, promised: 5, unit: 工作日}"
+    new = f"time_limit: {{statutory: {written}, promised: {written}, unit: 工作日}}"
+    path, _, _ = _catalogue(tmp_path, old, new)
+    assert not [f for f in _findings(path, tmp_path) if f[0].startswith(("E", "T"))]

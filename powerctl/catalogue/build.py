@@ -3,6 +3,7 @@ a power missing a required field becomes a `PartialPower`, every object gets its
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -102,6 +103,11 @@ def _flow(loc: Loc, d: Mapping[str, Any]) -> Flow:
     )
 
 
+def _time_limit(loc: Loc, tl: Mapping[str, Any]) -> TimeLimit:
+    """A time limit; promised and unit are required (a rejected value taken out is no "null": KeyError)."""
+    return TimeLimit(loc, tl.get("statutory"), tl["promised"], tl["unit"], tl.get("from"))
+
+
 def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
     tl = d.get("time_limit")
     fee = d["fee"]
@@ -119,11 +125,7 @@ def _power(loc: Loc, d: Mapping[str, Any]) -> Power:
         department=d["department"],
         status=d["status"],
         basis=tuple(_citation(loc.child("basis", i), c) for i, c in _items(d["basis"])),
-        time_limit=(
-            TimeLimit(loc.child("time_limit"), tl.get("statutory"), tl.get("promised"), tl["unit"], tl.get("from"))
-            if tl is not None
-            else None
-        ),
+        time_limit=_time_limit(loc.child("time_limit"), tl) if tl is not None else None,
         fee=Fee(
             loc.child("fee"),
             bool(fee["charged"]),
@@ -225,6 +227,9 @@ def _partial(loc: Loc, d: Any) -> PartialPower | None:
             article = c.get("article")
             written = article_label(article) if isinstance(article, str | int) and not isinstance(article, bool) else ""
             basis.append(Citation(loc.child("basis", i), law_name(c["law"]), written, c.get("role"), c.get("quote")))
+    limit: TimeLimit | None = None
+    with contextlib.suppress(*_BUILD_ERRORS):
+        limit = _time_limit(loc.child("time_limit"), d["time_limit"])
     return PartialPower(
         loc,
         d["id"],
@@ -235,6 +240,7 @@ def _partial(loc: Loc, d: Any) -> PartialPower | None:
         text("department"),
         text("status"),
         tuple(basis),
+        limit,
     )
 
 

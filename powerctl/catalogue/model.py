@@ -291,7 +291,8 @@ class Power:
 class PartialPower:
     """A power that lacks a required field (an imported row without 承办机构, 清理结果, 时限, 收费 or 公开):
     left out of the unit's powers and of every output, but the rules that need only what it has — its
-    legal basis, name, category, code and ids — still check it (an imported row without basis is B101)."""
+    legal basis, name, category, code and ids, its time limit — still check it (an imported row without
+    basis is B101; one without disclosure whose promised limit exceeds the statutory one is T301)."""
 
     loc: Loc
     id: str
@@ -302,6 +303,7 @@ class PartialPower:
     department: str | None
     status: str | None
     basis: tuple[Citation, ...]
+    time_limit: TimeLimit | None = None  # when it has a whole one
 
     @property
     def span(self) -> Span:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from powerctl import gcpolicy, rules  # the rule modules themselves load on first use of rules.REGISTRY
 from powerctl.catalogue.config import Config
+from powerctl.check.columns import with_column
 from powerctl.check.discovery import YAML_SUFFIXES as YAML_SUFFIXES
 from powerctl.check.discovery import Discovered as Discovered
 from powerctl.check.discovery import UsageError as UsageError
@@ -203,7 +204,7 @@ class _Collector:
                 unit=unit,
                 power=power,
                 message=message,
-                hint=hint,
+                hint=with_column(hint, path),
             )
         )
 

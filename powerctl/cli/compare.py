@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -63,6 +63,16 @@ def _basis(items: list[str]) -> str:
     return "；".join(items) or "（无依据）"
 
 
+def _limit(t: dict[str, Any]) -> str:
+    """A time limit as the list prints it: 法定 20个工作日，承诺 即办 (“/” for none); 无 without one."""
+    from powerctl.catalogue.model import TimeLimit
+
+    if t.get("unit") is None:
+        return "无（该职权不设办理时限）"
+    unit = str(t["unit"])
+    return f"法定 {TimeLimit.shown(t['statutory'], unit)}，承诺 {TimeLimit.shown(t['promised'], unit)}"
+
+
 def _text(c: Comparison) -> str:
     from powerctl.domain.compare import basis_text
 
@@ -84,10 +94,7 @@ def _text(c: Comparison) -> str:
             )
         if "time_limit" in d:
             ta, tb = d["time_limit"]["a"], d["time_limit"]["b"]
-            out.append(
-                f"      办理时限：法定 {ta['statutory']}/承诺 {ta['promised']} {ta['unit']} ↔ "
-                f"法定 {tb['statutory']}/承诺 {tb['promised']} {tb['unit']}"
-            )
+            out.append(f"      办理时限：{_limit(ta)} ↔ {_limit(tb)}")
     if not differing:
         out.append("  （无）")
     return "\n".join(out) + "\n"

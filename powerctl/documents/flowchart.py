@@ -10,6 +10,13 @@ version) — and a short description; what would stretch the box goes to a numbe
 inside a short bracketed phrase. Every string from the catalogue goes through ``esc`` into an HTML-like label,
 so nothing in the data can change the graph's structure. The chart's fonts are `sheet.STEP_SIZE` (names) and
 `sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts on these two sizes alone.
+
+On paper (issue 35, measured from Graphviz's layout in `tests/test_legibility.py`): a decision's diamond is sized
+by Graphviz to hold its whole text box (`DIAMOND`); a branch's words (`when`) are a node of their own on the edge,
+in the lane of the step they lead to, the line running into them from above and out below, so that no other
+node, label or line is laid over them (Graphviz's xlabels and edge labels were, and two labels of one diamond
+could not be told apart); a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of
+its own.
 """
 
 from __future__ import annotations
@@ -45,12 +52,17 @@ RISK_COLOURS = {"高": ("#C00000", "#FFFFFF"), "中": ("#ED7D31", "#FFFFFF"), "�
 SUPERVISION_INK = "#C00000"
 DISCLOSURE_INK = "#2E7D32"
 LINK_FILL = "#FFFFFF"
+WHEN_INK = "#1F4E79"
 
-_DECISION_PORTS = ("s", "e", "w")
-NAME_WIDTH = 14  # display columns of a step's name (STEP_SIZE)
-BODY_WIDTH = 16  # of the other lines in a box (TEXT_SIZE)
-DIAMOND_WIDTH = 10
-LANE_WIDTH = 16
+NAME_WIDTH = 12  # display columns of a step's name (STEP_SIZE)
+BODY_WIDTH = 14  # of the other lines in a box (TEXT_SIZE)
+DIAMOND_WIDTH = 8  # a diamond is twice as wide as its text: its name is kept narrow
+EDGE_WIDTH = 12  # of a branch's label
+LANE_WIDTH = 12
+# Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
+# its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
+# stay inside the rhombus); the margin keeps the text off the outline.
+DIAMOND = 'shape=diamond, margin="0.02,0.01", width=0.1, height=0.1'
 SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
@@ -167,7 +179,7 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
 def _node_attrs(step: Step) -> str:
     fill, border = KIND_STYLE.get(step.kind, KIND_STYLE["task"])
     if step.kind == "decision":
-        return f'shape=diamond, style="filled", fillcolor="{fill}", color="{border}", margin="0,0"'
+        return f'{DIAMOND}, style="filled", fillcolor="{fill}", color="{border}"'
     if step.kind in ("start", "end"):
         return f'shape=box, style="rounded,filled,bold", fillcolor="{fill}", color="{border}"'
     if step.kind == "collective":
@@ -181,21 +193,51 @@ def _citation_text(power: Power) -> str:
     return "；".join(dict.fromkeys(c.text for c in power.basis)) or "（无）"
 
 
-def _lanes(flow: Flow, keep: Iterable[int]) -> list[tuple[str | None, list[int]]]:
-    """Steps grouped by post, lanes in the order the flow reaches them (the rank of a lane's first step, then
-    the order of the steps), so that the flow runs from left to right as it runs down."""
-    lanes: dict[str | None, list[int]] = {}
+PARTY_WORDS = ("申请人", "当事人")
+_PARTY_FIRST = {"行政处罚", "行政强制", "行政检查"}  # categories whose counterparty is a 当事人, not an 申请人
+
+
+def party_word(power: Power) -> str:
+    """What the chart calls the person the power is exercised for or against."""
+    return "当事人" if power.category in _PARTY_FIRST else "申请人"
+
+
+def party_lane(unit: Unit, power: Power) -> str:
+    """The lane of a step without a post: the 申请人 or 当事人 — an outside post of the unit named so (one the flow
+    uses first), else a lane of that name. A step nobody was named for is, in a published flow, the applicant's or
+    the party's own (提出申请, 陈述申辩, 领取证件): a reader looks for it on their side, not in a lane of its own."""
+    flow = power.flow
+    assert flow is not None
+    word = party_word(power)
+    words = (word, *(w for w in PARTY_WORDS if w != word))
+    used = {s.post for s in flow.steps}
+    outside = [p for p in unit.posts if p.rank == "外部"]
+    for w in words:
+        for post in sorted(outside, key=lambda p: p.id not in used):
+            if w in post.name:
+                return post.id
+    return ""  # no such post: a lane titled with the word
+
+
+def _lanes(unit: Unit, power: Power, keep: Iterable[int]) -> list[tuple[str, list[int]]]:
+    """Steps grouped by post (a step without one in the party's lane), lanes in the order the flow reaches them
+    (the rank of a lane's first step, then the order of the steps), so that the flow runs from left to right as
+    it runs down."""
+    flow = power.flow
+    assert flow is not None
+    party = party_lane(unit, power) if any(s.post is None for s in flow.steps) else ""
+    lanes: dict[str, list[int]] = {}
     for i in keep:
-        lanes.setdefault(flow.steps[i].post, []).append(i)
+        lanes.setdefault(flow.steps[i].post or party, []).append(i)
     rank = _ranks(flow)
     return sorted(lanes.items(), key=lambda lane: (min(rank[i] for i in lane[1]), lane[1][0]))
 
 
-def _lane_title(unit: Unit, post_id: str | None) -> str:
+def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
     """The lane's heading: the post in bold, its department (when the post's name does not say it) under it."""
-    post = unit.post(post_id)
-    if post is None:
-        return _lines("未指定岗位", LANE_WIDTH, bold=True)
+    post = unit.post(post_id) if post_id else None
+    if post is None:  # the party's lane, the unit having no post for them
+        return _lines(party_word(power), LANE_WIDTH, bold=True)
     departments = {d.id: d.name for d in unit.departments}
     dept = departments.get(post.department or "", "")
     title = _lines(post.name, LANE_WIDTH, bold=True)
@@ -221,25 +263,40 @@ def _chart(
     inside = set(shown)
     out = [
         "digraph flow {",
-        f'  graph [rankdir=TB, newrank=true, nodesep=0.12, ranksep=0.2, fontname="{font}", forcelabels=true, '
+        f'  graph [rankdir=TB, newrank=true, nodesep=0.1, ranksep=0.12, fontname="{font}", '
         f'pad=0.05, bgcolor="white", outputorder=edgesfirst];',
         f'  node [fontname="{font}", fontsize={_T}, fontcolor="{INK}", margin="0.06,0.03", penwidth=1.1];',
         f'  edge [fontname="{font}", fontsize={_T}, fontcolor="#1F4E79", color="{EDGE}", arrowsize=0.7];',
     ]
-    lanes = _lanes(flow, shown)
+    lanes = _lanes(unit, power, shown)
+    back = depth_first(flow).back
+    labelled = {
+        (i, n): (j, edge.when)
+        for i in shown
+        for n, (j, edge) in enumerate(flow.successors(i))
+        if j in inside and edge is not None and edge.when
+    }
     for lane_no, (post_id, indexes) in enumerate(lanes):
         out.append(f"  subgraph cluster_lane{lane_no} {{")
         out.append(
-            f"    graph [label=<{_lane_title(unit, post_id)}>, fontsize={_T}, "
-            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=4];'
+            f"    graph [label=<{_lane_title(unit, power, post_id)}>, fontsize={_T}, "
+            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=3];'
         )
         out.append(f'    h{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
         out.append(f'    f{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
         for i in indexes:
             label = _step_label(unit, power, i, opts, marks.get(i))
             out.append(f"    s{i} [{_node_attrs(flow.steps[i])}, label={label}];")
+        # A branch's words stand in the lane of the step it leads to, right above it: the lane of a decision
+        # does not have to hold all its branches side by side.
+        for (i, n), (j, when) in labelled.items():
+            if j in indexes:
+                out.append(
+                    f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.02,0.01", fontcolor="{WHEN_INK}", '
+                    f"label=<{_lines(when, EDGE_WIDTH)}>];"
+                )
         for k, (a, b, number) in enumerate(links):
-            if (a in inside) != (b in inside) and flow.steps[a if a in inside else b].post == post_id:
+            if (a in inside) != (b in inside) and (a if a in inside else b) in indexes:
                 out.append(
                     f'    c{k} [shape=circle, style="filled", fillcolor="{LINK_FILL}", color="{EDGE}", width=0.3, '
                     f'fixedsize=false, margin="0.02,0.02", label=<<FONT POINT-SIZE="{_T}">'
@@ -256,21 +313,22 @@ def _chart(
     for n in range(len(lanes) - 1):
         out.append(f"  h{n} -> h{n + 1} [style=invis];")
 
-    back = depth_first(flow).back
     for i in shown:
-        branches = flow.successors(i)
-        for n, (j, edge) in enumerate(branches):
+        words = [f"w{i}_{n}" for n, _ in enumerate(flow.successors(i)) if (i, n) in labelled]
+        if len(words) > 1:  # a step's branch labels side by side, right under it
+            out.append(f"  {{rank=same; {'; '.join(words)};}}")
+        for n, (j, _) in enumerate(flow.successors(i)):
             if j not in inside:
                 continue
-            attrs = []
-            if flow.steps[i].kind == "decision" and len(branches) > 1 and (i, j) not in back:
-                # Branches leave a diamond from different corners, so their labels do not collide.
-                attrs.append(f"tailport={_DECISION_PORTS[n % len(_DECISION_PORTS)]}")
-            if edge is not None and edge.when:
-                attrs.append(f"xlabel=<{_lines(edge.when, 12)}>")
-            if (i, j) in back:
-                attrs.append('style=dashed, constraint=false, color="#7F7F7F"')
-            out.append(f"  s{i} -> s{j}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+            loop = ["style=dashed", "constraint=false", 'color="#7F7F7F"'] if (i, j) in back else []
+            if (i, n) in labelled:
+                # The branch's words are a node on its edge: the line runs into them from above and out of them
+                # below, so it never runs along them, and no other line is routed through them.
+                into = ["headport=n", "arrowhead=none", *loop[:1]]
+                out.append(f"  s{i} -> w{i}_{n} [{', '.join(into)}];")
+                out.append(f"  w{i}_{n} -> s{j} [{', '.join(['tailport=s', *loop])}];")
+            else:
+                out.append(f"  s{i} -> s{j}" + (f" [{', '.join(loop)}]" if loop else "") + ";")
     for k, (a, b, _) in enumerate(links):
         if a in inside and b not in inside:
             out.append(f"  s{a} -> c{k};")

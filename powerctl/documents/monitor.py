@@ -40,12 +40,12 @@ def chart(powers: list[PowerCount]) -> Markup:
 
 
 def page(op: UnitOperation) -> MonitorPage:
-    from powerctl.domain.operation import FLAGGED
+    from powerctl.domain.operation import FLAGGED, promise_words
 
     flagged = op.flagged
     as_rows = [
         {"case": f.case, "power": f.name, "power_id": f.power, "used": f"{f.used} 个{f.unit}",
-         "promised": f"{f.promised} 个{f.unit}", "state": "未办结" if f.open else "已办结", "over": f.over}
+         "promised": promise_words(f.promised, f.unit), "state": "未办结" if f.open else "已办结", "over": f.over}
         for f in flagged
     ]  # fmt: skip
     powers = sorted(op.powers.values(), key=lambda p: p.power)

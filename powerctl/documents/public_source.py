@@ -103,12 +103,13 @@ POWER = Record(
         "department": None,
         "status": None,
         "basis": Items(CITATION),
-        "time_limit": Record({"statutory": None, "promised": None, "unit": None}),
+        "time_limit": Record({"statutory": None, "promised": None, "unit": None, "from": None}),
         "fee": Record({"charged": None, "basis": CITATION, "standard": None}),
         "disclosure": DISCLOSURE,
         "responsibilities": Items(Record({"stage": None, "duty": None})),
         "accountability": _TEXTS,
         "major_matter": _TEXTS,
+        "note": None,  # 备注: printed in 一表, so public
         "discretion": Items(
             Record(
                 {

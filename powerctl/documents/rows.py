@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from powerctl.catalogue.model import Disclosure, Power, Unit
@@ -35,7 +36,7 @@ def columns(duties: bool) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Row:
-    no: int
+    no: str  # 序号: 3 for a 主项 (or a power on its own), 3.1 3.2 for its 子项
     power_id: str
     code: str
     name: str
@@ -137,11 +138,46 @@ def _remark(power: Power, docs: UnitDocs) -> str:
     return "；".join(notes)
 
 
+def table_order(powers: Sequence[Power]) -> list[tuple[str, Power]]:
+    """The powers in table order with their 序号: each 主项 followed by its 子项 (3, 3.1, 3.2, 4 …), in
+    catalogue order otherwise. A 子项 whose 主项 is not among `powers` (another audience) is numbered on its
+    own; so is one in a circle of parents (E005's matter)."""
+    ids = {p.id for p in powers}
+    children: dict[str, list[Power]] = {}
+    for p in powers:
+        if p.parent is not None and p.parent in ids and p.parent != p.id:
+            children.setdefault(p.parent, []).append(p)
+    out: list[tuple[str, Power]] = []
+    seen: set[int] = set()  # by object: a repeated id (E006) is still a row of its own
+    top = 0
+
+    def visit(root: Power) -> None:
+        nonlocal top
+        top += 1
+        stack = [(str(top), root)]
+        while stack:
+            number, power = stack.pop()
+            if id(power) in seen:
+                continue
+            seen.add(id(power))
+            out.append((number, power))
+            below = [c for c in children.get(power.id, ()) if id(c) not in seen]
+            stack.extend((f"{number}.{k}", c) for k, c in reversed(list(enumerate(below, start=1))))
+
+    for p in powers:
+        if id(p) not in seen and (p.parent is None or p.parent not in ids or p.parent == p.id):
+            visit(p)
+    for p in powers:
+        if id(p) not in seen:
+            visit(p)
+    return out
+
+
 def rows(docs: UnitDocs) -> list[Row]:
     unit = docs.unit
     departments = {d.id: d.name for d in unit.departments}
     out = []
-    for no, power in enumerate(docs.powers, start=1):
+    for no, power in table_order(docs.powers):
         tl = power.time_limit
         out.append(
             Row(

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from powerctl.catalogue.model import Citation, Power, Step, Unit
 from powerctl.documents import charts, monitor
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
-from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows
+from powerctl.documents.rows import COLUMNS, Row, disclosure_text, rows, table_order
 from powerctl.domain.operation import UnitOperation
 from powerctl.domain.stats import Counts
 from powerctl.laws.citation import parse_article
@@ -183,9 +183,10 @@ def _amount(power: Power, i: int) -> str:
     return f"{a.min:g}～{a.max:g}{a.unit}"
 
 
-def _page(docs: UnitDocs, index: int, row: Row, flowchart: str) -> PowerPage:
+def _page(docs: UnitDocs, order: Sequence[Power], index: int, row: Row, flowchart: str) -> PowerPage:
+    """The page of the power at `index` of `order` (the table's order: previous and following follow it)."""
     unit = docs.unit
-    power = docs.powers[index]
+    power = order[index]
     flow = power.flow
     in_site = {p.id: p for p in docs.powers}
     step_names = {s.id: s.name for s in flow.steps} if flow is not None else {}
@@ -223,8 +224,8 @@ def _page(docs: UnitDocs, index: int, row: Row, flowchart: str) -> PowerPage:
         secrecy=_secrecy(docs, power),
         parent=link(parent) if parent is not None else None,
         children=tuple(link(p) for p in docs.powers if p.parent == power.id),
-        previous=link(docs.powers[index - 1]) if index > 0 else None,
-        following=link(docs.powers[index + 1]) if index + 1 < len(docs.powers) else None,
+        previous=link(order[index - 1]) if index > 0 else None,
+        following=link(order[index + 1]) if index + 1 < len(order) else None,
     )
 
 
@@ -348,8 +349,9 @@ def write_site(
         "updated": _updated(docs),
     }
     page_template = env.get_template("site/power.html")
+    order = [power for _, power in table_order(docs.powers)]  # the rows' powers, one for one
     for i, row in enumerate(table):
-        page = _page(docs, i, row, pictures.get(row.power_id, ""))
+        page = _page(docs, order, i, row, pictures.get(row.power_id, ""))
         html = page_template.render(**common, page=page, root="../", csp=PAGE_CSP)
         _write(folder / "powers" / f"{row.power_id}.html", html.encode("utf-8"), written)
 

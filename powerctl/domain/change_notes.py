@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from powerctl.catalogue.model import NOW, TimeLimit
 from powerctl.domain.diff import UnitDiff, field_changes
 from powerctl.laws.citation import citation_label
 from powerctl.source.schema import SchemaChecker
@@ -44,12 +45,15 @@ def _citation(value: Any) -> str:
 def show(value: Any, path: Sequence[str] = (), power: Data | None = None) -> str:
     """A value as the 一表 prints it."""
     last = path[-1] if path else ""
+    if path and path[0] == "time_limit" and last in ("statutory", "promised") and not isinstance(value, bool):
+        if value is None or value == NOW:
+            return TimeLimit.shown(value, _unit(power))  # “/” and 即办, as the list writes them
+        if isinstance(value, int):
+            return _days(value, _unit(power))
     if value is None:
         return "（无）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if path and path[0] == "time_limit" and last in ("statutory", "promised") and isinstance(value, int):
-        return _days(value, _unit(power))
     if last == "basis" or path[:1] == ("basis",):
         if isinstance(value, list):
             return "；".join(_citation(c) for c in value) or "（无）"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from powerctl.catalogue.model import Unit
+from powerctl.catalogue.model import NOW, Unit
 from powerctl.domain.cases import RED, YELLOW, Measure
 
 FLAGGED = 200  # cases with a card listed per unit (all are counted)
@@ -256,7 +256,7 @@ def tables(units: list[UnitOperation]) -> list[Table]:
         for d, c in sorted(op.departments.items())
     ]
     flagged = [
-        [op.name, f.case, f"{f.name}（{f.power}）", f.card, f"{f.used} 个{f.unit}", f"{f.promised} 个{f.unit}",
+        [op.name, f.case, f"{f.name}（{f.power}）", f.card, f"{f.used} 个{f.unit}", promise_words(f.promised, f.unit),
          "未办结" if f.open else "已办结"]
         for op in units for f in op.flagged
     ]  # fmt: skip
@@ -303,5 +303,12 @@ def sentence(op: UnitOperation | Count, name: str) -> str:
     )
 
 
+def promise_words(days: int | None, unit: str) -> str:
+    """The days a case has, as the list writes them: 5 个工作日, 即办 (0 days), “/” (no clock)."""
+    if days is None:
+        return "/"
+    return NOW if days == 0 else f"{days} 个{unit}"
+
+
 def _promise(p: PowerCount) -> str:
-    return f"{p.promised} 个{p.unit}" if p.promised is not None else "无"
+    return promise_words(p.promised, p.unit)

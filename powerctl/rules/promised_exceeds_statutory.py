@@ -1,7 +1,8 @@
 """## 检查什么
 
 承诺时限（time_limit.promised）是否超过法定时限（time_limit.statutory）。即办按 0 天计；
-法定时限或承诺时限为 null（原表的“/”“无”）时不检查。
+法定时限或承诺时限为 null（原表的“/”“无”）时不检查。缺少其他必填字段（如公开、收费）的职权
+也检查：只要两个时限都在。
 
 不能判断的：法定时限是否与法律规定相符（不核对条文）；实际办理是否超过承诺时限（见 R801）。
 
@@ -36,7 +37,7 @@ SUMMARY = "承诺时限超过法定时限"
 
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
-    for power in unit.powers:
+    for power in unit.checked_powers():
         tl = power.time_limit
         if tl is None:
             continue

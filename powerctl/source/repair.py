@@ -21,7 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from powerctl.source.load import Document, resolve_plain
 from powerctl.source.span import Path
-from powerctl.source.typos import WIDE_COMMA, Edit, Typo, bool_word, line_typos, number_typo
+from powerctl.source.typos import NOW, WIDE_COMMA, Edit, Typo, bool_word, limit_word, line_typos, number_typo
 
 WIDE_HYPHEN = "－"
 
@@ -93,6 +93,9 @@ class Repairer:
         """Correct the data for this error if a typing mistake explains it."""
         path: Path = tuple(error.absolute_path)
         try:
+            limit = isinstance(error.instance, str) and is_limit(self.schema_of(path))
+            if limit and self._limit_word(path, str(error.instance)):
+                return True
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 props = self.schema_of(path).get("properties", {})
                 extras = [k for k in error.instance if k not in props and not str(k).startswith("x-")]
@@ -291,6 +294,32 @@ class Repairer:
         self.repairs.append(Repair(code, path, typo))
         return True
 
+    def _limit_word(self, path: Path, value: str) -> bool:
+        """即时, 当场办结 … typed for 即办; “/”, 无 typed for null: the limit a list means by them."""
+        meant = limit_word(value)
+        if meant is None or not path or _node(self.data, path) != value:
+            return False
+        (fixed,) = meant
+        span = self.doc.span(path)
+        source = _source_line(self.doc, span.line)
+        token = _token(source, span.line, span.column, span.end_line, span.end_column)
+        if token is None:
+            start = source.find(value, span.column - 1)
+            token = (start, len(value)) if start >= 0 and span.end_line == span.line else None
+        word = fixed if fixed is not None else "null"
+        edits = (Edit(span.line, token[0] + 1, token[1], word),) if token is not None else ()
+        at = (token[0] + 1) if token is not None else span.column
+        key = path[-1] if isinstance(path[-1], str) else "值"
+        if fixed == NOW:
+            message = f"第 {span.line} 行第 {at} 列{self.title(path)}写的是「{value}」，当场办结的时限写成 即办"
+            hint = f"写成 {key}: 即办（一表中显示为“即办”，按 0 天计）"
+        else:
+            message = f"第 {span.line} 行第 {at} 列{self.title(path)}写的是「{value}」，没有时限写 null"
+            hint = f"写成 {key}: null（一表中显示为“/”）"
+        _node(self.data, path[:-1])[path[-1]] = fixed
+        self.repairs.append(Repair("E003", path, Typo(span.line, at, message, hint, edits)))
+        return True
+
     def _wide_hyphen(self, path: Path, value: str, pattern: str) -> bool:
         """QT－001: a full-width hyphen where the schema's pattern wants "-"."""
         if not path or WIDE_HYPHEN not in value or _node(self.data, path) != value:
@@ -379,6 +408,12 @@ class Repairer:
         _node(self.data, path[:-1])[path[-1]] = source
         self.repairs.append(Repair("E003", path, typo))
         return True
+
+
+def is_limit(schema: Mapping[str, Any]) -> bool:
+    """Whether a field's (resolved) schema is a time limit's days: a number, 即办 or null."""
+    branches = schema.get("oneOf") or schema.get("anyOf") or ()
+    return any(isinstance(b, Mapping) and b.get("const") == NOW for b in branches)
 
 
 def _token(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple[int, int] | None:

@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from powerctl.resources import SCHEMAS
 from powerctl.source.load import Document, LoadProblem, typo_problem
-from powerctl.source.repair import Repairer
+from powerctl.source.repair import Repairer, is_limit
 from powerctl.source.span import Path
 
 SCHEMA_DIR = SCHEMAS
@@ -286,6 +286,13 @@ class SchemaChecker:
             hint += " 自定义字段请以 x- 开头。"
             epath = (*path, extra)
             return LoadProblem("E003", doc.key_span(epath), message, hint, epath)
+        if kind in ("type", "const") and is_limit(sub) and not isinstance(value, int | bool):
+            got = _TYPE_ZH[_json_type(value)]
+            message = f"{title}应为天数、即办或 null（原表的“/”），实际是{got}「{_short(value)}」"
+            hint = "写天数（如 20，不带单位）；当场办结写 即办；没有时限写 null。" + (
+                "承诺时限写 null 表示以法定时限为承诺。" if path[-1:] == ("promised",) else ""
+            )
+            return LoadProblem("E003", span, message, hint, path)
         if kind == "type":
             names: list[str] = [str(n) for n in bound] if isinstance(bound, list) else [str(bound)]
             want = "或".join(_TYPE_ZH.get(n, n) for n in names)

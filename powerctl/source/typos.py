@@ -309,6 +309,49 @@ _BOOL_WORDS = {
 }
 
 
+NOW = "即办"
+# What a clerk types for a limit handled on the spot (→ 即办) or for no limit (→ null, the list's “/”).
+_NOW_WORDS = frozenset(
+    [
+        "即时",
+        "即时办结",
+        "即时办理",
+        "即办件",
+        "即办结",
+        "立即",
+        "立即办理",
+        "立即办结",
+        "当场",
+        "当场办结",
+        "当场办理",
+        "当日",
+        "当日办结",
+        "当天",
+        "当天办结",
+        "马上",
+        "马上办",
+        "马上办理",
+        "即来即办",
+        "即到即办",
+        "随到随办",
+        "立等可取",
+        "现场办结",
+        "当即办结",
+    ]
+)
+_NONE_WORDS = frozenset(["/", "／", "\\", "无", "没有", "不适用", "-", "－", "—", "——", "―"])
+
+
+def limit_word(value: str) -> tuple[str | None] | None:
+    """A word typed as a time limit, as the value it means: (即办,), (None,) for none; None when not one."""
+    word = unicodedata.normalize("NFKC", value).strip().strip("。.")
+    if word in _NOW_WORDS or unicodedata.normalize("NFKC", word) in _NOW_WORDS:
+        return (NOW,)
+    if word in _NONE_WORDS or value.strip() in _NONE_WORDS:
+        return (None,)
+    return None
+
+
 def bool_word(value: str) -> bool | None:
     """是/否 (and yes/no, which YAML 1.2 reads as text) as the boolean a clerk meant; None otherwise."""
     return _BOOL_WORDS.get(unicodedata.normalize("NFKC", value).strip().lower())

@@ -1,0 +1,181 @@
+"""一图 on paper (issue 35): every shipped chart and 200 generated ones (`tests/flow_corpus.py`), measured from
+Graphviz's own layout (`tests/flowlayout.py`): every node holds its text, no branch label touches a node, another
+label or an edge, a step without a post stands in the 申请人/当事人 lane, and how many charts fit one A4 page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from powerctl.catalogue.build import build_unit
+from powerctl.catalogue.model import Power, Unit
+from powerctl.documents.flowchart import DrawOptions, flow_sheet, party_word
+from powerctl.drawing.sheet import FlowSheet
+from powerctl.source.load import load_text
+from tests import flowlayout as fl
+from tests.flow_corpus import corpus
+from tests.test_graph import EXAMPLES
+
+CHARTS: list[tuple[Unit, Power]] = [*EXAMPLES, *corpus()]
+
+
+def _sheet(unit: Unit, power: Power) -> FlowSheet:
+    assert power.flow is not None
+    return flow_sheet(unit, power, DrawOptions(internal=power.flow.kind == "内部"))
+
+
+@pytest.fixture(scope="module")
+def laid_out() -> list[tuple[str, FlowSheet, dict[str, Any]]]:
+    """Every chart's sheet and its layout, once for the module."""
+    out = []
+    for unit, power in CHARTS:
+        flow = _sheet(unit, power)
+        out.append((f"{unit.id}/{power.id}", flow, fl.layout(flow.chart)))
+    return out
+
+
+def test_the_corpus_is_the_one_asked_for() -> None:
+    flows = [p.flow for _, p in corpus()]
+    assert len(flows) == 200
+    sizes = [len(f.steps) for f in flows if f is not None]
+    assert min(sizes) <= 4 and max(sizes) >= 20  # 3–25 steps, not one size
+    categories = {p.category for _, p in corpus()}
+    assert {"行政许可", "行政处罚", "行政检查", "行政强制", "重大事项决策"} <= categories
+    assert sum(any(s.post is None for s in f.steps) for f in flows if f is not None) >= 20
+    assert any(s.days == 0 for f in flows if f is not None for s in f.steps)  # 即办
+
+
+def test_every_node_holds_its_text(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
+    """A diamond's text box inside its rhombus (|dx|/(w/2) + |dy|/(h/2) <= 1 at every corner), a box's inside
+    the box: over every chart."""
+    outside = {
+        f"{name} {node['name']}": lost
+        for name, _, graph in laid_out
+        for node in fl.nodes(graph)
+        if (lost := fl.text_outside(node))
+    }
+    assert not outside, f"{len(outside)} nodes with text outside their shape, e.g. {list(outside.items())[:5]}"
+
+
+def test_branch_labels_touch_nothing(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
+    """No branch label's text overlaps a node, a lane title, another label or an edge (the bezier sampled)."""
+    clashes = {name: clash for name, _, graph in laid_out if (clash := fl.label_clashes(graph))}
+    assert not clashes, f"{len(clashes)} charts with clashing labels, e.g. {list(clashes.items())[:3]}"
+
+
+def test_a_decision_has_its_branch_labels() -> None:
+    """The labels the test above measures are there: every `when` of a shown edge is drawn, as one node."""
+    for unit, power in EXAMPLES[:5]:
+        flow = _sheet(unit, power)
+        graph = fl.layout(flow.chart)
+        drawn = sorted(
+            "".join(t for _, t in fl.text_boxes(n["_ldraw_"])) for n in fl.nodes(graph) if fl.is_branch_label(n)
+        )
+        assert power.flow is not None
+        wanted = sorted(e.when for s in power.flow.steps for e in (s.next or ()) if e.when)
+        assert [d.replace(" ", "") for d in drawn] == [w.replace(" ", "") for w in wanted]
+
+
+def _lane_of(graph: dict[str, Any], node: str) -> str:
+    ids = {o["_gvid"]: o["name"] for o in graph["objects"] if "nodes" not in o}
+    for obj in graph["objects"]:
+        if obj["name"].startswith("cluster_lane") and node in {ids[n] for n in obj.get("nodes", [])}:
+            return "".join(t for _, t in fl.text_boxes(obj["_ldraw_"]))
+    raise AssertionError(f"{node} is in no lane")
+
+
+def test_a_step_without_a_post_stands_in_the_party_lane(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
+    seen = 0
+    for (_, power), (name, _, graph) in zip(CHARTS, laid_out, strict=True):
+        assert power.flow is not None
+        for i, step in enumerate(power.flow.steps):
+            if step.post is None:
+                title = _lane_of(graph, f"s{i}")
+                assert "未指定" not in title, name
+                assert party_word(power) in title or any(w in title for w in ("申请人", "当事人")), (name, title)
+                seen += 1
+    assert seen >= 20
+
+
+# Measured on this code (issue 35): of the 220 charts, the chart alone fits A4's printable area at the 8 pt floor
+# for 60 % (63 % before), the whole page as `sheet` composes it (title block, chart, legend) for 36 % (34 % before).
+# The goal of 90 % is not reached: a flow of more than about ten ranks is taller than what a page leaves the chart.
+# These bounds keep what was reached from slipping back.
+CHART_FITS_A4 = 0.55
+PAGE_FITS_A4 = 0.30
+
+
+def test_how_many_charts_fit_one_a4_page(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
+    chart = sum(fl.chart_fits_a4(graph) for _, _, graph in laid_out) / len(laid_out)
+    page = sum(fl.fits_a4(flow) for _, flow, _ in laid_out) / len(laid_out)
+    assert chart >= CHART_FITS_A4, f"the chart alone fits A4 for {chart:.0%}"
+    assert page >= PAGE_FITS_A4, f"the page fits A4 for {page:.0%}"
+
+
+_WORDS = st.sampled_from(
+    [
+        "受理",
+        "审查",
+        "是否",
+        "符合",
+        "条件",
+        "材料",
+        "齐全",
+        "听证",
+        "重大",
+        "违法",
+        "决定",
+        "审批",
+        "立案",
+        "集体",
+        "讨论",
+        "限额",
+        "以内",
+        "（",
+        "）",
+        "、",
+        "1",
+        "20",
+        "A",
+    ]
+)
+_PHRASE = st.lists(_WORDS, min_size=1, max_size=10).map("".join)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_PHRASE, days=st.one_of(st.none(), st.integers(0, 60)), whens=st.lists(_PHRASE, min_size=2, max_size=3))
+def test_any_decision_holds_its_text_and_its_branches_stay_clear(name: str, days: int | None, whens: list[str]) -> None:
+    """Whatever a decision is called and however its branches are worded: its text inside the rhombus, the
+    branches' words clear of every node, label and line."""
+    targets = [f"t{k}" for k in range(len(whens))]
+    steps = [
+        {"id": "a", "name": "提出申请", "kind": "start", "post": "p1", "next": ["d"]},
+        {"id": "d", "name": name, "kind": "decision", "post": "p2", **({"days": days} if days is not None else {}),
+         "next": [{"to": t, "when": w} for t, w in zip(targets, whens, strict=True)]},
+        *({"id": t, "name": f"办理{k}", "kind": "end", "post": f"p{k % 2 + 1}"} for k, t in enumerate(targets)),
+    ]  # fmt: skip
+    unit = {
+        "id": "u", "name": "测试单位", "region": "湖南省", "level": "县级",
+        "departments": [{"id": "d1", "name": "办公室"}],
+        "posts": [{"id": "p1", "name": "申请人", "department": "d1", "rank": "外部"},
+                  {"id": "p2", "name": "窗口工作人员", "department": "d1", "rank": "经办人员"}],
+        "complaint_channels": [{"way": "电话", "contact": "12345"}],
+    }  # fmt: skip
+    power = {
+        "id": "P-1", "name": "测试事项", "category": "行政许可", "department": "d1", "status": "保留",
+        "basis": [{"law": "中华人民共和国行政许可法", "article": "第三十条", "role": "设定依据"}],
+        "time_limit": {"promised": 20, "unit": "工作日"}, "fee": {"charged": False},
+        "disclosure": {"scope": "社会公开"}, "flow": {"steps": steps},
+    }  # fmt: skip
+    text = json.dumps({"schema": "powerctl/catalogue@1", "unit": unit, "powers": [power]}, ensure_ascii=False)
+    doc = load_text("h.yaml", text)
+    assert doc.ok, doc.problems
+    built = build_unit(doc, set())
+    assert built is not None
+    graph = fl.layout(_sheet(built, built.powers[0]).chart)
+    assert not [t for node in fl.nodes(graph) for t in fl.text_outside(node)]
+    assert not fl.label_clashes(graph)
