@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -242,3 +243,29 @@ def test_widths_share_the_page_and_keep_each_floor(columns: list[str], data: st.
         words = [colwidths._word(row[c]) for row in body]
         need = max([1.0, *words]) * table_pdf.SIZE / (72 / 25.4)  # no word cut, a character a line at least
         assert share * room >= need - 1e-6, (columns[c], share * room, need)
+
+
+@pytest.mark.parametrize("repeat", range(58, 70, 2))
+def test_a_last_row_under_a_header_that_fills_most_of_the_page_ends(repeat: int, tmp_path: Path) -> None:
+    """Headings long enough to leave a page only a line or two under the header: the last row and the sign-off
+    are placed (cut where they must), never carried from page to page without end (before: a last row that
+    kept one line on a fresh page was moved to the next one, and the next, for ever)."""
+    path = tmp_path / "tall.pdf"
+    done = subprocess.run(  # in a process of its own, so that a layout that never ends fails instead of hanging
+        [sys.executable, "-c", _TALL, str(path), str(repeat)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert path.read_bytes().startswith(b"%PDF")
+
+
+_TALL = """
+import sys
+from pathlib import Path
+from powerctl.documents import table_pdf
+from powerctl.documents.signoff import SignOff
+from powerctl.documents.table import Table
+columns = tuple(f"第{c}列" + "标题很长" * int(sys.argv[2]) for c in range(16))
+body = (tuple("甲乙" * 12 for _ in columns),)
+made = [Table("t", "测试目录", columns, (1.0,) * 16, body, SignOff("测试单位", None))]
+table_pdf.write(made, "测试单位", "内部版", "测试", Path(sys.argv[1]))
+"""

@@ -356,7 +356,7 @@ class _Layout:
             if kept == 0 and self.fresh:  # nothing fits even on an empty page: the row as it is
                 self._put(cells, columns, height, fill)
                 return
-            if kept < min(_MIN_LINES, most) or kept == 0:
+            if not self.fresh and kept < min(_MIN_LINES, most):  # too little of it here: all on the next page
                 self._next_page()
                 continue
             pieces = [t.cut(limit) for t in cells]
