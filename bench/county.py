@@ -27,7 +27,10 @@ BENCH = Path(__file__).resolve().parent
 _RUN = runpy.run_path(str(BENCH / "run"), run_name="bench_run")  # bench/run's helpers, not its main
 run, baseline_python, busy_cpu = _RUN["run"], _RUN["baseline_python"], _RUN["busy_cpu"]
 
-_FONTS = "from powerctl.drawing import fonts\nfor bold in (False, True):\n    fonts.prepare('Noto Sans CJK SC', bold)\n"
+_FONTS = (
+    "try:\n    from powerctl.drawing import fonts\nexcept ImportError:\n    fonts = None\n"
+    "for bold in (False, True) if fonts else ():\n    fonts.prepare('Noto Sans CJK SC', bold)\n"
+)
 
 
 def county_alone(data: Path, out: Path) -> None:

@@ -1,120 +1,161 @@
-"""Benchmark: draw 1,000 flowcharts and print diagrams per second.
+"""Benchmark: flowcharts drawn per second and the bundle, this code against a peer (the code before), in one run.
 
-    python bench/render.py [N]
+    python bench/render.py [N] [--peer DIR] [--units U] [--powers M] [--no-bundle] [--peer-first]
 
-Measures powerctl's renderer (a worker process per core, Graphviz loaded in-process) against peers run on
-the same DOT texts in the same run: one `dot` process per diagram (one and all cores at a time), and
-`dot -O` runs of 50 diagrams (fast, but not stable from run to run on Graphviz 2.43). Then checks that
-powerctl's output does not depend on what else a worker drew: the same diagrams in reverse order, drawn
-again, must give the same bytes. Last, all three formats (SVG + PNG + PDF) per second.
-The DOT texts are the example catalogues' flowcharts, repeated with distinct targets.
+For this tree and for the peer (another checkout of powerctl, e.g. `git worktree add /tmp/draw-peer 20b1107`),
+each in its own Python process with PYTHONPATH set to that tree:
+
+- SVG per second: N flowchart pages (default 1,000, the example catalogues' charts repeated) drawn as SVG by a
+  worker process per core; then drawn again in reverse order, which must give the same bytes;
+- SVG + PNG + PDF: charts per second with all three formats (N / 10 charts);
+- a cold bundle of a generated county (`bench/generate.py`, default 100 units × 50 powers, both audiences) into an
+  empty folder, a peer's print fonts built beforehand (code before issue 35; once per machine, not timed);
+- an incremental bundle: one unit's file changed, bundled again into the same folder.
+
+Ratios are this tree's figure against the peer's (rates: this / peer; times: this / peer).
 """
 
 from __future__ import annotations
 
-import hashlib
+import argparse
+import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from powerctl.catalogue.config import Config  # noqa: E402
-from powerctl.check.engine import validate  # noqa: E402
-from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet  # noqa: E402
-from powerctl.drawing.gvlib import Graphviz  # noqa: E402
-from powerctl.drawing.pool import Job, Renderer  # noqa: E402
-
 CORES = os.cpu_count() or 1
 
+CHILD = """
+import hashlib, json, os, sys, tempfile, time
+from pathlib import Path
+from powerctl.catalogue.config import Config
+from powerctl.check.engine import validate
+from powerctl.documents.flowchart import DrawOptions, flow_sheet
+from powerctl.drawing.pool import Job, Renderer
 
-def digests(folder: Path, suffix: str) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(f"*.{suffix}")}
+n, catalogues = int(sys.argv[1]), Path(sys.argv[2])
+units = validate([str(catalogues)], Config(root=catalogues.parent)).units
+sheets = [flow_sheet(u, p, DrawOptions(internal=i)) for u in units for p in u.powers if p.flow for i in (False, True)]
+pages = [sheets[i % len(sheets)] for i in range(n)]
+
+def digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.svg")}
+
+with tempfile.TemporaryDirectory() as tmp, Renderer() as renderer:
+    out = Path(tmp)
+    renderer.draw([Job(s, out / "warm" / f"w{i}") for i, s in enumerate(sheets)], ["svg", "png", "pdf"])
+    started = time.perf_counter()
+    renderer.draw([Job(s, out / "svg" / f"d{i}") for i, s in enumerate(pages)], ["svg"])
+    svg = n / (time.perf_counter() - started)
+    renderer.draw([Job(s, out / "again" / f"d{i}") for i, s in enumerate(pages)][::-1], ["svg"])
+    same = digests(out / "svg") == digests(out / "again")
+    few = pages[: max(os.cpu_count() or 1, n // 10)]
+    started = time.perf_counter()
+    renderer.draw([Job(s, out / "all" / f"d{i}") for i, s in enumerate(few)], ["svg", "png", "pdf"])
+    three = len(few) / (time.perf_counter() - started)
+print(json.dumps({"svg": svg, "three": three, "same": same}))
+"""
+
+PREPARE = (
+    "try:\n    from powerctl.drawing import fonts\nexcept ImportError:\n    fonts = None\n"
+    "for bold in (False, True) if fonts else ():\n    fonts.prepare('Noto Sans CJK SC', bold)\n"
+)
 
 
-def rate(count: int, started: float) -> float:
-    return count / (time.perf_counter() - started)
+def _env(tree: Path, cache: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(cache), "PYTHONHASHSEED": "0"}
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: findings, the bundle is still made
+        raise SystemExit(f"{' '.join(cmd[:4])} …: exit {done.returncode}\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def rates(tree: Path, n: int, cache: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(n), str(ROOT / "catalogues")],
+        env=_env(tree, cache),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: {done.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bundles(tree: Path, data: Path, work: Path, cache: Path) -> tuple[float, float]:
+    """A cold bundle of `data` (copied, so that each tree changes its own copy), then an incremental one."""
+    county = work / "catalogues"
+    shutil.copytree(data, county)
+    env = _env(tree, cache)
+    subprocess.run([sys.executable, "-c", PREPARE], env=env, check=True, capture_output=True)
+    bundle = [sys.executable, "-m", "powerctl", "bundle", str(county), "-o", str(work / "out"), "--today", "2026-11-30"]
+    cold = _timed(bundle, env)
+    first = sorted(county.glob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("（第1项）", "（第1项，修订）", 1), encoding="utf-8")
+    again = _timed(bundle, env)
+    return cold, again
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    units = validate([str(ROOT / "catalogues")], Config(root=ROOT)).units
-    pairs = [(u, p, DrawOptions(internal=i)) for u in units for p in u.powers if p.flow for i in (False, True)]
-    dots = [flow_dot(*pair) for pair in pairs]
-    sheets = [flow_sheet(*pair) for pair in pairs]
-    texts = [dots[i % len(dots)] for i in range(n)]
-    pages = [sheets[i % len(sheets)] for i in range(n)]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=1000)
+    parser.add_argument("--peer", type=Path, default=Path("/tmp/draw-peer"))
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--powers", type=int, default=50)
+    parser.add_argument("--no-bundle", action="store_true")
+    parser.add_argument("--peer-first", action="store_true", help="measure the peer first (the load may drift)")
+    args = parser.parse_args()
+    if not (args.peer / "powerctl").is_dir():
+        raise SystemExit(f"no peer at {args.peer}: git worktree add {args.peer} <commit>")
     version = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False).stderr.strip()
     print(f"machine: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, {version}")
-    print(f"diagrams: {n} (from {len(dots)} example flowcharts, public and internal)")
-    with tempfile.TemporaryDirectory() as tmp, Renderer() as renderer:
-        out = Path(tmp)
-        renderer.draw([Job(sheets[0], out / "warm" / "w")], ["svg"])  # start the workers outside the timing
-        renderer.draw([Job(t, out / "warm" / f"w{i}") for i, t in enumerate(sheets * CORES)], ["svg"])
-
-        # A flowchart's SVG is its page: the chart, the title block and the legend, laid out for the paper.
-        started = time.perf_counter()
-        renderer.draw([Job(t, out / "ours" / f"d{i}") for i, t in enumerate(pages)], ["svg"])
-        ours = rate(n, started)
-
-        jobs = [Job(t, out / "again" / f"d{i}") for i, t in enumerate(pages)]
-        renderer.draw(jobs[::-1], ["svg"])
-        same = digests(out / "ours", "svg") == digests(out / "again", "svg")
-
-        def lone(i: int) -> None:
-            target = out / "lone" / f"d{i}.svg"
-            subprocess.run(["dot", "-Tsvg", "-o", str(target)], input=texts[i], text=True, check=True)
-
-        (out / "lone").mkdir()
-        sample = range(max(CORES, n // 5))
-        started = time.perf_counter()
-        for i in sample:
-            lone(i)
-        one_core = rate(len(sample), started)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(CORES) as pool:
-            list(pool.map(lone, sample))
-        all_cores = rate(len(sample), started)
-        gv = Graphviz()  # the chart alone, laid out in-process, against the lone `dot` runs
-        lone_same = all((out / "lone" / f"d{i}.svg").read_bytes() == gv.draw(texts[i], ("svg",))["svg"] for i in sample)
-
-        batch = out / "batch"
-        batch.mkdir()
-        for i, t in enumerate(texts):
-            (batch / f"{i}.dot").write_text(t, encoding="utf-8")
-        names = [f"{i}.dot" for i in range(n)]
-        started = time.perf_counter()
-        procs: list[subprocess.Popen[bytes]] = []
-        for k in range(0, n, 50):
-            procs.append(subprocess.Popen(["dot", "-Tsvg", "-O", *names[k : k + 50]], cwd=batch))
-            if len(procs) >= CORES:
-                procs.pop(0).wait()
-        for p in procs:
-            p.wait()
-        batched = rate(n, started)
-
-        few = texts[: max(CORES, n // 10)]
-        started = time.perf_counter()
-        renderer.draw([Job(t, out / "all" / f"d{i}") for i, t in enumerate(pages[: len(few)])], ["svg", "png", "pdf"])
-        three = rate(len(few), started)
-
-    print(f"powerctl render, page SVG ({CORES} workers, Graphviz in-process): {ours:7.1f} SVG/s  (goal ≥ 150)")
-    for label, value in (
-        ("peer: one dot process per diagram, one at a time:    ", one_core),
-        (f"peer: one dot process per diagram, {CORES} at a time:      ", all_cores),
-        ("peer: dot -O, 50 diagrams per process (unstable):    ", batched),
-    ):
-        print(f"{label} {value:7.1f} SVG/s  (powerctl ×{ours / value:.2f})")
-    print(f"same bytes when drawn again in another order: {'yes' if same else 'NO'}")
-    print(f"same bytes as a lone `dot -Tsvg` run:          {'yes' if lone_same else 'NO'}")
-    print(f"powerctl render, SVG + PNG + PDF:              {three:7.1f} diagrams/s")
-    if not (same and lone_same):
+    peer_commit = subprocess.run(["git", "-C", str(args.peer), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True, check=False).stdout.strip()  # fmt: skip
+    print(f"peer: {args.peer} ({peer_commit}); {args.n} diagrams from the example catalogues", flush=True)
+    trees = {"this": ROOT, "peer": args.peer}
+    if args.peer_first:
+        trees = {"peer": args.peer, "this": ROOT}
+    with tempfile.TemporaryDirectory(prefix="powerctl-bench-") as tmp:
+        figures: dict[str, dict[str, float]] = {}
+        for name, tree in trees.items():
+            figures[name] = rates(tree, args.n, Path(tmp) / f"cache-{name}")
+            print(f"{name}: {json.dumps(figures[name])}", flush=True)
+        if not args.no_bundle:
+            data = Path(tmp) / "data"
+            size = ["--units", str(args.units), "--powers", str(args.powers)]
+            subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(data), *size], check=True)
+            for name, tree in trees.items():
+                cold, again = bundles(tree, data, Path(tmp) / f"bundle-{name}", Path(tmp) / f"cache-{name}")
+                figures[name].update(cold=cold, again=again)
+                print(f"{name}: cold bundle {cold:.1f} s, incremental {again:.1f} s", flush=True)
+    this, peer = figures["this"], figures["peer"]
+    print(f"\n{'':44} {'this':>9} {'peer':>9} {'this/peer':>9}")
+    rows = [
+        ("SVG per second (goal ≥ 150)", "svg", "{:9.1f}"),
+        ("SVG + PNG + PDF, charts/s (goal ≥ 20)", "three", "{:9.1f}"),
+    ]
+    if "cold" in this:
+        size = f"{args.units} × {args.powers}"
+        rows += [(f"cold bundle {size}, s (goal ≤ 1.5× peer)", "cold", "{:9.1f}"),
+                 ("incremental bundle, s (goal ≤ 1.0× peer)", "again", "{:9.1f}")]  # fmt: skip
+    for label, key, fmt in rows:
+        print(f"{label:44} {fmt.format(this[key])} {fmt.format(peer[key])} {this[key] / peer[key]:9.2f}")
+    print(f"same bytes when drawn again in another order: this {'yes' if this['same'] else 'NO'}, "
+          f"peer {'yes' if peer['same'] else 'NO'}")  # fmt: skip
+    if not this["same"]:
         raise SystemExit(1)
 
 

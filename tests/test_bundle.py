@@ -107,10 +107,8 @@ def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
             assert set(drawn) == expected | {"一表/权力清单.pdf"}
             assert drawn["一表/权力清单.pdf"] == "pango"
             assert {how for rel, how in drawn.items() if rel.endswith(".svg")} == {"graphviz"}
-            assert {how for rel, how in drawn.items() if rel.endswith(".png")} == {"painter"}
-            assert {how for rel, how in drawn.items() if rel.startswith("一图/") and rel.endswith(".pdf")} == {
-                "pdfwrite"
-            }
+            assert {how for rel, how in drawn.items() if rel.endswith(".png")} == {"cairo"}
+            assert {how for rel, how in drawn.items() if rel.startswith("一图/") and rel.endswith(".pdf")} == {"cairo"}
             with zipfile.ZipFile(folder / f"{unit}-{audience}.zip") as zf:
                 names = set(zf.namelist())
                 assert names == on_disk - {f"{unit}-{audience}.zip"}

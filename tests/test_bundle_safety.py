@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -163,68 +162,6 @@ def test_a_file_edited_in_place_is_not_reused(repo: Path, tmp_path: Path) -> Non
     assert _bundle(repo, fresh, "--force", "--today", tomorrow).returncode == 0
     for unit in UNITS:
         assert _files(out / unit) == _files(fresh / unit), unit
-
-
-# -------------------------------------------------------------------------------------------- the font cache
-
-
-def _dejavu() -> Path:
-    found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True)
-    path = Path(found.stdout.strip())
-    if found.returncode != 0 or path.suffix != ".ttf" or not path.is_file():
-        pytest.skip("DejaVu Sans (a small TrueType font) is not installed")
-    return path
-
-
-def _truncate(path: Path) -> None:
-    with path.open("r+b") as file:
-        file.truncate(path.stat().st_size // 2)
-
-
-def _flip(path: Path) -> None:
-    _edit_in_place(path)
-
-
-def _garbage(path: Path) -> None:
-    path.write_bytes(os.urandom(path.stat().st_size))
-
-
-def _folder(path: Path) -> None:
-    path.unlink()
-    path.mkdir()
-    (path / "junk").write_bytes(b"junk")
-
-
-@pytest.mark.parametrize("damage", [_truncate, _flip, _garbage, _folder], ids=lambda f: f.__name__.strip("_"))
-def test_a_damaged_print_font_is_built_again(
-    damage: Callable[[Path], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from powerctl.drawing import fonts
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    source = _dejavu()
-    built = fonts._built(source, 0)
-    assert built is not None
-    clean = built.read_bytes()
-    damage(built)
-    again = fonts._built(source, 0)
-    assert again == built and again.read_bytes() == clean
-
-
-def test_a_bundle_with_a_damaged_font_cache_is_byte_identical(repo: Path, tmp_path: Path) -> None:
-    from powerctl.store.folders import fonts_dir
-
-    clean = tmp_path / "clean"
-    assert _bundle(repo, clean, "--force").returncode == 0
-    built = sorted((fonts_dir() / "print").rglob("*.ttf"))
-    assert built, "the print fonts were not built in the cache"
-    for font in built:
-        _truncate(font)
-    out = tmp_path / "out"
-    result = _bundle(repo, out, "--force")
-    assert result.returncode == 0, result.stderr
-    for unit in (*UNITS, "全县"):
-        assert _files(out / unit) == _files(clean / unit), unit
 
 
 # ----------------------------------------------------------------------------------------- errors of the OS

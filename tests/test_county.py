@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from docx import Document
@@ -30,7 +31,7 @@ from powerctl.documents import charts
 from powerctl.documents.context import audience_powers
 from powerctl.documents.county import FOLDER, county_name
 from powerctl.documents.county import write_site as write_county_site
-from powerctl.drawing.picture import parse
+from powerctl.drawing.pool import picture_png
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
 from tests.browser import Page, axe_serious, file_url
@@ -177,11 +178,13 @@ def test_same_input_same_bytes_and_a_current_folder_is_kept(tmp_path: Path) -> N
     assert not build_county(_request(tmp_path / "a", "internal", key="k2")).kept
 
 
-def test_the_charts_are_svg_the_painter_reads(built: dict[str, Path]) -> None:
+def test_the_charts_are_svg_and_their_png_is_drawn_by_librsvg(built: dict[str, Path]) -> None:
     chart = charts.counts("t", "职权数（按职权类别）", [("行政许可", 5), ("行政处罚", 2)])
-    picture = parse(charts.svg(chart).encode("utf-8"))
-    drawn = [item.text.decode("utf-8") for g in picture.groups for item in g.items if hasattr(item, "text")]
+    svg = charts.svg(chart).encode("utf-8")
+    drawn = ["".join(node.itertext()) for node in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "职权数（按职权类别）" in drawn and "5 项" in drawn and "行政许可" in drawn
+    png, how = picture_png(svg, 96)
+    assert how == "rsvg-convert" and png.startswith(b"\x89PNG\r\n\x1a\n")  # the report's one path for charts
     page = (built["internal"] / "site" / "index.html").read_text(encoding="utf-8")
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 5
     public = (built["public"] / "site" / "index.html").read_text(encoding="utf-8")

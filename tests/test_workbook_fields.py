@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from powerctl.documents.workbook_xlsx import workbook_bytes
-from powerctl.domain.workbook import COLUMNS
+from powerctl.domain.workbook import _NUMBERING, COLUMNS
 from powerctl.importer.update import update
 from powerctl.resources import SCHEMAS
 from powerctl.source.load import load_text
@@ -227,6 +227,8 @@ _DEPTS = ["价格监督检查和反不正当竞争股", "食品生产股", "综�
 _WORDS = st.text(
     alphabet="职权审批许可检查处罚价格食品：，、“”（）《》abc019 -#:'\"[]{}", min_size=1, max_size=10
 ).filter(lambda s: s.strip() != "" and s.strip() == s)
+# A line of a list cell that itself begins like a number (9） 1. ①) is read as numbered, as a clerk means it.
+_ITEM = _WORDS.filter(lambda s: _NUMBERING.match(s) is None)
 _LIMIT = st.one_of(st.integers(min_value=0, max_value=400), st.just("即办"), st.just("/"))
 _EDIT = st.fixed_dictionaries(
     {
@@ -243,8 +245,8 @@ _EDIT = st.fixed_dictionaries(
         "公开范围": st.sampled_from(["社会公开", "依申请公开"]),
         "公开形式": st.lists(st.sampled_from(["政府网站", "公示栏", "窗口"]), min_size=1, max_size=3, unique=True),
         "公开时限": st.integers(min_value=0, max_value=90),
-        "责任事项": st.lists(st.tuples(st.sampled_from(["", "受理", "审查", "决定"]), _WORDS), min_size=1, max_size=3),
-        "追责情形": st.lists(_WORDS, min_size=1, max_size=3),
+        "责任事项": st.lists(st.tuples(st.sampled_from(["", "受理", "审查", "决定"]), _ITEM), min_size=1, max_size=3),
+        "追责情形": st.lists(_ITEM, min_size=1, max_size=3),
         "备注": _WORDS,
     }
 )

@@ -11,7 +11,6 @@ powers only, and the public source data is built from a list of public fields (`
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
@@ -36,7 +35,6 @@ from powerctl.source.oserror import describe
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter (PyYAML's wheels carry it)
 FLOW_FORMATS = ("svg", "png", "pdf")
-_PAGES = ".pages"  # in the stage: PDF pages the drawing leaves for the merged PDF, removed before the archive
 _TABLE_PDF = "一表/权力清单.pdf"
 _MERGED = "一图/全部流程图.pdf"
 
@@ -142,7 +140,7 @@ class _Build:
         unsafe_names(self.unit, self.ids)
         svgs = {p: f"一图/{p}.svg" for p in self.ids}
         self.docs = UnitDocs(self.unit, powers, self.request.audience, self.request.laws, svgs, self.request.duties)
-        for name in ("一图", _PAGES, "一表", "一件", "源数据"):
+        for name in ("一图", "一表", "一件", "源数据"):
             (self.stage / name).mkdir()
 
     def tables_and_pdf(self) -> None:
@@ -168,7 +166,7 @@ class _Build:
             flow = self.sheets[power.id] = flow_sheet(self.unit, power, opts)
             rels = [f"一图/{power.id}.{fmt}" for fmt in FLOW_FORMATS]
             if not self.reuse.link(f"一图/{power.id}", "flowchart", flow.key(), rels):
-                jobs.append(Job(flow, self.stage / "一图" / power.id, self.stage / _PAGES))
+                jobs.append(Job(flow, self.stage / "一图" / power.id))
         self.drawing = self.pool.start(jobs, FLOW_FORMATS)
         self.started.append(self.drawing)
 
@@ -177,13 +175,13 @@ class _Build:
         (self.stage / "一件" / "依据文件汇编.html").write_text(basis.html(self.made), encoding="utf-8")
 
     def merged_pdf(self) -> None:
-        """全部流程图.pdf, once the flowcharts are drawn (from the pages they left)."""
+        """全部流程图.pdf, once the flowcharts are drawn (their PDFs joined)."""
         self._wait(self.drawing)
         pages = [self.reuse.derived.get(f"一图/{power}", "") for power in self.sheets]
         if self.sheets and not self.reuse.link(_MERGED, "merged", pages, [_MERGED]):
             charts = [(flow, power) for power, flow in self.sheets.items()]
             cover = (self.unit.name, compiled(self.unit))
-            self.merged = self.pool.merge_pdf(charts, self.stage / _MERGED, cover, self.stage / _PAGES)
+            self.merged = self.pool.merge_pdf(charts, self.stage / _MERGED, cover, self.stage / "一图")
             self.started.append(self.merged)
 
     def website(self) -> None:
@@ -210,10 +208,9 @@ class _Build:
             (self.stage / "变更说明.docx").write_bytes(changes.docx_bytes(notes))
 
     def printed(self) -> None:
-        """The table PDF and the merged PDF done; the pages the drawing left removed."""
+        """The table PDF and the merged PDF done."""
         self._wait(self.table_pdf)
         self._wait(self.merged)
-        shutil.rmtree(self.stage / _PAGES)
 
     def archive(self) -> None:
         """一盘: the archive of everything, then manifest.json."""

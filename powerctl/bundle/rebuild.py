@@ -2,7 +2,7 @@
 
 A unit's bundle is a function of its catalogue file, the audience, the change notes and the toolchain:
 powerctl's code, templates and schemas, every installed Python distribution, the native libraries that draw
-(cairo, Graphviz and what they load), the installed fonts and the fonts built from them,
+(cairo, Graphviz and what they load), the installed fonts,
 the repository's config and local laws, the law index, and the day (law status is checked on it). All of
 it is hashed into one key (`toolchain`, then `unit_key`). After a build, a record in the cache folder
 ($XDG_CACHE_HOME/powerctl/bundles/) keeps the key and every file the build put in the unit's folder (size,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 from powerctl.catalogue.config import Config
 from powerctl.resources import TEMPLATES
 from powerctl.store.cache import code_fingerprint
-from powerctl.store.folders import bundle_records_dir, fonts_dir
+from powerctl.store.folders import bundle_records_dir
 
 RECORD_VERSION = 3  # 2: drawn files keep the key they were made from (`derived`); 3: the manifest's SHA-256
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
@@ -86,14 +86,12 @@ def _run(*cmd: str) -> str:
 
 
 def _fonts() -> list[str]:
-    """The installed fonts fontconfig knows and its configuration files (each file's size and time), and the
-    fonts built from them."""
+    """The installed fonts fontconfig knows and its configuration files (each file's size and time)."""
     files = {Path(line) for line in _run("fc-list", "-f", "%{file}\n").splitlines() if line.startswith("/")}
     for line in _run("fc-conflist").splitlines():  # "+ /etc/fonts/conf.d/...: description" (+ active)
         if line.startswith("+ /"):
             files.add(Path(line[2:].split(": ", 1)[0]))
-    built = {p for p in fonts_dir().rglob("*") if p.suffix in (".otf", ".ttf")}  # a .conf follows from them
-    return sorted(_stat(p) for p in files | built if p.is_file())
+    return sorted(_stat(p) for p in files if p.is_file())
 
 
 def _tools() -> list[str]:

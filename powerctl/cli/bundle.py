@@ -287,9 +287,6 @@ def execute(planned: Plan) -> None:
     from powerctl.bundle import county as county_folder
     from powerctl.bundle import rebuild
     from powerctl.bundle.build import BundleError, BundleResult, Request, build_in_worker, kept_bundle
-    from powerctl.documents import table
-    from powerctl.drawing import fonts
-    from powerctl.drawing.paths import RenderError
     from powerctl.drawing.pool import Renderer
     from powerctl.laws.index import LawIndexError
 
@@ -315,14 +312,8 @@ def execute(planned: Plan) -> None:
         return fail(message, code)
 
     with Renderer() as renderer, console.status("生成成果包", spinner="dots") as status:
-        if fonts.to_build(config.font_family, table.TABLE_FONT):  # the flowcharts' and the table's print fonts
-            status.update("首次使用：正在准备流程图和表格的字体（每台机器只需一次，约半分钟）")
-            try:
-                renderer.prepare_fonts(config.font_family, table.TABLE_FONT)
-            except RenderError as exc:
-                raise fail(str(exc)) from None
-        # What every unit's bundle depends on besides its own file, the fonts just built included (None: it
-        # cannot be told, so every unit is built). --force builds every unit but still records them.
+        # What every unit's bundle depends on besides its own file (None: it cannot be told, so every unit
+        # is built). --force builds every unit but still records them.
         drawing = rebuild.drawing_chain()
         chain = rebuild.toolchain(config, planned.laws, drawing)
         status.update(f"生成成果包：0/{len(work)}")

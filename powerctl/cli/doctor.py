@@ -96,7 +96,7 @@ def _drawing(family: str) -> Check:
     from powerctl.drawing.paths import describe
 
     try:
-        in_process, how = describe(family)
+        in_process, how = describe()
     except Exception as exc:  # the check itself must not end doctor
         in_process, how = False, f"{type(exc).__name__}: {exc}"
     return Check(
@@ -105,7 +105,7 @@ def _drawing(family: str) -> Check:
         in_process,
         how,
         required=False,
-        fix="" if in_process else f"{APT} libgvc6 libcairo2 librsvg2-bin（Graphviz 9 以上只能用 dot 进程）",
+        fix="" if in_process else f"{APT} libgvc6 libcairo2；pip install cairocffi（Graphviz 9 以上只能用 dot 进程）",
     )
 
 

@@ -45,7 +45,6 @@ def command(
     from powerctl.check.engine import Options, RuleCrash, UsageError, validate
     from powerctl.cli.validate import default_paths, load_repo_config
     from powerctl.documents.flowchart import DrawOptions, flow_sheet
-    from powerctl.drawing import fonts
     from powerctl.drawing import paths as drawing_paths
     from powerctl.drawing.pool import FORMATS, Job, Renderer
     from powerctl.drawing.sheet import PAPER_CHOICES
@@ -100,13 +99,12 @@ def command(
         sys.stderr.write(f"注意：目录有 {errors} 个错误，有错误的职权未绘制；运行 powerctl validate 查看\n")
     columns = (TextColumn("绘制流程图"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Renderer(jobs or None) as renderer:
-            if work and set(wanted) & {"png", "pdf"} and fonts.to_build(config.font_family):
-                sys.stderr.write("首次使用：正在准备流程图字体（每台机器只需一次，约半分钟）\n")
-                renderer.prepare_fonts(config.font_family)
-            with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
-                task = bar.add_task("render", total=len(work))
-                done = renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
+        with (
+            Renderer(jobs or None) as renderer,
+            Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar,
+        ):
+            task = bar.add_task("render", total=len(work))
+            done = renderer.draw(work, wanted, progress=lambda n: bar.advance(task, n))
     except drawing_paths.RenderError as exc:
         raise fail(str(exc)) from None
     note = f"；{skipped} 项没有流程图，未绘制" if skipped else ""
@@ -120,5 +118,5 @@ def command(
         if how not in (drawing_paths.SVG[0], drawing_paths.PNG[0], drawing_paths.PDF[0])
     )
     if fallback:
-        head = f"其中 {len(fallback)} 个文件由备用路径绘制（字体缺字或库不可用）：\n"
+        head = f"其中 {len(fallback)} 个文件由备用路径绘制（本机缺少绘图库，运行 powerctl doctor 查看）：\n"
         sys.stdout.write(head + "\n".join(fallback) + "\n")

@@ -1,9 +1,9 @@
 """Bar charts of the 清理情况统计 and the 电子监察 page, drawn here as SVG.
 
 One drawing per chart, used everywhere it appears: inline in the sites (with a <title> for screen readers and
-the same numbers in a table beside it), and as a PNG in the DOCX report, painted from that very SVG by the
-flowcharts' painter (`drawing.pool.picture_png`). The SVG therefore keeps to what the painter reads: polygons
-and lines of text with their paint as attributes (no CSS classes, no <rect>). Horizontal bars, so that long
+the same numbers in a table beside it), and as a PNG in the DOCX report, drawn from that very SVG by librsvg
+(`drawing.pool.picture_png`, the one path of these pictures). The SVG keeps to plain shapes: polygons and lines
+of text with their paint as attributes (no CSS classes, no <rect>). Horizontal bars, so that long
 Chinese names stay readable; each bar's value is written at its end. Same numbers, same bytes.
 """
 

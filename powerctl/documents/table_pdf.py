@@ -108,7 +108,7 @@ def _libraries() -> tuple[Any, Any, Any]:
     path = list(sys.path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        import cairocffi
+        import cairocffi  # type: ignore[import-untyped]
         import pangocairocffi
         import pangocffi
     sys.path[:] = path

@@ -58,6 +58,7 @@ class GraphvizUnsupported(Exception):
     """The loaded libcgraph is not one whose discipline structs this module knows (see the module doc)."""
 
 
+KEEP = 1  # laid-out graphs kept (Graphviz 2.43 crashes painting one of several kept): drawn as SVG, then painted
 SUPPORTED_MAJOR = range(2, 9)  # Graphviz 2.x … 8.x: the Agdisc_s with a memory discipline
 
 
@@ -96,6 +97,7 @@ class Graphviz:
         self._names: dict[bytes, int] = {}
         self._buffers: dict[int, ctypes.Array[ctypes.c_char]] = {}
         self._counter = 0
+        self._graphs: dict[str, tuple[int, list[int]]] = {}  # dot → (laid-out graph, the ids of its names)
         self._messages: list[str] = []
         self._callbacks: list[Any] = [
             _OPEN(lambda g, disc: 1),
@@ -132,6 +134,9 @@ class Graphviz:
         cg.agseterrf.argtypes = [_ERRF]
         cg.agseterrf.restype = ctypes.c_void_p
         cg.agreadline.argtypes = [ctypes.c_int]
+        cg.agget.restype = ctypes.c_char_p
+        cg.agget.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        cg.agsafeset.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         libc.fmemopen.restype = ctypes.c_void_p
         libc.fmemopen.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         libc.fclose.argtypes = [ctypes.c_void_p]
@@ -148,6 +153,7 @@ class Graphviz:
             ctypes.POINTER(ctypes.c_uint),
         ]
         gvc.gvFreeRenderData.argtypes = [ctypes.c_void_p]
+        gvc.gvRenderContext.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
 
     # the id discipline: names numbered in the order they are first seen (even), anonymous objects odd
     def _map(self, state: int, objtype: int, name: bytes | None, ident: Any, create: int) -> int:
@@ -175,45 +181,82 @@ class Graphviz:
             self._messages.append(message.decode("utf-8", "replace"))
         return 0
 
-    def draw(self, dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
-        """The graph in each format (Graphviz output format names: svg, png, pdf …)."""
+    def _read(self, dot: str) -> int:
+        """The graph read and laid out (kept for `draw` and `paint` of the same text: `KEEP` graphs)."""
+        known = self._graphs.get(dot)
+        if known is not None:
+            return known[0]
         self._names.clear()
-        self._buffers.clear()
         self._messages.clear()
         data = dot.encode("utf-8")
         self._cg.agreadline(0)  # line numbers in messages count from this graph's start
         stream = self._libc.fmemopen(data, len(data), b"r")
         if not stream:
             raise GraphvizError("fmemopen failed")
+        first = self._counter
         try:
             graph = self._cg.agread(stream, ctypes.byref(self._disc))
         finally:
             self._libc.fclose(stream)
+        ids = [ident for ident in self._buffers if ident > 2 * first]
         if not graph:
+            self._forget(ids)
             raise GraphvizError(self._problems() or "could not read the graph")
-        try:
-            if self._gvc.gvLayout(self._context, graph, b"dot") != 0 or self._problems():
-                # An error in a label is not fatal to Graphviz: it draws the node's name instead.
-                raise GraphvizError(self._problems() or "layout failed")
-            out: dict[str, bytes] = {}
-            try:
-                for fmt in formats:
-                    buffer = ctypes.c_void_p()
-                    length = ctypes.c_uint()
-                    status = self._gvc.gvRenderData(
-                        self._context, graph, fmt.encode(), ctypes.byref(buffer), ctypes.byref(length)
-                    )
-                    if status != 0 or not buffer:
-                        raise GraphvizError(self._problems() or f"could not render {fmt}")
-                    out[fmt] = ctypes.string_at(buffer, length.value)
-                    self._gvc.gvFreeRenderData(buffer)
-            finally:
-                self._gvc.gvFreeLayout(self._context, graph)
-            return out
-        finally:
+        if self._gvc.gvLayout(self._context, graph, b"dot") != 0 or self._problems():
+            # An error in a label is not fatal to Graphviz: it draws the node's name instead.
+            problem = self._problems() or "layout failed"
+            self._gvc.gvFreeLayout(self._context, graph)
             self._cg.agclose(graph)
-            self._names.clear()
-            self._buffers.clear()
+            self._forget(ids)
+            raise GraphvizError(problem)
+        if len(self._graphs) >= KEEP:
+            self.forget()
+        self._graphs[dot] = (graph, ids)
+        return int(graph)
+
+    def forget(self) -> None:
+        """Close every graph kept, the newest first."""
+        while self._graphs:
+            self._close(self._graphs.pop(next(reversed(self._graphs))))
+
+    def _forget(self, ids: list[int]) -> None:
+        for ident in ids:
+            self._buffers.pop(ident, None)
+
+    def _close(self, kept: tuple[int, list[int]]) -> None:
+        graph, ids = kept
+        self._gvc.gvFreeLayout(self._context, graph)
+        self._cg.agclose(graph)
+        self._forget(ids)
+
+    def draw(self, dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+        """The graph in each format (Graphviz output format names: svg, png, pdf …)."""
+        graph = self._read(dot)
+        out: dict[str, bytes] = {}
+        for fmt in formats:
+            self._messages.clear()
+            buffer = ctypes.c_void_p()
+            length = ctypes.c_uint()
+            status = self._gvc.gvRenderData(
+                self._context, graph, fmt.encode(), ctypes.byref(buffer), ctypes.byref(length)
+            )
+            if status != 0 or not buffer:
+                raise GraphvizError(self._problems() or f"could not render {fmt}")
+            out[fmt] = ctypes.string_at(buffer, length.value)
+            self._gvc.gvFreeRenderData(buffer)
+        return out
+
+    def paint(self, dot: str, context: int) -> None:
+        """Draw the graph onto a cairo context (`cairo_t *`, as an address) at its origin, 1 pt a unit, by
+        Graphviz's own cairo renderer (the pango plugin: text through Pango and fontconfig). The device is
+        `eps:cairo` because that is the cairo device whose page end neither writes nor finishes the target
+        (Graphviz 2.x to 8.x: it only reads an image surface's data, and warns on any other surface)."""
+        graph = self._read(dot)
+        self._messages.clear()
+        if not self._cg.agget(graph, b"margin"):  # else the eps device's own margin (36 pt): not where SVG draws
+            self._cg.agsafeset(graph, b"margin", b"0", b"")
+        if self._gvc.gvRenderContext(self._context, graph, b"eps:cairo", context) != 0 or self._problems():
+            raise GraphvizError(self._problems() or "could not paint the graph")
 
     def _problems(self) -> str:
         """Graphviz's messages other than warnings, as one line (it reports in several pieces)."""

@@ -1,20 +1,25 @@
-"""How each drawn file is made: one path and one fallback per artifact, chosen here and nowhere else.
+"""How each drawn file is made: one path per artifact, and one fallback where a library is missing.
 
 - flowchart SVG (the page, `sheet`): Graphviz loaded in-process (`gvlib`); fallback a `dot -Tsvg` process per
   layout, where libgvc cannot be loaded.
-- flowchart PNG: the painter (`paint`: cairo); fallback `rsvg-convert`, where libcairo cannot be loaded or a
-  character is not in the font.
-- flowchart PDF and 全部流程图.pdf: the PDF writer (`pdfwrite`: print fonts); fallback `rsvg-convert`, where a
-  character is outside the print font or the print font cannot be built.
+- flowchart PNG and PDF: Graphviz's own cairo renderer paints each graph, from the layout its SVG came from, once
+  onto a cairo recording surface (cairocffi); the page's PNG (an image surface, encoded by Pillow) and PDF (cairo's
+  PDF surface) replay the recordings at their places. Text through Pango and fontconfig, the installed CJK font
+  used whole, subset by cairo. 全部流程图.pdf: the cover and contents drawn so, then the charts' PDFs joined by
+  pikepdf (`join`). Fallback `rsvg-convert` on the page composed as SVG, only where libgvc or cairocffi cannot be
+  loaded: never chosen by the data.
 
 The table PDF (一表) has one path, `documents.table_pdf.write` (laid out by powerctl, drawn by Pango on
-cairo), as it is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and the bundle
-writes that into manifest.json (`drawn_by`); `describe()` says which paths this machine gets
-(`powerctl doctor`). Both fallbacks give the same bytes for the same input, as the paths do.
+cairo), as it is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and
+the bundle writes that into manifest.json (`drawn_by`); `describe()` says which paths this machine gets
+(`powerctl doctor`).
 """
 
 from __future__ import annotations
 
+import io
+import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -22,22 +27,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from powerctl.drawing import pdfwrite
 from powerctl.drawing.gvlib import GraphvizError
-from powerctl.drawing.picture import Picture, Unsupported, parse
+from powerctl.drawing.sheet import _SIZE, Chart, Page, page_svg, paper_of, paper_size
 
 SVG = ("graphviz", "dot")
-PNG = ("painter", "rsvg-convert")
-PDF = ("pdfwrite", "rsvg-convert")
-TABLE_PDF = ("pango",)  # documents.table_pdf.write
+PNG = ("cairo", "rsvg-convert")
+PDF = ("cairo", "rsvg-convert")
 NAMES = {
     "graphviz": "进程内 Graphviz（libgvc）",
     "dot": "dot 进程（每次排版一个进程，较慢，结果相同）",
-    "painter": "powerctl 用 cairo 绘制",
-    "pdfwrite": "powerctl 直接写出（打印字体）",
+    "cairo": "Graphviz 的 cairo 渲染（cairocffi，字体经 fontconfig）",
     "rsvg-convert": "rsvg-convert 命令",
     "pango": "powerctl 排版，Pango 在 cairo 上绘制",
 }
+EPOCH = "2000-01-01T00:00:00Z"  # the PDFs' dates where SOURCE_DATE_EPOCH is not set: the same bytes every run
 
 
 class DrawError(Exception):
@@ -95,34 +98,46 @@ def _dot_process(dot: str) -> bytes:
 
 
 def _rsvg_convert(svgs: Sequence[bytes], fmt: str, dpi: float = 96.0) -> bytes:
-    """PNG or PDF by the `rsvg-convert` command (one page per SVG), PDF dates fixed."""
+    """PNG or PDF by the `rsvg-convert` command (one page per SVG), its dates from SOURCE_DATE_EPOCH."""
     with tempfile.TemporaryDirectory(prefix="powerctl-rsvg-") as tmp:
         names = []
         for n, svg in enumerate(svgs):
             (Path(tmp) / f"{n}.svg").write_bytes(svg)
             names.append(f"{n}.svg")
         cmd = ["rsvg-convert", "-f", fmt, "-d", f"{dpi:g}", "-p", f"{dpi:g}", "-o", "out", *names]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "946684800")}
         try:
-            proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=600, check=False)
+            proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=600, check=False, env=env)
         except OSError as exc:
             raise DrawError(f"rsvg-convert：{exc}（安装：sudo apt-get install librsvg2-bin）") from None
         if proc.returncode != 0:
             raise DrawError(proc.stderr.strip()[:300] or f"rsvg-convert 退出码 {proc.returncode}")
-        data = (Path(tmp) / "out").read_bytes()
-    return pdfwrite.fix_dates(data) if fmt == "pdf" else data
+        return (Path(tmp) / "out").read_bytes()
+
+
+def _date() -> str:
+    """The PDFs' creation date: SOURCE_DATE_EPOCH where set, else a fixed one (ISO 8601, as cairo takes it)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        import datetime
+
+        when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return EPOCH
 
 
 class Drawer:
-    """What a process keeps to draw: Graphviz and the painter, loaded once (either may be None: its fallback
-    is used), the print fonts, and the last pictures and PDF pages (a flowchart's PNG and PDF come from one
-    picture; the merged PDF finds its pages here)."""
+    """What a process keeps to draw: Graphviz and cairocffi, loaded once (either may be None: the fallback is
+    used for what needs it)."""
 
     def __init__(self) -> None:
         # Any failure to load a library in-process (a missing library or symbol, a Graphviz whose structs
         # differ, a crash in its set-up) means the fallback, never a failed run.
         self.problems: list[str] = []  # why a path is not taken (`powerctl doctor` shows them)
         self.graphviz: Any = None
-        self.painter: Any = None
+        self.cairo: Any = None
+        self._recorded: dict[str, Any] = {}  # DOT → its drawing on a cairo recording surface (this chart's)
+        self.recording = True  # whether `layout` records each graph for a PNG or PDF (not for an SVG alone)
         try:
             from powerctl.drawing.gvlib import Graphviz
 
@@ -130,81 +145,178 @@ class Drawer:
         except Exception as exc:
             self.problems.append(f"Graphviz {type(exc).__name__}: {exc}")
         try:
-            from powerctl.drawing.paint import Painter
+            import cairocffi  # type: ignore[import-untyped]
+            import png  # type: ignore[import-untyped]  # noqa: F401  (pypng: the PNG's writer)
+            from PIL import Image  # noqa: F401
 
-            self.painter = Painter()
-        except Exception as exc:
-            self.problems.append(f"cairo {type(exc).__name__}: {exc}")
-        self.fonts = pdfwrite.PrintFonts()
-        self._pictures: dict[bytes, Picture | None] = {}
-        self._pages: dict[bytes, pdfwrite.Page] = {}
+            self.cairo = cairocffi
+        except Exception as exc:  # cairocffi, or the libcairo it loads; pypng or Pillow
+            self.problems.append(f"cairocffi {type(exc).__name__}: {exc}")
 
     def layout(self, dot: str) -> bytes:
-        """One graph's SVG (the sheet's layouts call this)."""
-        if self.graphviz is not None:
-            return bytes(self.graphviz.draw(dot, ("svg",))["svg"])
-        return _dot_process(dot)
+        """One graph's SVG (the sheet's layouts call this). Where PNG and PDF take the main path, the same
+        layout is also painted once onto a cairo recording surface, which the PNG and the PDF pages replay:
+        each graph is laid out once per chart (`forget` drops the recordings when the chart is done)."""
+        if self.graphviz is None:
+            return _dot_process(dot)
+        try:
+            svg = bytes(self.graphviz.draw(dot, ("svg",))["svg"])
+            if self.recording and self.cairo is not None and dot not in self._recorded:
+                self._recorded[dot] = self._record(dot, svg)
+        finally:
+            self.graphviz.forget()
+        return svg
+
+    def _record(self, dot: str, svg: bytes) -> Any:
+        """The laid-out graph painted by Graphviz onto a recording surface of its size (pt)."""
+        size = _SIZE.search(svg)
+        if size is None:
+            raise DrawError("Graphviz 的 SVG 没有尺寸")
+        cairo = self.cairo
+        surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, float(size[1]), float(size[2])))
+        context = cairo.Context(surface)
+        self.graphviz.paint(dot, int(cairo.ffi.cast("uintptr_t", context._pointer)))
+        del context
+        return surface
+
+    def forget(self) -> None:
+        """Drop the recordings of the chart just drawn."""
+        self._recorded.clear()
 
     @property
     def svg_path(self) -> str:
         return SVG[0] if self.graphviz is not None else SVG[1]
 
-    def _picture(self, svg: bytes) -> Picture | None:
-        if svg not in self._pictures:
-            try:
-                picture: Picture | None = parse(svg)
-            except Unsupported:
-                picture = None
-            _keep(self._pictures, svg, picture)
-        return self._pictures[svg]
+    @property
+    def painted(self) -> bool:
+        """Whether PNG and PDF take the main path on this machine."""
+        return self.graphviz is not None and self.cairo is not None
 
-    def png(self, svg: bytes, dpi: float) -> tuple[bytes, str]:
-        """The PNG and the path that drew it."""
-        picture = self._picture(svg)
-        if self.painter is not None and picture is not None:
-            try:
-                return bytes(self.painter.png(picture, dpi)), PNG[0]
-            except Unsupported:
-                pass
-        return _rsvg_convert([svg], "png", dpi), PNG[1]
+    def _paint(self, context: Any, page: Page) -> None:
+        """Each graph of the page at its place, replayed from its recording (units: pt)."""
+        for dot, x, y, scale in page.placed:
+            if dot not in self._recorded:
+                self.recording, was = True, self.recording
+                try:
+                    self.layout(dot)
+                finally:
+                    self.recording = was
+            context.save()
+            context.translate(x, y)
+            context.scale(scale, scale)
+            context.set_source_surface(self._recorded[dot], 0, 0)
+            context.paint()
+            context.restore()
 
-    def _page(self, svg: bytes) -> pdfwrite.Page:
-        page = self._pages.get(svg)
-        if page is None:
-            picture = self._picture(svg)
-            if picture is None:
-                raise pdfwrite.Fallback("an SVG the PDF writer does not read")
-            page = pdfwrite.page(picture, self.fonts)
-            _keep(self._pages, svg, page)
-        return page
+    def png(self, page: Page, dpi: float) -> tuple[bytes, str]:
+        """The PNG of a page at `dpi`, and the path that drew it."""
+        if not self.painted:
+            return _rsvg_convert([page_svg(page, self.layout)], "png", dpi), PNG[1]
+        cairo = self.cairo
+        zoom = dpi / 72
+        surface = cairo.ImageSurface(
+            cairo.FORMAT_RGB24, math.ceil(page.width * zoom - 1e-6), math.ceil(page.height * zoom - 1e-6)
+        )
+        context = cairo.Context(surface)
+        context.set_source_rgb(1, 1, 1)
+        context.paint()
+        context.scale(zoom, zoom)
+        self._paint(context, page)
+        surface.flush()
+        # Pillow turns cairo's BGRX rows into RGB; pypng writes them unfiltered at zlib's fastest level: a chart
+        # is flat areas, and Pillow's own encoder, which tries every row filter on every row, took 3.5x as long.
+        import png as pypng
+        from PIL import Image
 
-    def pdf(self, svgs: Sequence[bytes], title: str | None = None) -> tuple[bytes, str]:
-        """One page per SVG, at the SVG's own size (points); the PDF and the path that wrote it."""
-        try:
-            return pdfwrite.document([self._page(svg) for svg in svgs], self.fonts, title), PDF[0]
-        except pdfwrite.Fallback:
-            return _rsvg_convert(svgs, "pdf"), PDF[1]
+        width, height = surface.get_width(), surface.get_height()
+        image = Image.frombuffer("RGB", (width, height), surface.get_data(), "raw", "BGRX", surface.get_stride(), 1)
+        rgb = image.tobytes()
+        del image
+        surface.finish()
+        per_metre = round(dpi / 0.0254)
+        writer = pypng.Writer(width, height, greyscale=False, compression=1, x_pixels_per_unit=per_metre,
+                              y_pixels_per_unit=per_metre, unit_is_meter=True)  # fmt: skip
+        out = io.BytesIO()
+        stride = 3 * width
+        writer.write(out, (memoryview(rgb)[row * stride : (row + 1) * stride] for row in range(height)))
+        return out.getvalue(), PNG[0]
+
+    def pdf(self, pages: Sequence[Page], title: str | None = None) -> tuple[bytes, str]:
+        """One PDF page per page, at its own size (pt); the PDF and the path that wrote it."""
+        if not self.painted:
+            return _rsvg_convert([page_svg(page, self.layout) for page in pages], "pdf"), PDF[1]
+        cairo = self.cairo
+        out = io.BytesIO()
+        first = pages[0] if pages else Page(595.0, 842.0, ())
+        surface = cairo.PDFSurface(out, first.width, first.height)
+        surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, _date())
+        surface.set_metadata(cairo.PDF_METADATA_CREATOR, "powerctl")
+        if title:
+            surface.set_metadata(cairo.PDF_METADATA_TITLE, title)
+        context = cairo.Context(surface)
+        for page in pages or [first]:
+            surface.set_size(page.width, page.height)
+            self._paint(context, page)
+            context.show_page()
+        surface.finish()
+        return out.getvalue(), PDF[0]
 
 
-def _keep(cache: dict[bytes, Any], svg: bytes, value: Any) -> None:
-    """Remember the last 64 (a unit's merged PDF finds half its pages here)."""
-    if len(cache) >= 64:
-        cache.pop(next(iter(cache)))
-    cache[svg] = value
+def chart_of(title: str, pdf: bytes) -> Chart:
+    """What the contents of 全部流程图.pdf say of a chart, read from its own PDF (pikepdf)."""
+    import pikepdf
+
+    try:
+        doc = pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as exc:
+        raise DrawError(f"流程图「{title}」的 PDF 无法读取（{exc}），请重新生成（bundle --force）") from None
+    with doc:
+        box = doc.pages[0].mediabox if len(doc.pages) else None
+        size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1])) if box is not None else (0.0, 0.0)
+        known = paper_of(*size)
+        if known is None:
+            raise DrawError(f"流程图 PDF 的纸张不是 A4 或 A3（{size[0]:.0f}×{size[1]:.0f} 磅）")
+        return Chart(title, known[0], known[1], len(doc.pages))
 
 
-def describe(family: str) -> tuple[bool, str]:
+def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
+    """全部流程图.pdf: the cover and contents (`front`), then every page of each chart's PDF as it is (pikepdf);
+    on A3, a chart's A4 page is placed on an A3 page of the same orientation, √2 larger."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(front)) as doc:
+        for data in charts:
+            with pikepdf.open(io.BytesIO(data)) as chart:
+                for page in chart.pages:
+                    box = page.mediabox
+                    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+                    known = paper_of(width, height)
+                    if paper == "A3" and known is not None and known[0] == "A4":
+                        big = paper_size("A3", known[1])
+                        doc.add_blank_page(page_size=big)
+                        # placed by hand under a fixed name: `add_overlay` names the form at random
+                        form, name = doc.copy_foreign(page.as_form_xobject()), pikepdf.Name("/Chart")
+                        doc.pages[-1].add_resource(form, pikepdf.Name.XObject, name)
+                        place = doc.pages[-1].calc_form_xobject_placement(
+                            form, name, pikepdf.Rectangle(0, 0, *big), allow_expand=True
+                        )
+                        doc.pages[-1].contents_add(doc.make_stream(place))
+                    else:
+                        doc.pages.append(page)
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def describe() -> tuple[bool, str]:
     """Whether Graphviz is loaded in-process, and the paths this machine gets, in words (`powerctl doctor`)."""
-    from powerctl.drawing.fonts import locate
-
     drawer = Drawer()
     svg = drawer.svg_path
-    png = PNG[0] if drawer.painter is not None else PNG[1]
-    pdf = PDF[0] if locate(family, False, exact=True) is not None else PDF[1]
-    how = f"SVG：{NAMES[svg]}；PNG：{NAMES[png]}；PDF：{NAMES[pdf]}"
+    painted = PNG[0] if drawer.painted else PNG[1]
+    how = f"SVG：{NAMES[svg]}；PNG 与 PDF：{NAMES[painted]}"
     if drawer.graphviz is not None:
         how = how.replace("（libgvc）", f" {drawer.graphviz.version}（libgvc）")
-    if png != PNG[0] or pdf != PDF[0]:
+    if not drawer.painted:
         how += f"（备用路径需要 rsvg-convert：{'已安装' if shutil.which('rsvg-convert') else '未安装'}）"
     if drawer.problems:
         how += "（进程内不可用：" + "；".join(drawer.problems) + "）"

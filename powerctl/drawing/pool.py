@@ -1,6 +1,6 @@
 """Drawing flowcharts in a pool of worker processes, one per core.
 
-Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, the painter, the print fonts) and draws the
+Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, and cairo) and draws the
 jobs handed to it: each flowchart's sheet laid out on its paper (`sheet.draw`), then its SVG, PNG and PDF,
 and the unit's merged PDF. Workers start clean (spawn) and die with their parent. With one worker, the
 work is done in this process instead. `Pending.wait()` gives what the work said: problems (raised as
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -25,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from powerctl import gcpolicy
-from powerctl.drawing import pdfwrite, sheet
+from powerctl.drawing import paths, sheet
 from powerctl.drawing.gvlib import GraphvizError
 from powerctl.drawing.paths import Drawer, DrawError, RenderError
 from powerctl.drawing.sheet import FlowSheet
@@ -39,7 +37,6 @@ _BATCH = 8
 class Job:
     sheet: FlowSheet
     target: Path  # without suffix: target.with_suffix(".svg") etc.
-    pages: Path | None = None  # where to leave the PDF pages for the merged PDF (`merge_pdf`), as JSON
 
 
 def _write(target: Path, fmt: str, data: bytes) -> Path:
@@ -71,8 +68,7 @@ class _Worker(Drawer):
 
     def draw(self, job: Job, formats: Sequence[str]) -> Outcome:
         """Draw one flowchart into each format."""
-        from powerctl.drawing.paint import PaintError
-
+        self.recording = "png" in formats or "pdf" in formats
         try:
             drawn = sheet.draw(job.sheet, self.layout)
             out = {"svg": (drawn.web, self.svg_path)}
@@ -80,63 +76,47 @@ class _Worker(Drawer):
                 out["png"] = self.png(drawn.png, drawn.png_dpi)
             if "pdf" in formats:
                 out["pdf"] = self.pdf(drawn.pages)
-        except (GraphvizError, DrawError, PaintError, ValueError) as exc:
+        except (GraphvizError, DrawError, ValueError) as exc:
             return Outcome([f"{job.target.name}: {exc}"])
+        finally:
+            self.forget()
         done = Outcome()
         for fmt in formats:
             data, path = out[fmt]
             target = _write(job.target, fmt, data)
             done.drawn[str(target)] = path
-        if job.pages is not None:
-            _keep_pages(job.pages / f"{job.target.name}.json", job.sheet, drawn)
         if drawn.note:
             done.notes.append(f"{job.target.parent.name}/{job.target.name}：{drawn.note}")
         return done
 
     def merge(self, charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None],
-              pages: Path | None = None) -> Outcome:  # fmt: skip
+              folder: Path | None = None) -> Outcome:  # fmt: skip
+        """全部流程图.pdf: its cover and contents drawn, then each chart's PDF joined as it is: `folder/<name>.pdf`,
+        or (no folder) the chart drawn here."""
+        self.recording = True
         try:
-            drawn = []
+            pdfs = []
             for flow, name in charts:
-                known = _kept_pages(pages / f"{name}.json", flow) if pages is not None else None
-                drawn.append((flow.title, known or sheet.draw(flow, self.layout)))
-            made, _ = sheet.document(drawn, cover[0], cover[1], charts[0][0].font if charts else "", self.layout)
-            data, path = self.pdf(made)
-        except (GraphvizError, DrawError, pdfwrite.Fallback, ValueError) as exc:
+                if folder is not None:
+                    pdfs.append((folder / f"{name}.pdf").read_bytes())
+                    continue
+                try:
+                    pdfs.append(self.pdf(sheet.draw(flow, self.layout).pages)[0])
+                finally:
+                    self.forget()
+            listed = [paths.chart_of(flow.title, pdf) for (flow, _), pdf in zip(charts, pdfs, strict=True)]
+            font = charts[0][0].font if charts else ""
+            try:
+                front, paper = sheet.document(listed, cover[0], cover[1], font, self.layout)
+                data, path = self.pdf(front, f"{cover[0]} 权力运行流程图")
+            finally:
+                self.forget()
+            data = paths.join(data, pdfs, paper)
+        except (GraphvizError, DrawError, ValueError) as exc:
             return Outcome([f"{target.name}: {exc}"])
         target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
         target.write_bytes(data)
         return Outcome(drawn={str(target): path})
-
-
-def _digest(flow: FlowSheet) -> str:
-    return hashlib.sha256(json.dumps(flow.key(), ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def _keep_pages(path: Path, flow: FlowSheet, drawn: sheet.Drawn) -> None:
-    """A chart's pages for the merged PDF, which may be made in another worker (JSON: the sheet's digest,
-    its paper and the page SVGs)."""
-    record = {
-        "sheet": _digest(flow),
-        "paper": drawn.paper,
-        "landscape": drawn.landscape,
-        "pages": [p.decode("utf-8") for p in drawn.pages],
-    }
-    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-
-
-def _kept_pages(path: Path, flow: FlowSheet) -> sheet.Drawn | None:
-    """The pages `_keep_pages` left for this very sheet, if any (anything else, or unreadable, is a miss)."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        if record["sheet"] != _digest(flow):
-            return None
-        pages = tuple(p.encode("utf-8") for p in record["pages"])
-        if not pages or record["paper"] not in sheet.PAPERS:
-            return None
-        return sheet.Drawn(b"", pages, b"", 0.0, record["paper"], bool(record["landscape"]), 0.0, None)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
 
 
 _worker: _Worker | None = None
@@ -151,9 +131,11 @@ def _here() -> _Worker:
 
 
 def picture_png(svg: bytes, dpi: float) -> tuple[bytes, str]:
-    """A PNG of any other drawing in the flowcharts' vocabulary (a chart of `documents.charts`), drawn by this
-    process's drawer as a flowchart's PNG is, fallback included; the PNG and the path that drew it."""
-    return _here().png(svg, dpi)
+    """A PNG of a drawing made as SVG (a chart of `documents.charts`), by librsvg (`rsvg-convert`); the PNG and
+    the path that drew it."""
+    from powerctl.drawing.paths import _rsvg_convert
+
+    return _rsvg_convert([svg], "png", dpi), "rsvg-convert"
 
 
 def _init_worker(parent: int) -> None:
@@ -176,9 +158,9 @@ def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> Outcome:
 
 
 def _merge(
-    charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None], pages: Path | None
+    charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None], folder: Path | None
 ) -> Outcome:
-    return _here().merge(charts, target, cover, pages)
+    return _here().merge(charts, target, cover, folder)
 
 
 def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
@@ -266,21 +248,12 @@ class Renderer:
         charts: Sequence[tuple[FlowSheet, str]],
         target: Path,
         cover: tuple[str, str | None],
-        pages: Path | None = None,
+        folder: Path | None = None,
     ) -> Pending:
         """全部流程图.pdf: a cover (`cover`: the unit's name, 编制日期), the contents, then each chart's pages
-        (`charts`: the sheet and its file name); `pages`: the folder the drawing left pages in."""
-        return Pending([(self._run(False, _merge, tuple(charts), target, cover, pages), 1)], "合并流程图 PDF 失败")
-
-    def prepare_fonts(self, *families: str) -> bool:
-        """Build the print fonts of these families (`fonts.to_build`) that are not built yet, one per worker at
-        a time; whether there was anything to build (once per machine and font, some seconds each)."""
-        from powerctl.drawing import fonts
-
-        tasks = fonts.to_build(*families)
-        for pending in [self.submit(fonts.prepare, *task) for task in tasks]:
-            pending.wait()
-        return bool(tasks)
+        (`charts`: the sheet and its file name): the PDFs in `folder` (`<name>.pdf`, joined as they are), or
+        without a folder, each chart drawn for it."""
+        return Pending([(self._run(False, _merge, tuple(charts), target, cover, folder), 1)], "合并流程图 PDF 失败")
 
     def submit(self, function: Callable[..., dict[str, str] | None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments; what it

@@ -28,6 +28,9 @@ STEP_SIZE, TEXT_SIZE = 10.5, 9.0  # the chart's fonts as laid out
 TITLE_SIZE, BLOCK_SIZE = 14.0, 8.5  # the blocks' fonts, printed as laid out
 MIN_SCALE = max(STEP_FLOOR / STEP_SIZE, FLOOR / TEXT_SIZE)
 MAX_PARTS = 4
+# The PNG is the page for a screen or a message (the web page shows the SVG, print takes the PDF): 150 dpi keeps
+# the 8 pt floor at 17 px; 200 dpi took 1.8x the pixels, and Pillow's row filters and deflate go by the pixel.
+PNG_DPI = 150.0
 
 INK = "#1F2937"
 MUTED = "#4B5563"
@@ -65,13 +68,26 @@ class FlowSheet:
                 repr(self.legend), *parts]  # fmt: skip
 
 
+Placed = tuple[str, float, float, float]  # a Graphviz graph (DOT) at (x, y) pt from the top left, scaled
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page (or picture) as Graphviz draws it: its size in pt and the graphs on it. The drawer paints each
+    graph onto one cairo surface (PNG, PDF); `compose` makes the same page as one SVG."""
+
+    width: float
+    height: float
+    placed: tuple[Placed, ...]
+
+
 @dataclass(frozen=True)
 class Drawn:
     """A laid-out flowchart: the SVG for the web (natural size), the PDF pages (paper size), the PNG's picture."""
 
     web: bytes
-    pages: tuple[bytes, ...]
-    png: bytes  # the page for a one-page chart, else the web SVG
+    pages: tuple[Page, ...]
+    png: Page  # the page for a one-page chart, else the web picture
     png_dpi: float
     paper: str
     landscape: bool
@@ -81,7 +97,7 @@ class Drawn:
 
 @dataclass
 class _Piece:
-    svg: bytes
+    dot: str
     width: float
     height: float
     body: str = field(repr=False)  # the <g> of the drawing, its transform left out
@@ -93,7 +109,7 @@ _GROUP = re.compile(r'<g id="graph0" class="graph" transform="([^"]*)">')
 _ID = re.compile(r' id="')
 
 
-def _piece(svg: bytes) -> _Piece:
+def _piece(dot: str, svg: bytes) -> _Piece:
     size = _SIZE.search(svg)
     text = svg.decode("utf-8")
     group = _GROUP.search(text)
@@ -101,12 +117,12 @@ def _piece(svg: bytes) -> _Piece:
         raise ValueError("not a Graphviz SVG")
     end = text.rindex("</svg>")
     body = text[group.end() : end]
-    return _Piece(svg, float(size.group(1)), float(size.group(2)), body, group.group(1))
+    return _Piece(dot, float(size.group(1)), float(size.group(2)), body, group.group(1))
 
 
 def compose(width: float, height: float, placed: Sequence[tuple[_Piece, float, float, float]]) -> bytes:
     """One SVG of `width` × `height` pt with each piece at (x, y), scaled: a top-level group per piece (ids
-    made unique), which the painter and the PDF writer draw as they draw one Graphviz drawing."""
+    made unique). Text composed from Graphviz's SVG, never read back to be drawn."""
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
         f'<svg width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}" '
@@ -246,8 +262,18 @@ class _Pieces:
     def __call__(self, dot: str) -> _Piece:
         piece = self._done.get(dot)
         if piece is None:
-            piece = self._done[dot] = _piece(self._layout(dot))
+            piece = self._done[dot] = _piece(dot, self._layout(dot))
         return piece
+
+
+def _plan(width: float, height: float, placed: Sequence[tuple[_Piece, float, float, float]]) -> Page:
+    return Page(width, height, tuple((piece.dot, x, y, scale) for piece, x, y, scale in placed))
+
+
+def page_svg(page: Page, layout: Layout) -> bytes:
+    """A page as one SVG (for a machine without the in-process path, whose fallback draws SVG)."""
+    pieces = _Pieces(layout)
+    return compose(page.width, page.height, [(pieces(dot), x, y, scale) for dot, x, y, scale in page.placed])
 
 
 def _page(
@@ -258,7 +284,7 @@ def _page(
     chart: str,
     legend: Sequence[int],
     number: tuple[int, int] | None,
-) -> tuple[bytes, float]:
+) -> tuple[Page, float]:
     """One page and the scale of its chart (the page is made whether or not the scale is legible)."""
     pw, ph = paper_size(paper, landscape)
     width, height = pw - 2 * MARGIN, ph - 2 * MARGIN
@@ -279,7 +305,7 @@ def _page(
         placed.append((key, MARGIN + (width - key.width) / 2, y, 1.0))
     if foot:
         placed.append((foot, MARGIN + (width - foot.width) / 2, ph - MARGIN - foot.height, 1.0))
-    return compose(pw, ph, placed), scale
+    return _plan(pw, ph, placed), scale
 
 
 def _fits(scale: float) -> bool:
@@ -291,7 +317,7 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
     pieces = _Pieces(layout)
     candidates = [(p, o) for p, o in _TRIED if sheet.paper in ("auto", p)]
     everything = tuple(range(len(sheet.legend)))
-    best: tuple[float, str, bool, bytes] | None = None
+    best: tuple[float, str, bool, Page] | None = None
     for paper, landscape in candidates:
         page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
         if best is None or scale > best[0] + 1e-9:
@@ -329,7 +355,7 @@ def _why(sheet: FlowSheet, pieces: _Pieces, paper: str, candidates: Sequence[tup
 def _done(
     sheet: FlowSheet,
     pieces: _Pieces,
-    pages: tuple[bytes, ...],
+    pages: tuple[Page, ...],
     paper: str,
     landscape: bool,
     scale: float,
@@ -347,36 +373,24 @@ def _done(
         height += GAP + key.height
     web = compose(wide, height, placed)
     if len(pages) == 1:
-        png, dpi = pages[0], 200.0
+        png, dpi = pages[0], PNG_DPI
     else:
-        png, dpi = web, 200.0 * min(1.0, width / wide)
+        png, dpi = _plan(wide, height, placed), PNG_DPI * min(1.0, width / wide)
     smallest = scale * TEXT_SIZE
     return Drawn(web, pages, png, dpi, paper, landscape, smallest, note)
 
 
-# 全部流程图.pdf: a cover, the contents, then every chart's pages, all on one paper size.
-
-_TOP = re.compile(r'<g id="(p\d+)" class="graph" transform="')
-_PAGE = re.compile(r'<svg width="[\d.]+pt" height="[\d.]+pt" viewBox="[^"]*"')
-_BACKDROP = re.compile(r'<polygon fill="white" stroke="transparent" points="[^"]*"/>\n')
-ROOT2 = 2**0.5  # A4 → A3: ISO papers share their shape
+# 全部流程图.pdf: a cover and the contents drawn here; then every chart's own PDF pages, joined (`paths.join`).
 
 
-def enlarge(page: bytes, landscape: bool) -> bytes:
-    """An A4 page (`compose`'s) drawn on A3, everything √2 larger."""
-    width, height = paper_size("A3", landscape)
-    text = page.decode("utf-8")
-    text = _PAGE.sub(
-        f'<svg width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}"', text, 1
-    )
-    text = _BACKDROP.sub(
-        f'<polygon fill="white" stroke="transparent" points="0,0 0,{height:.2f} {width:.2f},{height:.2f} '
-        f'{width:.2f},0 0,0"/>\n',
-        text,
-        1,
-    )
-    text = _TOP.sub(lambda m: f'<g id="{m.group(1)}" class="graph" transform="scale({ROOT2:.6g} {ROOT2:.6g}) ', text)
-    return text.encode("utf-8")
+@dataclass(frozen=True)
+class Chart:
+    """A chart as the contents list it: its title, its paper and orientation, its number of pages."""
+
+    title: str
+    paper: str
+    landscape: bool
+    pages: int
 
 
 def cover_dot(font: str, unit: str, date: str | None, count: int) -> str:
@@ -418,29 +432,34 @@ def contents_dot(font: str, rows: Sequence[tuple[int, str, str, int]], width: fl
 CONTENTS_ROWS = 30  # per page of the contents (A4; A3 holds more)
 
 
-def document(
-    charts: Sequence[tuple[str, Drawn]], unit: str, date: str | None, font: str, layout: Layout
-) -> tuple[list[bytes], str]:
-    """The pages of 全部流程图.pdf and its paper: A3 if any chart needs it (A4 charts are drawn √2 larger on it),
-    else A4."""
-    paper = "A3" if any(d.paper == "A3" for _, d in charts) else "A4"
+def document(charts: Sequence[Chart], unit: str, date: str | None, font: str, layout: Layout) -> tuple[list[Page], str]:
+    """The cover and contents pages of 全部流程图.pdf, and its paper: A3 if any chart needs it (A4 charts are
+    then printed √2 larger on it), else A4."""
+    paper = "A3" if any(c.paper == "A3" for c in charts) else "A4"
     pw, ph = paper_size(paper, False)
     width = pw - 2 * MARGIN
     per = CONTENTS_ROWS if paper == "A4" else int(CONTENTS_ROWS * 1.5)
     chunks = [charts[k : k + per] for k in range(0, len(charts), per)] or [[]]
     page = 2 + len(chunks)
     rows = []
-    for n, (title, drawn) in enumerate(charts, 1):
-        rows.append((n, title.replace(BREAK, ""), f"{drawn.paper}{'横' if drawn.landscape else '竖'}", page))
-        page += len(drawn.pages)
-    cover = _piece(layout(cover_dot(font, unit, date, len(charts))))
-    out = [compose(pw, ph, [(cover, (pw - cover.width) / 2, ph * 0.3, 1.0)])]
+    for n, chart in enumerate(charts, 1):
+        rows.append((n, chart.title.replace(BREAK, ""), f"{chart.paper}{'横' if chart.landscape else '竖'}", page))
+        page += chart.pages
+    pieces = _Pieces(layout)
+    cover = pieces(cover_dot(font, unit, date, len(charts)))
+    out = [_plan(pw, ph, [(cover, (pw - cover.width) / 2, ph * 0.3, 1.0)])]
     for k in range(len(chunks)):
         part = rows[k * per : (k + 1) * per]
-        table = _piece(layout(contents_dot(font, part, width, k == 0)))
+        table = pieces(contents_dot(font, part, width, k == 0))
         scale = min(1.0, width / table.width, (ph - 2 * MARGIN) / table.height)
-        out.append(compose(pw, ph, [(table, MARGIN + (width - table.width * scale) / 2, MARGIN, scale)]))
-    for _, drawn in charts:
-        for sheet_page in drawn.pages:
-            out.append(enlarge(sheet_page, drawn.landscape) if paper == "A3" and drawn.paper == "A4" else sheet_page)
+        out.append(_plan(pw, ph, [(table, MARGIN + (width - table.width * scale) / 2, MARGIN, scale)]))
     return out, paper
+
+
+def paper_of(width: float, height: float) -> tuple[str, bool] | None:
+    """The paper and orientation of a page `width` × `height` pt, if it is one of `PAPERS`."""
+    for paper, landscape in _TRIED:
+        w, h = paper_size(paper, landscape)
+        if abs(w - width) < 1 and abs(h - height) < 1:
+            return paper, landscape
+    return None

@@ -1,7 +1,7 @@
 """Where powerctl keeps what it makes for itself: every cache folder, in one place (XDG base directories).
 
 $XDG_CACHE_HOME/powerctl/ (default ~/.cache/powerctl/): files/ (the load and schema cache, `store.cache`),
-words/ (jieba's prepared dictionary), fonts/ (the print fonts), bundles/ (what `bundle` built, for rebuilds),
+words/ (jieba's prepared dictionary), bundles/ (what `bundle` built, for rebuilds),
 laws.sqlite3 (the law index). $XDG_STATE_HOME/powerctl/ (default ~/.local/state/powerctl/): cache.key, the
 key that signs the cache's entries, kept outside the cache folder.
 """
@@ -26,11 +26,6 @@ def words_dir() -> Path:
     path = _base() / "words"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def fonts_dir() -> Path:
-    """Where the print fonts are kept (powerctl.drawing.fonts): $XDG_CACHE_HOME/powerctl/fonts/."""
-    return _base() / "fonts"
 
 
 def bundle_records_dir() -> Path:
