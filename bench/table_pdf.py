@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The 一表 PDF: CPU time and pages of each table PDF, powerctl now against powerctl at REF, in one run.
+"""The 一表 PDF: CPU time and pages of each table PDF, powerctl now against powerctl at each REF, in one run.
 
-    python bench/table_pdf.py [--baseline REF] [--powers 50] [--rounds 2] [--keep DIR]
+    python bench/table_pdf.py [--baseline REF ...] [--powers 50] [--rounds 2] [--keep DIR]
 
-The tree at REF is checked out with `git worktree add` (removed afterwards) and imported from its folder
-(the same virtualenv: the same WeasyPrint, Pango and fonts). Tables measured, for both audiences: a generated
+Each tree at a REF (default: 20b1107, the typesetter on powerctl's own PDF writer, and 3b0a8e3, WeasyPrint) is
+checked out with `git worktree add` (removed afterwards) and imported from its folder (the same virtualenv: the
+same WeasyPrint, Pango, cairo and fonts). Tables measured, for both audiences: a generated
 unit of `--powers` powers (bench/generate.py: the example city bureau's powers repeated) and the 41-power
 权责清单 with long 责任事项 and 追责情形 (tests/fixtures/quanze/sf-scjgj.yaml). Each table is made once in a
 fresh process per tree (after a warm-up PDF: imports, fonts), best CPU time of `--rounds`.
@@ -65,16 +66,18 @@ def _pages(path: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--baseline", default="20b1107", help="the git ref of the old typesetter")
+    parser.add_argument("--baseline", action="append", help="a git ref to compare with (repeatable)")
     parser.add_argument("--powers", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="a folder to keep the PDFs in (before/, now/)")
     args = parser.parse_args()
+    refs = args.baseline or ["20b1107", "3b0a8e3"]
     with tempfile.TemporaryDirectory(prefix="table-pdf-bench-") as tmp:
         work = Path(tmp)
-        old = work / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), args.baseline], check=True)
+        trees = {ref: work / f"tree-{n}" for n, ref in enumerate(refs)}
         try:
+            for ref, tree in trees.items():
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True)
             data = work / "data"
             gen = [sys.executable, str(ROOT / "bench" / "generate.py"), str(data), "--units", "1"]
             subprocess.run([*gen, "--powers", str(args.powers)], check=True, capture_output=True)
@@ -83,7 +86,7 @@ def main() -> None:
             # the old typesetter's print fonts are built once per cache folder: one kept beside the run
             env = {**os.environ, "XDG_CACHE_HOME": str(ROOT / ".cache" / "bench-table-xdg")}
             results = {}
-            for name, tree in (("before", old), ("now", ROOT)):
+            for name, tree in [*trees.items(), ("now", ROOT)]:
                 out = (args.keep or work) / name
                 out.mkdir(parents=True, exist_ok=True)
                 done = subprocess.run(
@@ -95,14 +98,17 @@ def main() -> None:
                     check=True,
                 )
                 results[name] = json.loads(done.stdout.splitlines()[-1])
-            print(f"| table | before ({args.baseline}) CPU s, pages | now CPU s, pages | now / before |")
-            print("|---|---|---|---|")
+            heads = " | ".join(f"{ref} CPU s, pages" for ref in refs)
+            ratios = " | ".join(f"now / {ref}" for ref in refs)
+            print(f"| table | {heads} | now CPU s, pages | {ratios} |")
+            print("|---" * (2 + 2 * len(refs)) + "|")
             for key, (now_s, now_path) in results["now"].items():
-                old_s, old_path = results["before"][key]
-                before, now = f"{old_s:.2f}, {_pages(old_path)}", f"{now_s:.2f}, {_pages(now_path)}"
-                print(f"| {key} | {before} | {now} | {now_s / old_s:.1f} |")
+                cells = [f"{results[r][key][0]:.2f}, {_pages(results[r][key][1])}" for r in refs]
+                shares = [f"{now_s / results[r][key][0]:.2f}" for r in refs]
+                print(f"| {key} | {' | '.join(cells)} | {now_s:.2f}, {_pages(now_path)} | {' | '.join(shares)} |")
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False)
+            for tree in trees.values():
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ RARE = ("𠮷", "浉", "喆", "堃")
 LONG = "长" * 100_000  # one line of 10^5 characters
 PLAIN = (*FORMULAS, *MARKUP, *PATHS)
 HOSTILE = (*PLAIN, *MARKS, *RARE)
-# The marks and rare characters send a drawing or a table to its fallback (rsvg-convert, WeasyPrint): they are
+# The marks and rare characters send a drawing to its fallback (rsvg-convert): they are
 # put in the first two powers of a unit only, so that each fallback runs, but not for every flowchart.
 
 HIDDEN_ID = "ZD-001"  # 内部公开: never in a public file

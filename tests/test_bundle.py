@@ -105,7 +105,7 @@ def test_layout_and_manifest(bundles: dict[str, Path]) -> None:
             drawn = {rel: entry["drawn_by"] for rel, entry in listed.items() if "drawn_by" in entry}
             expected = {rel for rel in listed if rel.startswith("一图/") and rel.endswith((".svg", ".png", ".pdf"))}
             assert set(drawn) == expected | {"一表/权力清单.pdf"}
-            assert drawn["一表/权力清单.pdf"] == "weasyprint"
+            assert drawn["一表/权力清单.pdf"] == "pango"
             assert {how for rel, how in drawn.items() if rel.endswith(".svg")} == {"graphviz"}
             assert {how for rel, how in drawn.items() if rel.endswith(".png")} == {"cairo"}
             assert {how for rel, how in drawn.items() if rel.startswith("一图/") and rel.endswith(".pdf")} == {"cairo"}

@@ -22,8 +22,8 @@ from tests.conftest import CATALOGUES, ROOT, run_cli
 LONG = ROOT / "tests" / "fixtures" / "quanze" / "sf-scjgj.yaml"
 
 
-def _print_with_calc(files: list[Path], folder: Path) -> dict[str, tuple[int, str]]:
-    """Each workbook printed to PDF by LibreOffice Calc: file stem → (pages, text)."""
+def _print_with_calc(files: list[Path], folder: Path) -> dict[str, tuple[int, str, float]]:
+    """Each workbook printed to PDF by LibreOffice Calc: file stem → (pages, text, the smallest text in pt)."""
     soffice = shutil.which("soffice")
     assert soffice is not None, "LibreOffice is installed by scripts/bootstrap: the workbooks are printed as offices do"
     out = folder / "printed"
@@ -43,8 +43,20 @@ def _print_with_calc(files: list[Path], folder: Path) -> dict[str, tuple[int, st
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
         assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info), info  # A4 landscape
         text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        printed[file.stem] = (pages, re.sub(r"\s+", "", text))
+        printed[file.stem] = (pages, re.sub(r"\s+", "", text), _smallest(pdf, folder))
     return printed
+
+
+def _smallest(pdf: Path, folder: Path) -> float:
+    """The smallest text Calc printed, in points: its fonts' sizes (Tf), the text matrices (Tm) unscaled."""
+    plain = folder / f"{pdf.stem}-plain.pdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(plain)], check=True)
+    data = plain.read_bytes()
+    matrices = re.findall(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) -?[\d.]+ -?[\d.]+ Tm", data)
+    assert all(float(a) == 1 and float(d) == 1 for a, _, _, d in matrices)  # sizes are the fonts' own
+    found = [float(size) for size in re.findall(rb"/\w+ ([\d.]+) Tf", data)]
+    assert found
+    return min(found)
 
 
 def _docs(unit: Unit) -> UnitDocs:
@@ -70,7 +82,7 @@ def test_calc_prints_the_table_and_export_workbooks(units: dict[str, Unit], tmp_
 
     printed = _print_with_calc(files, tmp_path)
     for unit in shown:
-        pages, text = printed[unit.id]
+        pages, text, smallest = printed[unit.id]
         sheets = len(table.tables(_docs(unit)))
         # never a page for each row: the header and a row fit with room to spare
         assert sheets <= pages <= len(unit.powers) + sheets, (unit.id, pages)
@@ -78,8 +90,12 @@ def test_calc_prints_the_table_and_export_workbooks(units: dict[str, Unit], tmp_
         for power in unit.powers:
             assert re.sub(r"\s+", "", power.name) in text, (unit.id, power.name)
         assert "第1页，共" in text  # the footer Calc fills in
-    pages, text = printed["export"]
+        # columns as wide as their text and the page's width at 10 pt: never shrunk under 8 pt (before: 6.3)
+        assert smallest >= 8.0, (unit.id, smallest)
+    pages, text, smallest = printed["export"]
     every = [p for u in units.values() for p in u.powers]
-    assert len(units) <= pages <= len(every) + len(units)
+    # the export spread over pages across at its own size (before: shrunk onto one page's width, 2.5 pt text)
+    assert smallest >= 8.0, smallest
+    assert len(units) <= pages <= 8 * (len(every) // 20 + len(units)), pages
     for power in every:
         assert power.id in text and re.sub(r"\s+", "", power.name)[:8] in text, power.id

@@ -129,9 +129,9 @@ def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monk
 
 
 def test_force_records_and_a_fallback_table_is_kept_like_any_other(repo: Path, tmp_path: Path) -> None:
-    """--force builds every unit and records them (the next run keeps them); a table powerctl cannot typeset
-    (a character outside the print font's GB 2312 set) is printed by WeasyPrint, the manifest says so, and
-    the next bundle keeps it: the fallback is as reproducible as the path."""
+    """--force builds every unit and records them (the next run keeps them); a table with a character
+    outside GB 2312 (浉河) is printed by the one path (Pango on cairo), the manifest says so, and the next
+    bundle keeps it: the table PDF is reproducible whatever its characters."""
     out = tmp_path / "out"
     forced = _bundle(repo, out, "--force")
     assert not any("沿用" in line for line in forced.values())
@@ -150,9 +150,9 @@ def test_force_records_and_a_fallback_table_is_kept_like_any_other(repo: Path, t
     assert "沿用" not in lines[0] and "沿用" in lines[1]
     manifest = json.loads((other / "lsj-cgj" / "manifest.json").read_text(encoding="utf-8"))
     drawn = {f["path"]: f.get("drawn_by") for f in manifest["files"]}
-    assert drawn["一表/权力清单.pdf"] == "weasyprint"
+    assert drawn["一表/权力清单.pdf"] == "pango"
     data = (other / "lsj-cgj" / "一表" / "权力清单.pdf").read_bytes()
-    assert data.startswith(b"%PDF") and b"/Producer (powerctl)" not in data
+    assert data.startswith(b"%PDF") and b"/Producer (cairo" in data
 
 
 def test_the_key_does_not_depend_on_the_hash_seed(repo: Path) -> None:

@@ -63,7 +63,7 @@ def pdfs(internal: UnitDocs, public: UnitDocs, tmp_path_factory: pytest.TempPath
     out = {}
     for docs in (internal, public):
         path = folder / f"{docs.audience}.pdf"
-        assert print_table(docs, path) == "weasyprint"
+        assert print_table(docs, path) == "pango"
         out[docs.audience] = path
     return out
 
@@ -307,13 +307,13 @@ def test_public_pdf_holds_only_public_powers(public: UnitDocs, pdfs: dict[str, P
 def test_every_shipped_table_prints_every_row_on_a4_landscape(
     audience: str, units: dict[str, Unit], tmp_path: Path
 ) -> None:
-    """The one path of the table PDF (WeasyPrint printing the page made for paper) on every shipped table: A4
+    """The one path of the table PDF (laid out by powerctl, drawn by Pango on cairo) on every shipped table: A4
     landscape, every row there, the same bytes again."""
     for unit in units.values():
         docs = make_docs(unit, audience)
         made = table.tables(docs)
         path = tmp_path / f"{unit.id}.pdf"
-        assert print_table(docs, path) == "weasyprint"
+        assert print_table(docs, path) == "pango"
         assert table_pdf.pdf_bytes(made, unit.name, AUDIENCE_ZH[audience], table.title(docs)) == path.read_bytes()
         whole = pdf_text(path)
         for row in (row for t in made for row in t.body):

@@ -1,4 +1,4 @@
-"""一表 PDF (powerctl.documents.table_pdf): the tables printed by WeasyPrint from a page made for paper, with
+"""一表 PDF (powerctl.documents.table_pdf): the tables laid out by powerctl and drawn by Pango on cairo, with
 columns as wide as their text needs and long rows continued on the next page."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 
 from powerctl.catalogue.config import Config
 from powerctl.catalogue.model import Unit
-from powerctl.documents import table, table_pdf
+from powerctl.documents import colwidths, table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
+from powerctl.documents.signoff import SignOff
 from powerctl.documents.table import Table
 from powerctl.laws.registry import builtin
 from powerctl.laws.resolve import LawResolver
@@ -52,7 +54,7 @@ def _docs(unit: Unit, audience: str) -> UnitDocs:
 def _print(docs: UnitDocs, path: Path) -> list[Table]:
     made = table.tables(docs)
     label = AUDIENCE_ZH[docs.audience]
-    assert table_pdf.write(made, docs.unit.name, label, table.title(docs), path) == {str(path): "weasyprint"}
+    assert table_pdf.write(made, docs.unit.name, label, table.title(docs), path) == {str(path): "pango"}
     return made
 
 
@@ -98,7 +100,7 @@ def test_every_cell_is_printed_under_the_header_of_every_page(internal: UnitDocs
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+841\.8\d* x 595\.2\d* pts", info) and table.title(internal) in info
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Noto-Sans-CJK-SC" in fonts  # the CJK font fontconfig gives, embedded and subset
+    assert "NotoSansCJKsc-Regular" in fonts  # the CJK font fontconfig gives, embedded and subset
     assert all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts.splitlines()[2:])
     qpdf_check(path)
 
@@ -116,11 +118,21 @@ def test_the_public_table_holds_nothing_of_other_powers(
 
 
 def _sizes(path: Path, tmp_path: Path) -> set[float]:
-    """The size in points of every text the PDF sets (WeasyPrint draws in CSS pixels: 0.75 pt)."""
+    """The size in points of every text the PDF sets: the font size (Tf) times the text matrix's scale (Tm;
+    cairo sets fonts at size 1 and scales the matrix)."""
     plain = tmp_path / "plain.pdf"
     subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), str(plain)], check=True)
     data = plain.read_bytes()
-    return {round(float(size) * 0.75, 2) for size in re.findall(rb"/\w+ ([\d.]+) Tf", data)}
+    size, sizes = 1.0, set()
+    number = rb"(-?[\d.]+)"
+    ops = re.finditer(rb"/[\w-]+ " + number + rb" Tf|" + rb" ".join([number] * 6) + rb" Tm", data)
+    for op in ops:
+        if op.group(1) is not None:
+            size = float(op.group(1))
+        else:
+            a, b = float(op.group(2)), float(op.group(3))
+            sizes.add(round(size * (a * a + b * b) ** 0.5, 2))
+    return sizes
 
 
 @pytest.mark.parametrize("audience", ["public", "internal"])
@@ -165,16 +177,42 @@ def test_a_character_outside_gb2312_is_printed(tmp_path: Path) -> None:
     """One path for every table: a rare character (浉河) is set in whatever font fontconfig has for it."""
     made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "浉河区行政许可"),))]
     path = tmp_path / "t.pdf"
-    assert table_pdf.write(made, "测试\u2028单位", "内部版", "测试", path) == {str(path): "weasyprint"}
+    assert table_pdf.write(made, "测试\u2028单位", "内部版", "测试", path) == {str(path): "pango"}
     assert "浉河区行政许可" in "".join(_pages(path))
     qpdf_check(path)
 
 
-def test_the_same_tables_give_the_same_bytes_with_no_time_of_the_run(internal: UnitDocs, tmp_path: Path) -> None:  # noqa: F811
+def test_the_same_tables_give_the_same_bytes_with_no_time_of_the_run(
+    internal: UnitDocs,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     made = table.tables(internal)
     a = table_pdf.pdf_bytes(made, internal.unit.name, "内部版", table.title(internal))
     assert a == table_pdf.pdf_bytes(table.tables(internal), internal.unit.name, "内部版", table.title(internal))
-    assert not re.search(rb"/(?:CreationDate|ModDate)", a)
+    assert re.search(rb"/CreationDate \((?:D:)?20000101000000Z\)", a) and b"/ModDate" not in a
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")  # reproducible builds give the day of the source
+    b = table_pdf.pdf_bytes(made, internal.unit.name, "内部版", table.title(internal))
+    assert re.search(rb"/CreationDate \((?:D:)?20251206000000Z\)", b)
+
+
+@pytest.mark.parametrize("rows", [*range(20, 26), *range(44, 51)])  # about where pages end
+def test_the_sign_off_is_never_alone_on_a_page(rows: int, tmp_path: Path) -> None:
+    """However many rows there are, the page with the sign-off has (the end of) a row above it: the last row,
+    or its last lines, go over with it when it does not fit under the table."""
+    body = tuple((str(n), f"第{n}项许可", "甲" * 150) for n in range(1, rows + 1))
+    signed = Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), body, SignOff("测试单位", None))
+    path = tmp_path / "signed.pdf"
+    table_pdf.write([signed], "测试单位", "内部版", "测试", path)
+    pages = _pages(path)
+    at = next(n for n, page in enumerate(pages) if "编制单位" in page)
+    assert at == len(pages) - 1
+    assert "甲" in pages[at].split("编制单位")[0], (rows, len(pages))
+    assert "（单位盖章）" in pages[at]
+    assert "".join(pages).count("甲") == 150 * rows
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    seal = re.search(r'yMax="([\d.]+)">（单位盖章）<', boxes)
+    assert seal and float(seal.group(1)) < 595.28 - 9 * 72 / 25.4, boxes  # above the bottom margin
 
 
 def test_a_long_heading_wraps(tmp_path: Path) -> None:
@@ -202,6 +240,32 @@ def test_widths_share_the_page_and_keep_each_floor(columns: list[str], data: st.
         return  # the floors alone may take the page
     room = table_pdf.PAGE_MM[0] - 14.0  # the text's width between the side margins, in mm
     for c, share in enumerate(shares):
-        words = [table_pdf._word(row[c]) for row in body]
+        words = [colwidths._word(row[c]) for row in body]
         need = max([1.0, *words]) * table_pdf.SIZE / (72 / 25.4)  # no word cut, a character a line at least
         assert share * room >= need - 1e-6, (columns[c], share * room, need)
+
+
+@pytest.mark.parametrize("repeat", range(58, 70, 2))
+def test_a_last_row_under_a_header_that_fills_most_of_the_page_ends(repeat: int, tmp_path: Path) -> None:
+    """Headings long enough to leave a page only a line or two under the header: the last row and the sign-off
+    are placed (cut where they must), never carried from page to page without end (before: a last row that
+    kept one line on a fresh page was moved to the next one, and the next, for ever)."""
+    path = tmp_path / "tall.pdf"
+    done = subprocess.run(  # in a process of its own, so that a layout that never ends fails instead of hanging
+        [sys.executable, "-c", _TALL, str(path), str(repeat)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert path.read_bytes().startswith(b"%PDF")
+
+
+_TALL = """
+import sys
+from pathlib import Path
+from powerctl.documents import table_pdf
+from powerctl.documents.signoff import SignOff
+from powerctl.documents.table import Table
+columns = tuple(f"第{c}列" + "标题很长" * int(sys.argv[2]) for c in range(16))
+body = (tuple("甲乙" * 12 for _ in columns),)
+made = [Table("t", "测试目录", columns, (1.0,) * 16, body, SignOff("测试单位", None))]
+table_pdf.write(made, "测试单位", "内部版", "测试", Path(sys.argv[1]))
+"""

@@ -138,20 +138,22 @@ def _rsvg_convert() -> Check:
     return Check("rsvg-convert", used_by, code == 0, out.splitlines()[0] if out else found, required=False)
 
 
-def _weasyprint() -> Check:
+def _pango() -> Check:
+    from powerctl.documents import table_pdf
+
+    used_by = "bundle（一表 PDF：powerctl 排版，Pango 在 cairo 上绘制）"
     try:
-        import weasyprint
-    except Exception as exc:  # it loads Pango when imported: OSError when the library is missing
+        cairo, pango, _ = table_pdf._libraries()
+    except Exception as exc:  # the bindings load the C libraries when imported: OSError when one is missing
         return Check(
-            "WeasyPrint",
-            "bundle（一表 PDF）",
+            "Pango/cairo",
+            used_by,
             False,
             f"不可用：{type(exc).__name__}: {exc}",
-            required=False,
-            fix=f"{APT} libpango-1.0-0 libpangoft2-1.0-0",
+            fix=f"{APT} libpango-1.0-0 libpangocairo-1.0-0 libcairo2",
         )
-    version = f"WeasyPrint {weasyprint.__version__}"
-    return Check("WeasyPrint", "bundle（一表 PDF）", True, version, required=False)
+    version = f"Pango {pango.pango_version_string()}, cairo {cairo.cairo_version_string()}"
+    return Check("Pango/cairo", used_by, True, version)
 
 
 def _git() -> Check:
@@ -212,7 +214,7 @@ def checks(font_family: str) -> Iterator[Check]:
         lambda: _drawing(font_family),
         lambda: _fonts(font_family),
         _rsvg_convert,
-        _weasyprint,
+        _pango,
         _git,
         _law_index,
         _cache_folder,

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from powerctl.documents import archive
+from powerctl.documents import archive, colwidths
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import DUTY_COLUMNS, Row, columns, rows
 from powerctl.documents.signoff import SignOff, sign_off
@@ -103,6 +103,9 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 _LINE_PT = 13.5  # height of one line of 10pt text in a row, in points
+_SHEET_UNITS = 132.0  # the printed sheet's width in Excel's units (A4 landscape between margins of 0.4")
+_UNIT_PT = 5.25  # Excel's unit: the default font's digit (Calibri 11: 7 px at 96 dpi)
+_CELL_PAD_PT = 2 * 72 / 25.4  # a cell's text keeps about 1 mm from each side
 _PAD_PT = 6.0
 
 
@@ -232,17 +235,28 @@ def tables(docs: UnitDocs) -> list[Table]:
 
 
 def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (a CJK character is two); each
-    line break starts a line."""
-    return sum(len(wrap(line, max(2, int(width) - 2))) if line else 1 for line in text.split("\n"))
+    """How many lines ``text`` wraps to in a column ``width`` of Excel's units (`_UNIT_PT`) at 10 pt (a CJK
+    character two half-width ones); each line break starts a line."""
+    room = max(2, int((width * _UNIT_PT - _CELL_PAD_PT) / 5.0))  # half-width characters of 10 pt (5 pt)
+    return sum(len(wrap(line, room)) if line else 1 for line in text.split("\n"))
 
 
 def _height(lines: int) -> float:
     return max(20.0, lines * _LINE_PT + _PAD_PT)
 
 
+def sheet_widths(table: Table) -> list[float]:
+    """The columns' widths in Excel's units, shared by the text (`colwidths`) so that the long columns are wide
+    and A4 landscape holds the table at 10 pt: at Excel's and WPS's unit (7 px, 5.25 pt) the sheet fits the page
+    unscaled; LibreOffice's unit is wider (7 pt where DejaVu Sans stands for Calibri) and fits the width at
+    about 0.85 (text of 8.5 pt). Rows are as tall as their lines at these widths (`_lines`)."""
+    room_mm = _SHEET_UNITS * _UNIT_PT * 25.4 / 72
+    return [share * _SHEET_UNITS for share in colwidths.widths(table, room_mm, 10.0, _CELL_PAD_PT / 2 * 25.4 / 72)]
+
+
 def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
     ncols = len(table.columns)
+    widths = sheet_widths(table)
     depth = table.header_rows
     title = put(ws, 1, 1, f"{table.title}（{label}）")
     title.font = Font(name=FONT, size=16, bold=True)
@@ -259,7 +273,7 @@ def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
         for h in cells:
             row = 2 + level
             put(ws, row, h.column + 1, h.label)
-            width = sum(table.widths[h.column : h.column + h.colspan])
+            width = sum(widths[h.column : h.column + h.colspan])
             height = _height(_lines(h.label, width))
             if h.rowspan > 1 or h.colspan > 1:
                 ws.merge_cells(
@@ -305,16 +319,16 @@ def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
                 cell.alignment = aligns[c - 1]
                 cell.border = _BORDER
                 styled[c] = target._style
-            lines = max(lines, _lines(text, table.widths[c - 1]))
+            lines = max(lines, _lines(text, widths[c - 1]))
         # openpyxl does not size rows to their wrapped text: estimate the lines from the column widths.
         ws.row_dimensions[r].height = _height(lines)
     if not table.body:
         ws.merge_cells(start_row=first, start_column=1, end_row=first, end_column=ncols)
         ws.cell(row=first, column=1).alignment = centre
     if table.signoff is not None:
-        _write_signoff(ws, table.signoff, table.widths, first + len(body))
+        _write_signoff(ws, table.signoff, widths, first + len(body))
 
-    for i, w in enumerate(table.widths, start=1):
+    for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{first}"
     ws.print_title_rows = f"2:{1 + depth}"
@@ -331,7 +345,7 @@ def write_sheet(ws: Worksheet, table: Table, label: str) -> None:
     footer = ws.oddFooter
     assert footer is not None
     footer.center.text = "第 &P 页，共 &N 页"
-    footer.center.size = 9
+    footer.center.size = 10  # 8.4 pt where LibreOffice shrinks the sheet to its width
     footer.center.font = f"{FONT},Regular"
 
 

@@ -9,9 +9,10 @@
   pikepdf (`join`). Fallback `rsvg-convert` on the page composed as SVG, only where libgvc or cairocffi cannot be
   loaded: never chosen by the data.
 
-The table PDF (一表) is chosen in `documents.table_pdf.write`, as it is made from the tables and not from a
-drawing. Each `Drawer` call says which path it took, and the bundle writes that into manifest.json
-(`drawn_by`); `describe()` says which paths this machine gets (`powerctl doctor`).
+The table PDF (一表) has one path, `documents.table_pdf.write` (laid out by powerctl, drawn by Pango on
+cairo), as it is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and
+the bundle writes that into manifest.json (`drawn_by`); `describe()` says which paths this machine gets
+(`powerctl doctor`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ NAMES = {
     "dot": "dot 进程（每次排版一个进程，较慢，结果相同）",
     "cairo": "Graphviz 的 cairo 渲染（cairocffi，字体经 fontconfig）",
     "rsvg-convert": "rsvg-convert 命令",
-    "weasyprint": "WeasyPrint",
+    "pango": "powerctl 排版，Pango 在 cairo 上绘制",
 }
 EPOCH = "2000-01-01T00:00:00Z"  # the PDFs' dates where SOURCE_DATE_EPOCH is not set: the same bytes every run
 
