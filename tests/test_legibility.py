@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from powerctl.catalogue.build import build_unit
@@ -148,6 +148,7 @@ _PHRASE = st.lists(_WORDS, min_size=1, max_size=10).map("".join)
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=_PHRASE, days=st.one_of(st.none(), st.integers(0, 60)), whens=st.lists(_PHRASE, min_size=2, max_size=3))
+@example(name="受理受理）受理", days=None, whens=["受理", "受理"])  # a full-width bracket at a line end: was outside
 def test_any_decision_holds_its_text_and_its_branches_stay_clear(name: str, days: int | None, whens: list[str]) -> None:
     """Whatever a decision is called and however its branches are worded: its text inside the rhombus, the
     branches' words clear of every node, label and line."""
