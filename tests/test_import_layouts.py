@@ -224,3 +224,26 @@ def test_a_main_item_with_one_unnamed_sub_row_is_just_the_power_and_sub_ids_foll
         ("XK-002-2", "乙许可（变更）", "XK-002"),
     ]
     assert [len(p["basis"]) for p in doc["powers"]] == [1, 1, 1, 1]  # the CSV's blanks under a merged cell
+
+
+def test_a_name_heading_over_main_and_sub_item_headings_is_a_two_level_header() -> None:
+    """职权名称 merged over 主项名称 | 子项名称 (and 办理时限 over 法定期限 | 承诺期限), the single headings not merged
+    down: the second row is header, never data, and the 子项 name is read."""
+    from powerctl.importer.build import build
+    from powerctl.importer.sheets import Table
+
+    rows = [
+        ["序号", "职权名称", "职权名称", "职权类型", "办理时限", "办理时限"],
+        ["", "主项名称", "子项名称", "", "法定期限", "承诺期限"],
+        ["1", "道路运输经营许可", "道路旅客运输经营许可", "行政许可", "20个工作日", "10个工作日"],
+        ["", "", "道路货物运输经营许可", "", "/", "即办"],
+    ]
+    result = build([Table("交通.xlsx", "权责清单", rows)], "县交通运输局")
+    assert result.unmapped == [], result.unmapped
+    (unit,) = result.units
+    assert [p["name"] for p in unit.powers] == ["道路运输经营许可", "道路旅客运输经营许可", "道路货物运输经营许可"]
+    assert unit.parents == {1: 0, 2: 0}
+    assert [p.get("time_limit") for p in unit.powers[1:]] == [
+        {"statutory": 20, "promised": 10, "unit": "工作日"},
+        {"statutory": None, "promised": "即办", "unit": "工作日"},
+    ]

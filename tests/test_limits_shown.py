@@ -324,3 +324,27 @@ def test_table_order_is_a_numbering_of_every_power(unit: Unit, parents: list[int
             assert p.parent is not None
             at, above = where[p.parent]
             assert at < k and n.rsplit(".", 1)[0] == above
+
+
+def test_a_main_item_whose_sub_items_carry_the_basis_is_not_b101(tmp_path: Path) -> None:
+    """A published list writes the articles on the 子项 rows: its 主项 without basis of its own is no B101; a 主项
+    whose 子项 have none either still is."""
+    text = catalogue_text()
+    main_basis = (
+        "    basis:\n"
+        "      - {law: 城市道路管理条例, article: 第三十条, role: 设定依据}\n"
+        "      - {law: 城市道路管理条例, article: 第三十一条, role: 实施依据}\n"
+    )
+    sub_basis = (
+        "    basis:\n      - {law: 城市道路管理条例, article: 第三十一条, role: 实施依据}\n"
+        "    time_limit: {statutory: 即办"
+    )
+    assert text.count(main_basis) == 1 and text.count(sub_basis) == 1
+    backed = text.replace(main_basis, "    basis: []\n")  # XK-003 bare, its 子项 XK-003-1 with basis
+    path = _repo(tmp_path, backed)
+    found = validate([str(path)], Config(root=tmp_path), Options(cache=False)).report.findings
+    assert [f.power for f in found if f.rule == "B101"] == []
+    bare = backed.replace(sub_basis, "    basis: []\n    time_limit: {statutory: 即办")  # the 子项 bare too
+    path.write_text(bare, encoding="utf-8")
+    found = validate([str(path)], Config(root=tmp_path), Options(cache=False)).report.findings
+    assert sorted(f.power for f in found if f.rule == "B101") == ["XK-003", "XK-003-1"]

@@ -126,7 +126,10 @@ def find_layout(table: Table) -> Layout | None:
         lower = {c: t for c, t in enumerate(below) if t and (c >= len(row) or t != row[c])}
         groups = {c: _group(row, c) for c in lower}
         sub = {c: f for c, f in map_row(below).items() if c in lower}
-        if sub and "name" not in sub.values() and all(g is not None for g in groups.values()):
+        # A name below is a header too when it stands under the name's own heading (职权名称 → 主项名称 | 子项名称);
+        # anywhere else a name in the next row is the first power's.
+        names_under_name = all(fields.get(c) == "name" for c, f in sub.items() if f == "name")
+        if sub and names_under_name and all(g is not None for g in groups.values()):
             rows = (r, r + 1)
             for c, f in sub.items():
                 fields = {k: v for k, v in fields.items() if v != f}

@@ -2,7 +2,8 @@
 
 职权（状态为取消、废止的除外）是否至少有一条职权来源依据（basis）。
 
-不能判断的：依据是否真的设定了这项职权（见 B109）；只看有没有写依据。
+不能判断的：依据是否真的设定了这项职权（见 B109）；只看有没有写依据。主项本身没写依据、依据写在其子项上
+（原表把条款写在子项行）时不报：主项的依据就是子项的依据。
 
 ## 为什么
 
@@ -41,8 +42,10 @@ SUMMARY = "职权没有法律依据（建议废止）"
 
 
 def check(unit: Unit, ctx: RuleContext) -> Iterator[Violation]:
-    for power in unit.checked_powers():
-        if not power.basis and not power.ended:
+    powers = list(unit.checked_powers())
+    backed = {p.parent for p in powers if p.parent and p.basis}  # 主项 whose 子项 carry the basis
+    for power in powers:
+        if not power.basis and not power.ended and power.id not in backed:
             yield Violation.at(
                 power.loc,
                 "basis",
