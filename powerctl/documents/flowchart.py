@@ -62,7 +62,7 @@ LANE_WIDTH = 12
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
 # stay inside the rhombus); the margin keeps the text off the outline.
-DIAMOND = 'shape=diamond, margin="0.06,0.04", width=0.1, height=0.1'
+DIAMOND = 'shape=diamond, margin="0.04,0.02", width=0.1, height=0.1'
 SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
