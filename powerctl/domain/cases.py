@@ -164,12 +164,10 @@ class Records:
         promise = power.time_limit.promise if power.time_limit is not None else None
         suspended = _suspensions(case)
         used, _ = days(received, closed or self.today, unit, suspended)
-        card = None
-        if promise is None:
-            pass  # no clock: a power without a time limit, or “/” for both limits
-        elif used > promise:
+        card = None  # also with no clock: a power without a time limit, or “/” for both limits
+        if promise is not None and used > promise:
             card = RED
-        elif closed is None and promise and used >= NEAR * promise:
+        elif promise and closed is None and used >= NEAR * promise:
             card = YELLOW
         late: list[tuple[int, str, int, int]] = []
         walk: list[tuple[int, object, int | None, object, date | None]] = []
