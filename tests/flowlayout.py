@@ -3,7 +3,7 @@ operations): where every node, text line, edge spline and edge label was put. No
 
 - `text_outside`: text lines of a node that leave its shape (a diamond's rhombus, a hexagon, a box, a circle);
 - `label_clashes`: edge labels that touch a node, a lane's title, another label or an edge spline;
-- `page_scale`: the scale at which the chart, with the title block and legend around it, fits a page.
+- `title_crossings`: edges drawn through a lane's title.
 
 A text line's box is the advance width Graphviz measured times the em box (0.88 em above the baseline, 0.12 em
 below: the ideographic em box of the CJK font).
@@ -14,18 +14,25 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from powerctl.drawing import sheet
 from powerctl.drawing.gvlib import Graphviz, GraphvizUnsupported
 
 ASCENT, DESCENT = 0.88, 0.12
 TOLERANCE = 0.5  # pt: rounding of Graphviz's coordinates
 BRANCH = re.compile(r"w\d+_\d+$")
+TITLE = re.compile(r"t\d+$")
+TITLE_LINE = re.compile(r"\s*t\d+ \[")  # a lane title's statement in the DOT text
 
 _ENGINE: list[Graphviz | None] = []
+
+
+def engine() -> Callable[[str], bytes]:
+    """DOT → Graphviz's SVG, in-process where it loads (what `sheet.draw` takes as its layout)."""
+    gv = Graphviz()
+    return lambda dot: bytes(gv.draw(dot, ("svg",))["svg"])
 
 
 def layout(dot: str) -> dict[str, Any]:
@@ -228,27 +235,22 @@ def bb(graph: dict[str, Any]) -> tuple[float, float]:
     return x1 - x0, y1 - y0
 
 
-def page_scale(flow: sheet.FlowSheet, paper: str, landscape: bool) -> float:
-    """The scale the chart gets on one page of ``paper``, below the title block and above the legend, as the
-    sheet composes it (`sheet._page`): the chart shrinks, the blocks keep their size."""
-    pw, ph = sheet.paper_size(paper, landscape)
-    width, height = pw - 2 * sheet.MARGIN, ph - 2 * sheet.MARGIN
-    cw, ch = bb(layout(flow.chart))
-    _, head = bb(layout(sheet.head_dot(flow, width)))
-    key = bb(layout(sheet.legend_dot(flow.font, flow.legend, width)))[1] + sheet.GAP if flow.legend else 0.0
-    room = height - head - sheet.GAP - key
-    return min(1.0, width / cw, max(room, 1.0) / ch)
+def is_lane_title(node: dict[str, Any]) -> bool:
+    """A lane's title: a node beside the lane's first step (`documents.flowchart`), or the lane's own label."""
+    return bool(TITLE.match(node["name"]))
 
 
-def fits_a4(flow: sheet.FlowSheet) -> bool:
-    """Whether the chart fits one A4 page, portrait or landscape, with its smallest text at the floor."""
-    return any(page_scale(flow, "A4", landscape) >= sheet.MIN_SCALE - 1e-9 for landscape in (False, True))
-
-
-def chart_fits_a4(graph: dict[str, Any]) -> bool:
-    """Whether the chart alone (its layout's bounding box) fits A4's printable area, portrait or landscape, at a
-    scale that keeps its smallest text at the floor (`sheet.MIN_SCALE`)."""
-    w, h = bb(graph)
-    pw, ph = sheet.PAPERS["A4"]
-    room = [(pw - 2 * sheet.MARGIN, ph - 2 * sheet.MARGIN), (ph - 2 * sheet.MARGIN, pw - 2 * sheet.MARGIN)]
-    return any(min(1.0, rw / w, rh / h) >= sheet.MIN_SCALE - 1e-9 for rw, rh in room)
+def title_crossings(graph: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every edge drawn through a lane's title: (the title's text, the edge)."""
+    names = {obj["_gvid"]: obj["name"] for obj in graph.get("objects", []) if "nodes" not in obj}
+    titles = [t for obj in graph.get("objects", []) if "nodes" in obj for t in text_boxes(obj.get("_ldraw_", []))]
+    titles += [t for node in nodes(graph) if is_lane_title(node) for t in text_boxes(node.get("_ldraw_", []))]
+    out = []
+    for edge in graph.get("edges", []):
+        if edge.get("style") == "invis":
+            continue
+        points = _edge_points(edge)
+        for box, text in titles:
+            if any(box.holds(x, y) for x, y in points):
+                out.append((text, f"{names.get(edge['tail'])}->{names.get(edge['head'])}"))
+    return out

@@ -122,7 +122,7 @@ def test_hostile_strings_stay_inside_their_labels() -> None:
     dot = flow_dot(unit, unit.powers[0], DrawOptions(internal=True))
     # Every statement line starts the way the generator writes it: no injected node or edge.
     for line in dot.splitlines():
-        assert re.match(r"^\s*(digraph|graph|node|edge|subgraph|[sfhcw]\d|\{rank|\}|$)", line), line
+        assert re.match(r"^\s*(digraph|graph|node|edge|subgraph|[sfhcwt]\d|\{rank|\}|$)", line), line
     assert "<b>" not in dot and "&lt;b&gt;" in dot
 
 

@@ -83,8 +83,10 @@ def test_a_decision_has_its_branch_labels() -> None:
 def _lane_of(graph: dict[str, Any], node: str) -> str:
     ids = {o["_gvid"]: o["name"] for o in graph["objects"] if "nodes" not in o}
     for obj in graph["objects"]:
-        if obj["name"].startswith("cluster_lane") and node in {ids[n] for n in obj.get("nodes", [])}:
-            return "".join(t for _, t in fl.text_boxes(obj["_ldraw_"]))
+        members = {ids[n]: n for n in obj.get("nodes", [])}
+        if obj["name"].startswith("cluster_lane") and node in members:
+            title = next(o for o in graph["objects"] if o["name"] in members and fl.is_lane_title(o))
+            return "".join(t for _, t in fl.text_boxes(title["_ldraw_"]))
     raise AssertionError(f"{node} is in no lane")
 
 
@@ -101,19 +103,32 @@ def test_a_step_without_a_post_stands_in_the_party_lane(laid_out: list[tuple[str
     assert seen >= 20
 
 
-# Measured on this code (issue 35): of the 220 charts, the chart alone fits A4's printable area at the 8 pt floor
-# for 60 % (63 % before), the whole page as `sheet` composes it (title block, chart, legend) for 36 % (34 % before).
-# The goal of 90 % is not reached: a flow of more than about ten ranks is taller than what a page leaves the chart.
-# These bounds keep what was reached from slipping back.
-CHART_FITS_A4 = 0.55
-PAGE_FITS_A4 = 0.30
+# Measured on this code (issue 35), over the 220 charts, as `sheet.draw` lays each page out with Graphviz: one A4 page
+# for 34 % with lanes as full-height columns and the notes and legend above and below the chart; 71 % with lanes as
+# blocks where the flow reaches them (titled beside their first step) and the notes and legend beside a narrow
+# chart. The goal of 90 % is not reached: a flow of fifteen or more steps is taller than an A4 page at the floor.
+# This bound keeps what was reached from slipping back.
+PAGE_FITS_A4 = 0.70
 
 
-def test_how_many_charts_fit_one_a4_page(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
-    chart = sum(fl.chart_fits_a4(graph) for _, _, graph in laid_out) / len(laid_out)
-    page = sum(fl.fits_a4(flow) for _, flow, _ in laid_out) / len(laid_out)
-    assert chart >= CHART_FITS_A4, f"the chart alone fits A4 for {chart:.0%}"
-    assert page >= PAGE_FITS_A4, f"the page fits A4 for {page:.0%}"
+def test_how_many_charts_fit_one_a4_page() -> None:
+    from powerctl.drawing import sheet
+
+    engine = fl.engine()
+    pages = [sheet.draw(_sheet(unit, power), engine) for unit, power in CHARTS]
+    one = sum(d.paper == "A4" and len(d.pages) == 1 for d in pages) / len(pages)
+    assert one >= PAGE_FITS_A4, f"one A4 page for {one:.0%}"
+    assert all(d.smallest >= sheet.FLOOR - 1e-6 for d in pages)
+
+
+def test_no_line_runs_through_a_lane_title(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:
+    """A lane's title stands beside its first step, so the lines into the lane come from above, not through it.
+    Where Graphviz still routes a line under a title (10 % of charts, measured), the title's own fill covers the
+    line: its text stays whole."""
+    crossed = [name for name, _, graph in laid_out if fl.title_crossings(graph)]
+    assert len(crossed) <= 0.12 * len(laid_out), crossed[:5]
+    titles = [line for _, flow, _ in laid_out for line in flow.chart.splitlines() if fl.TITLE_LINE.match(line)]
+    assert len(titles) >= len(laid_out) and all('style=filled, fillcolor="#F7F7F7"' in line for line in titles)
 
 
 _WORDS = st.sampled_from(

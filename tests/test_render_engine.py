@@ -174,7 +174,7 @@ def test_pool_and_merge(tmp_path: Path) -> None:
 @needs_libgvc
 def test_every_chart_is_one_paper_with_the_floor_met() -> None:
     """Every flowchart of the shipped catalogues and the rule cases lands on A4 or A3, the smallest text at 8 pt
-    or more (step names 9), three quarters of them or more on A4; `--paper A4` keeps A4 by continuing pages."""
+    or more (step names 9), 84 % of them or more on A4; `--paper A4` keeps A4 by continuing pages."""
     from powerctl.drawing.gvlib import Graphviz
 
     gv = Graphviz()
@@ -197,9 +197,9 @@ def test_every_chart_is_one_paper_with_the_floor_met() -> None:
             assert drawn.smallest * sheet.STEP_SIZE / sheet.TEXT_SIZE >= sheet.STEP_FLOOR - 1e-6
             papers.append(drawn.paper)
     assert len(papers) > 100
-    # A guard against going back, not the goal (issue 35 asks 90 %): diamonds that hold their whole text
-    # (a margin round it) moved charts at the edge to A3: 191 of 257 on A4.
-    assert papers.count("A4") >= 0.74 * len(papers), (papers.count("A4"), len(papers))
+    # A guard against going back, not the goal (issue 35 asks 90 %): 191 of 257 on A4 with lanes as full-height
+    # columns; 218 of 257 with lanes as blocks and the notes beside a narrow chart.
+    assert papers.count("A4") >= 0.84 * len(papers), (papers.count("A4"), len(papers))
     big = next(s for s in _sheets("A4") if "CF-0001" in s.title.replace("\u200b", ""))
     drawn = sheet.draw(big, layout)
     assert drawn.paper == "A4" and len(drawn.pages) > 1 and drawn.smallest >= sheet.FLOOR

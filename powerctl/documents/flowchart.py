@@ -1,9 +1,10 @@
 """A power's flow → what its flowchart shows (权力运行流程图): the chart's Graphviz DOT text and the blocks
 around it (`sheet.FlowSheet`), pure: no Graphviz, no files.
 
-The chart is a true swimlane: one column per post in the order the flow first reaches it, every column as
-tall as the chart (an invisible head and foot in each lane, the heads chained left to right), ranks shared
-by all lanes, the flow running down. A box holds what a reader needs at a glance — the step's name, its
+The chart has a lane per post, as a block where the flow reaches that post (the lanes of the reference chart):
+a post's steps sit in one shaded block, titled beside its first step, and blocks of posts the flow reaches at
+different times share the page's width instead of each taking a full-height column; ranks are shared by all
+lanes and the flow runs down. A box holds what a reader needs at a glance — the step's name, its
 time limit, a collective decision, who supervises it, whether it is disclosed, its risk level (internal
 version) — and a short description; what would stretch the box goes to a numbered legend under the chart
 (the mark ① after the step's name). Text breaks between words (`textwrap_cjk.phrases`), never inside one or
@@ -14,9 +15,9 @@ so nothing in the data can change the graph's structure. The chart's fonts are `
 On paper (issue 35, measured from Graphviz's layout in `tests/test_legibility.py`): a decision's diamond is sized
 by Graphviz to hold its whole text box (`DIAMOND`); a branch's words (`when`) are a node of their own on the edge,
 in the lane of the step they lead to, the line running into them from above and out below, so that no other
-node, label or line is laid over them (Graphviz's xlabels and edge labels were, and two labels of one diamond
-could not be told apart); a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of
-its own.
+node, label or line is laid over them; a lane's title stands beside its first step, where no line into the lane
+runs; a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of its own. A box
+holds a description of one line; a longer one goes to the legend, which `sheet` prints beside a narrow chart.
 """
 
 from __future__ import annotations
@@ -58,12 +59,12 @@ NAME_WIDTH = 12  # display columns of a step's name (STEP_SIZE)
 BODY_WIDTH = 14  # of the other lines in a box (TEXT_SIZE)
 DIAMOND_WIDTH = 8  # a diamond is twice as wide as its text: its name is kept narrow
 EDGE_WIDTH = 12  # of a branch's label
-LANE_WIDTH = 12
+LANE_WIDTH = 10  # a lane title beside its step: narrow, on more lines
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
 # stay inside the rhombus); the margin keeps the text off the outline.
 DIAMOND = 'shape=diamond, margin="0.04,0.02", width=0.1, height=0.1'
-SHORT = 2 * BODY_WIDTH  # a description up to two lines stays in its box
+SHORT = BODY_WIDTH  # a description of one line stays in its box
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
 
@@ -158,15 +159,16 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
         rows.append(_row("【集体讨论决定】", colour=KIND_STYLE["collective"][1]))
     if step.does and display_width(step.does) <= SHORT:
         rows.append(_row(_lines(step.does, BODY_WIDTH), colour=MUTED))
-    if days and step.kind != "start":
-        rows.append(_row(f"时限：{esc(days)}", colour=KIND_STYLE["task"][1]))
+    # The time limit and the marks of supervision and disclosure share one line.
     tags = []
+    if days and step.kind != "start":
+        tags.append(f'<FONT COLOR="{KIND_STYLE["task"][1]}">时限：{esc(days)}</FONT>')
     if any(sup.at == step.id for sup in flow.supervision):
         tags.append(f'<FONT COLOR="{SUPERVISION_INK}">监督</FONT>')
     if step.disclosure is not None:
         tags.append(f'<FONT COLOR="{DISCLOSURE_INK}">公开</FONT>')
     if tags:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="{_T}">{"　".join(tags)}</FONT></TD></TR>')
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{_T}">{" ".join(tags)}</FONT></TD></TR>')
     if opts.internal:
         for risk in power.risks:
             if risk.step == step.id:
@@ -278,12 +280,15 @@ def _chart(
     }
     for lane_no, (post_id, indexes) in enumerate(lanes):
         out.append(f"  subgraph cluster_lane{lane_no} {{")
+        out.append(f'    graph [label="", style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=3];')
+        # The lane's title beside its first step (not above it, where the line into the lane would cross it);
+        # filled, so a line Graphviz routes under it does not strike its text.
         out.append(
-            f"    graph [label=<{_lane_title(unit, power, post_id)}>, fontsize={_T}, "
-            f'style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=3];'
+            f'    t{lane_no} [shape=plaintext, margin="0.03,0.04", fontsize={_T}, style=filled, '
+            f'fillcolor="{LANE_FILL}", label=<{_lane_title(unit, power, post_id)}>];'
         )
-        out.append(f'    h{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
-        out.append(f'    f{lane_no} [shape=point, style=invis, width=0, height=0, label=""];')
+        out.append(f"    {{rank=same; t{lane_no}; s{indexes[0]};}}")
+        out.append(f"    t{lane_no} -> s{indexes[0]} [style=invis];")
         for i in indexes:
             label = _step_label(unit, power, i, opts, marks.get(i))
             out.append(f"    s{i} [{_node_attrs(flow.steps[i])}, label={label}];")
@@ -302,17 +307,7 @@ def _chart(
                     f'fixedsize=false, margin="0.02,0.02", label=<<FONT POINT-SIZE="{_T}">'
                     f"{'接续' if a in inside else '接上页'}<BR/>{esc(number)}</FONT>>];"
                 )
-        out.append(f"    h{lane_no} -> s{indexes[0]} [style=invis];")
-        out.append(f"    s{indexes[-1]} -> f{lane_no} [style=invis];")
         out.append("  }")
-    # The heads in one rank, left to right, and the feet in one rank: every lane a full-height column.
-    heads = "; ".join(f"h{n}" for n in range(len(lanes)))
-    feet = "; ".join(f"f{n}" for n in range(len(lanes)))
-    out.append(f"  {{rank=same; {heads};}}")
-    out.append(f"  {{rank=same; {feet};}}")
-    for n in range(len(lanes) - 1):
-        out.append(f"  h{n} -> h{n + 1} [style=invis];")
-
     for i in shown:
         words = [f"w{i}_{n}" for n, _ in enumerate(flow.successors(i)) if (i, n) in labelled]
         if len(words) > 1:  # a step's branch labels side by side, right under it

@@ -3,10 +3,11 @@
 The chart is laid out once at its printed size (step names `STEP_SIZE`, other text `TEXT_SIZE` pt); the blocks
 around it are laid out for the width of each paper they are tried on, so they always fill the page's width and
 are never scaled. A paper fits when the chart, shrunk to the space left, keeps its smallest text at the
-legibility floor (`FLOOR`, step names `STEP_FLOOR`). `auto` tries A4 portrait, A4 landscape, A3 portrait, A3
-landscape in that order; a chart that fits none is continued over pages (its `splits`, made by
-`documents.flowchart`, joined by numbered connectors). Everything here is text in, SVG text out: the layout is the
-Graphviz engine handed in, and nothing of the catalogue model is imported.
+legibility floor (`FLOOR`, step names `STEP_FLOOR`). The notes and the legend stand above and below the chart,
+or in a column beside it when that lets the chart print larger (a tall, narrow chart: `_beside`). `auto` tries
+A4 portrait, A4 landscape, A3 portrait, A3 landscape in that order; a chart that fits none is continued over
+pages (its `splits`, made by `documents.flowchart`, joined by numbered connectors). Everything here is text in,
+SVG text out: the layout is the Graphviz engine handed in, and nothing of the catalogue model is imported.
 """
 
 from __future__ import annotations
@@ -166,9 +167,10 @@ def _graph(font: str, label: str) -> str:
     )
 
 
-def head_dot(sheet: FlowSheet, width: float, continued: str | None = None) -> str:
+def head_dot(sheet: FlowSheet, width: float, continued: str | None = None, notes: bool = True) -> str:
     """The title block for a page `width` pt wide: the title, the lines under it and, on the first page, the
-    three notes side by side with columns as wide as their text needs (`continued`: a later page's line)."""
+    three notes side by side with columns as wide as their text needs (`continued`: a later page's line;
+    `notes=False`: the notes stand beside the chart, `side_dot`)."""
     pad = 4.0
     title = _lines(sheet.title, width - 2 * pad, TITLE_SIZE, bold=True).replace('<BR ALIGN="LEFT"/>', "<BR/>")
     rows = [f'<TR><TD ALIGN="CENTER" WIDTH="{width:.0f}"><FONT POINT-SIZE="{TITLE_SIZE:g}">{title}</FONT></TD></TR>']
@@ -176,7 +178,7 @@ def head_dot(sheet: FlowSheet, width: float, continued: str | None = None) -> st
     for line in lines:
         text = _lines(line, width - 2 * pad, BLOCK_SIZE).replace('<BR ALIGN="LEFT"/>', "<BR/>")
         rows.append(f'<TR><TD ALIGN="CENTER"><FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">{text}</FONT></TD></TR>')
-    if not continued and sheet.sections:
+    if not continued and sheet.sections and notes:
         rows.append(f"<TR><TD>{_notes(sheet.sections, width)}</TD></TR>")
     table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{pad:g}">{"".join(rows)}</TABLE>'
     return _graph(sheet.font, table)
@@ -209,9 +211,7 @@ def _notes(sections: Sequence[tuple[str, Sequence[str]]], width: float) -> str:
     )
 
 
-def legend_dot(font: str, entries: Sequence[tuple[str, str]], width: float) -> str:
-    """The numbered notes under the chart, in one column (two on a page wider than A4 portrait)."""
-    columns = 2 if width > PAPERS["A4"][0] and len(entries) > 3 else 1
+def _legend_table(entries: Sequence[tuple[str, str]], width: float, columns: int) -> str:
     pad = 2.0
     cell = (width - 12) / columns
     mark_w = 2 * BLOCK_SIZE
@@ -233,11 +233,39 @@ def legend_dot(font: str, entries: Sequence[tuple[str, str]], width: float) -> s
         f'<TR><TD ALIGN="LEFT" COLSPAN="{2 * columns}"><FONT POINT-SIZE="{BLOCK_SIZE:g}" COLOR="{MUTED}">'
         "<B>注：</B>图中带圈序号的环节说明如下</FONT></TD></TR>"
     )
-    table = (
+    return (
         f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{pad:g}">'
         f"{heading}{''.join(rows)}</TABLE>"
     )
-    return _graph(font, table)
+
+
+def legend_dot(font: str, entries: Sequence[tuple[str, str]], width: float) -> str:
+    """The numbered notes under the chart, in one column (two on a page wider than A4 portrait)."""
+    columns = 2 if width > PAPERS["A4"][0] and len(entries) > 3 else 1
+    return _graph(font, _legend_table(entries, width, columns))
+
+
+def side_dot(sheet: FlowSheet, entries: Sequence[tuple[str, str]], width: float, first: bool) -> str:
+    """The column beside a narrow chart: on the first page the three notes one under another, then the legend."""
+    pad = 4.0
+    blocks = []
+    if first and sheet.sections:
+        rows = []
+        for heading, items in sheet.sections:
+            rows.append(
+                f'<TR><TD ALIGN="LEFT" BGCOLOR="{HEAD_FILL}"><FONT POINT-SIZE="{BLOCK_SIZE:g}"><B>{_esc(heading)}</B>'
+                "</FONT></TD></TR>"
+            )
+            body = "".join(_lines(f"· {item}", width - 2 * pad - 2, BLOCK_SIZE) for item in items) or "（无）"
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{BLOCK_SIZE:g}">{body}</FONT></TD></TR>')
+        blocks.append(
+            f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="{pad:g}" '
+            f'WIDTH="{width:.0f}">{"".join(rows)}</TABLE>'
+        )
+    if entries:
+        blocks.append(_legend_table(entries, width, 1))
+    rows = "".join(f'<TR><TD ALIGN="LEFT">{block}</TD></TR>' for block in blocks)
+    return _graph(sheet.font, f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
 
 
 def footer_dot(font: str, text: str) -> str:
@@ -285,27 +313,67 @@ def _page(
     legend: Sequence[int],
     number: tuple[int, int] | None,
 ) -> tuple[Page, float]:
-    """One page and the scale of its chart (the page is made whether or not the scale is legible)."""
+    """One page and the scale of its chart (the page is made whether or not the scale is legible): the notes and
+    the legend under the chart, or beside it when that leaves the chart more room (a tall, narrow chart)."""
     pw, ph = paper_size(paper, landscape)
-    width, height = pw - 2 * MARGIN, ph - 2 * MARGIN
+    width = pw - 2 * MARGIN
     first = number is None or number[0] == 1
     continued = None if first else f"（续）第 {number[0]} 页，共 {number[1]} 页" if number else None
-    head = pieces(head_dot(sheet, width, continued))
     notes = [sheet.legend[i] for i in legend]
-    key = pieces(legend_dot(sheet.font, notes, width)) if notes else None
     foot = pieces(footer_dot(sheet.font, f"第 {number[0]} 页，共 {number[1]} 页")) if number else None
+    bottom = ph - MARGIN - (foot.height + GAP if foot else 0)
     body = pieces(chart)
-    room = height - head.height - GAP - (key.height + GAP if key else 0) - (foot.height + GAP if foot else 0)
+    head = pieces(head_dot(sheet, width, continued))
+    key = pieces(legend_dot(sheet.font, notes, width)) if notes else None
+    room = bottom - MARGIN - head.height - GAP - (key.height + GAP if key else 0)
     scale = min(1.0, width / body.width, max(room, 1.0) / body.height)
     placed = [(head, MARGIN + (width - head.width) / 2, MARGIN, 1.0)]
     y = MARGIN + head.height + GAP
     placed.append((body, MARGIN + (width - body.width * scale) / 2, y, scale))
-    y += body.height * scale + GAP
     if key:
-        placed.append((key, MARGIN + (width - key.width) / 2, y, 1.0))
+        placed.append((key, MARGIN + (width - key.width) / 2, y + body.height * scale + GAP, 1.0))
+    beside = _beside(sheet, pieces, width, bottom, body, notes, first, continued)
+    if beside is not None and beside[1] > scale + 1e-9:
+        placed, scale = beside
     if foot:
         placed.append((foot, MARGIN + (width - foot.width) / 2, ph - MARGIN - foot.height, 1.0))
     return _plan(pw, ph, placed), scale
+
+
+SIDE = (0.22, 0.36, 0.5)  # the narrowest column beside the chart, then wider ones, as shares of the page's width
+
+
+def _beside(
+    sheet: FlowSheet,
+    pieces: _Pieces,
+    width: float,
+    bottom: float,
+    body: _Piece,
+    notes: Sequence[tuple[str, str]],
+    first: bool,
+    continued: str | None,
+) -> tuple[list[tuple[_Piece, float, float, float]], float] | None:
+    """The title over the chart, the notes and legend in a column at its right: the placements and the chart's
+    scale, or None if the column does not fit the page."""
+    if not notes and not (first and sheet.sections):
+        return None
+    head = pieces(head_dot(sheet, width, continued, notes=False))
+    top = MARGIN + head.height + GAP
+    room = bottom - top
+    # The column as narrow as lets the chart take the page's height, if its text then still fits the page.
+    fit = width - GAP - body.width * min(1.0, room / body.height)
+    for column in sorted({max(fit, SIDE[0] * width), *(share * width for share in SIDE[1:])}):
+        side = pieces(side_dot(sheet, notes, round(column), first))
+        if side.height <= room:
+            left = width - side.width - GAP
+            scale = min(1.0, left / body.width, max(room, 1.0) / body.height)
+            placed = [
+                (head, MARGIN + (width - head.width) / 2, MARGIN, 1.0),
+                (body, MARGIN + (left - body.width * scale) / 2, top, scale),
+                (side, MARGIN + width - side.width, top, 1.0),
+            ]
+            return placed, scale
+    return None
 
 
 def _fits(scale: float) -> bool:
