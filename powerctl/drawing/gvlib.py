@@ -64,13 +64,8 @@ SUPPORTED_MAJOR = range(2, 9)  # Graphviz 2.x … 8.x: the Agdisc_s with a memor
 
 def version_of(text: str) -> tuple[int, ...]:
     """(major, minor, patch) of a Graphviz version string such as "2.43.0" or "12.1.2~dev.20240716"."""
-    numbers = []
-    for part in text.strip().split(".")[:3]:
-        digits = re.match(r"[0-9]*", part)
-        if digits is None or not digits[0]:
-            break
-        numbers.append(int(digits[0]))
-    return tuple(numbers)
+    found = re.match(r"(\d+)[^.]*(?:\.(\d+)[^.]*(?:\.(\d+))?)?", text.strip())
+    return tuple(int(number) for number in found.groups() if number) if found else ()
 
 
 def _load(name: str, soname: str) -> ctypes.CDLL:
@@ -217,8 +212,7 @@ class Graphviz:
         out: dict[str, bytes] = {}
         for fmt in formats:
             self._messages.clear()
-            buffer = ctypes.c_void_p()
-            length = ctypes.c_uint()
+            buffer, length = ctypes.c_void_p(), ctypes.c_uint()
             status = self._gvc.gvRenderData(
                 self._context, graph, fmt.encode(), ctypes.byref(buffer), ctypes.byref(length)
             )

@@ -162,7 +162,6 @@ class Drawer:
         surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, float(size[1]), float(size[2])))
         context = cairo.Context(surface)
         self.graphviz.paint(dot, int(cairo.ffi.cast("uintptr_t", context._pointer)))
-        del context
         return surface
 
     def forget(self) -> None:
@@ -225,8 +224,7 @@ class Drawer:
         """One PDF page per page, at its own size (pt); the PDF and the path that wrote it."""
         if not self.painted:
             return _rsvg_convert([page_svg(page, self.layout) for page in pages], "pdf"), PDF[1]
-        cairo = self.cairo
-        out = io.BytesIO()
+        cairo, out = self.cairo, io.BytesIO()
         first = pages[0] if pages else Page(595.0, 842.0, ())
         surface = cairo.PDFSurface(out, first.width, first.height)
         surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, _date())
@@ -289,9 +287,7 @@ def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
 def describe() -> tuple[bool, str]:
     """Whether Graphviz is loaded in-process, and the paths this machine gets, in words (`powerctl doctor`)."""
     drawer = Drawer()
-    svg = drawer.svg_path
-    painted = PNG[0] if drawer.painted else PNG[1]
-    how = f"SVG：{NAMES[svg]}；PNG 与 PDF：{NAMES[painted]}"
+    how = f"SVG：{NAMES[drawer.svg_path]}；PNG 与 PDF：{NAMES[PNG[0] if drawer.painted else PNG[1]]}"
     if drawer.graphviz is not None:
         how = how.replace("（libgvc）", f" {drawer.graphviz.version}（libgvc）")
     if not drawer.painted:
