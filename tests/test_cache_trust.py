@@ -387,7 +387,7 @@ def test_without_the_text_only_the_article_number_is_checked(tmp_path: Path) -> 
 
 _SEGMENT = """
 import sys
-from powerctl.drawing.textwrap_cjk import phrases
+from powerctl.text.cjk import phrases
 for text in sys.argv[1:]:
     print(phrases(text))
 """

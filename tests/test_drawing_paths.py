@@ -96,7 +96,7 @@ def _counting(drawer: object) -> dict[str, int]:
     read = graphviz._read
 
     def counted(dot: str) -> int:
-        if dot not in graphviz._graphs:
+        if graphviz._kept is None or graphviz._kept[0] != dot:  # not the graph kept: a layout
             counts[dot] = counts.get(dot, 0) + 1
         return int(read(dot))
 

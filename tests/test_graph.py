@@ -18,8 +18,8 @@ from powerctl.catalogue.model import Unit
 from powerctl.check.engine import validate
 from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet
 from powerctl.drawing import sheet
-from powerctl.drawing.textwrap_cjk import NO_START, display_width, wrap
 from powerctl.source.load import load_text
+from powerctl.text.cjk import NO_START, display_width, wrap
 from tests.conftest import CATALOGUES, ROOT, run_cli
 
 GOLDEN = Path(__file__).parent / "golden" / "dot"

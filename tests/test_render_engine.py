@@ -207,7 +207,7 @@ def test_every_chart_is_one_paper_with_the_floor_met() -> None:
 
 
 def test_labels_break_between_words() -> None:
-    from powerctl.drawing.textwrap_cjk import phrases, wrap
+    from powerctl.text.cjk import phrases, wrap
 
     for text, width, whole in [
         ("未发现违法行为的，依照第四十二条规定作出不予处罚决定", 12, ("违法行为", "第四十二条")),

@@ -30,8 +30,8 @@ from functools import lru_cache
 from powerctl.catalogue.model import Flow, Power, Step, TimeLimit, Unit
 from powerctl.domain.flowgraph import depth_first
 from powerctl.drawing.sheet import MAX_PARTS, STEP_SIZE, TEXT_SIZE, FlowSheet, Part
-from powerctl.drawing.textwrap_cjk import display_width, phrases, wrap
 from powerctl.source.load import CONTROL_CHARS
+from powerctl.text.cjk import display_width, phrases, wrap
 
 DEFAULT_FONT = "Noto Sans CJK SC"
 

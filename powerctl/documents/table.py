@@ -22,8 +22,8 @@ from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import DUTY_COLUMNS, Row, columns, rows
 from powerctl.documents.signoff import SignOff, sign_off
 from powerctl.domain.stats import risk_catalogue
-from powerctl.drawing.textwrap_cjk import wrap
 from powerctl.source.cells import put
+from powerctl.text.cjk import wrap
 
 SHEET = "行政权力目录"
 SECRET_SHEET = "涉密不宜公开权力目录"

@@ -1,1 +1,1 @@
-"""Drawing: sheets of DOT to SVG, PNG and PDF (Graphviz, cairo, the PDF writer). Imports nothing of the domain."""
+"""Drawing: sheets of DOT to SVG, PNG and PDF (Graphviz, cairo, pikepdf). Imports nothing of the domain."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import re
 from typing import Any
 
 _IDTYPE = ctypes.c_uint64
@@ -58,23 +59,13 @@ class GraphvizUnsupported(Exception):
     """The loaded libcgraph is not one whose discipline structs this module knows (see the module doc)."""
 
 
-KEEP = 1  # laid-out graphs kept (Graphviz 2.43 crashes painting one of several kept): drawn as SVG, then painted
 SUPPORTED_MAJOR = range(2, 9)  # Graphviz 2.x … 8.x: the Agdisc_s with a memory discipline
 
 
 def version_of(text: str) -> tuple[int, ...]:
     """(major, minor, patch) of a Graphviz version string such as "2.43.0" or "12.1.2~dev.20240716"."""
-    numbers = []
-    for part in text.strip().split(".")[:3]:
-        digits = ""
-        for char in part:
-            if not char.isdigit():
-                break
-            digits += char
-        if not digits:
-            break
-        numbers.append(int(digits))
-    return tuple(numbers)
+    found = re.match(r"(\d+)[^.]*(?:\.(\d+)[^.]*(?:\.(\d+))?)?", text.strip())
+    return tuple(int(number) for number in found.groups() if number) if found else ()
 
 
 def _load(name: str, soname: str) -> ctypes.CDLL:
@@ -97,7 +88,9 @@ class Graphviz:
         self._names: dict[bytes, int] = {}
         self._buffers: dict[int, ctypes.Array[ctypes.c_char]] = {}
         self._counter = 0
-        self._graphs: dict[str, tuple[int, list[int]]] = {}  # dot → (laid-out graph, the ids of its names)
+        # The last graph laid out and its DOT, kept for `draw` and then `paint` of the same text (only one:
+        # Graphviz 2.43 crashes painting one of several kept graphs).
+        self._kept: tuple[str, int] | None = None
         self._messages: list[str] = []
         self._callbacks: list[Any] = [
             _OPEN(lambda g, disc: 1),
@@ -127,33 +120,27 @@ class Graphviz:
         self._cg.agseterrf(self._errf)
 
     def _declare(self) -> None:
-        cg, gvc, libc = self._cg, self._gvc, self._libc
-        cg.agread.restype = ctypes.c_void_p
-        cg.agread.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Disc)]
-        cg.agclose.argtypes = [ctypes.c_void_p]
-        cg.agseterrf.argtypes = [_ERRF]
-        cg.agseterrf.restype = ctypes.c_void_p
-        cg.agreadline.argtypes = [ctypes.c_int]
-        cg.agget.restype = ctypes.c_char_p
-        cg.agget.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-        cg.agsafeset.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
-        libc.fmemopen.restype = ctypes.c_void_p
-        libc.fmemopen.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
-        libc.fclose.argtypes = [ctypes.c_void_p]
-        gvc.gvContext.restype = ctypes.c_void_p
-        gvc.gvcVersion.restype = ctypes.c_char_p
-        gvc.gvcVersion.argtypes = [ctypes.c_void_p]
-        gvc.gvLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
-        gvc.gvFreeLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-        gvc.gvRenderData.argtypes = [
-            ctypes.c_void_p,
-            ctypes.c_void_p,
-            ctypes.c_char_p,
-            ctypes.POINTER(ctypes.c_void_p),
-            ctypes.POINTER(ctypes.c_uint),
-        ]
-        gvc.gvFreeRenderData.argtypes = [ctypes.c_void_p]
-        gvc.gvRenderContext.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        """The C signatures called: pointers declared as such, so that ctypes does not cut them to an int."""
+        p, s, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+        for lib, name, restype, argtypes in (
+            (self._cg, "agread", p, [p, ctypes.POINTER(_Disc)]),
+            (self._cg, "agclose", i, [p]),
+            (self._cg, "agseterrf", p, [_ERRF]),
+            (self._cg, "agreadline", i, [i]),
+            (self._cg, "agget", s, [p, s]),
+            (self._cg, "agsafeset", i, [p, s, s, s]),
+            (self._libc, "fmemopen", p, [s, ctypes.c_size_t, s]),
+            (self._libc, "fclose", i, [p]),
+            (self._gvc, "gvContext", p, []),
+            (self._gvc, "gvcVersion", s, [p]),
+            (self._gvc, "gvLayout", i, [p, p, s]),
+            (self._gvc, "gvFreeLayout", i, [p, p]),
+            (self._gvc, "gvRenderData", i, [p, p, s, ctypes.POINTER(p), ctypes.POINTER(ctypes.c_uint)]),
+            (self._gvc, "gvFreeRenderData", i, [p]),
+            (self._gvc, "gvRenderContext", i, [p, p, s, p]),
+        ):
+            function = getattr(lib, name)
+            function.restype, function.argtypes = restype, argtypes
 
     # the id discipline: names numbered in the order they are first seen (even), anonymous objects odd
     def _map(self, state: int, objtype: int, name: bytes | None, ident: Any, create: int) -> int:
@@ -182,10 +169,10 @@ class Graphviz:
         return 0
 
     def _read(self, dot: str) -> int:
-        """The graph read and laid out (kept for `draw` and `paint` of the same text: `KEEP` graphs)."""
-        known = self._graphs.get(dot)
-        if known is not None:
-            return known[0]
+        """The graph read and laid out (or the one kept, if it is this text's)."""
+        if self._kept is not None and self._kept[0] == dot:
+            return self._kept[1]
+        self.forget()
         self._names.clear()
         self._messages.clear()
         data = dot.encode("utf-8")
@@ -193,41 +180,31 @@ class Graphviz:
         stream = self._libc.fmemopen(data, len(data), b"r")
         if not stream:
             raise GraphvizError("fmemopen failed")
-        first = self._counter
         try:
             graph = self._cg.agread(stream, ctypes.byref(self._disc))
         finally:
             self._libc.fclose(stream)
-        ids = [ident for ident in self._buffers if ident > 2 * first]
         if not graph:
-            self._forget(ids)
+            self._buffers.clear()
             raise GraphvizError(self._problems() or "could not read the graph")
         if self._gvc.gvLayout(self._context, graph, b"dot") != 0 or self._problems():
             # An error in a label is not fatal to Graphviz: it draws the node's name instead.
             problem = self._problems() or "layout failed"
-            self._gvc.gvFreeLayout(self._context, graph)
-            self._cg.agclose(graph)
-            self._forget(ids)
+            self._close(graph)
             raise GraphvizError(problem)
-        if len(self._graphs) >= KEEP:
-            self.forget()
-        self._graphs[dot] = (graph, ids)
+        self._kept = (dot, graph)
         return int(graph)
 
     def forget(self) -> None:
-        """Close every graph kept, the newest first."""
-        while self._graphs:
-            self._close(self._graphs.pop(next(reversed(self._graphs))))
+        """Close the graph kept."""
+        if self._kept is not None:
+            self._close(self._kept[1])
+            self._kept = None
 
-    def _forget(self, ids: list[int]) -> None:
-        for ident in ids:
-            self._buffers.pop(ident, None)
-
-    def _close(self, kept: tuple[int, list[int]]) -> None:
-        graph, ids = kept
+    def _close(self, graph: int) -> None:
         self._gvc.gvFreeLayout(self._context, graph)
         self._cg.agclose(graph)
-        self._forget(ids)
+        self._buffers.clear()  # the names of the one graph there was
 
     def draw(self, dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
         """The graph in each format (Graphviz output format names: svg, png, pdf …)."""
@@ -235,8 +212,7 @@ class Graphviz:
         out: dict[str, bytes] = {}
         for fmt in formats:
             self._messages.clear()
-            buffer = ctypes.c_void_p()
-            length = ctypes.c_uint()
+            buffer, length = ctypes.c_void_p(), ctypes.c_uint()
             status = self._gvc.gvRenderData(
                 self._context, graph, fmt.encode(), ctypes.byref(buffer), ctypes.byref(length)
             )

@@ -1,18 +1,9 @@
-"""How each drawn file is made: one path per artifact, and one fallback where a library is missing.
-
-- flowchart SVG (the page, `sheet`): Graphviz loaded in-process (`gvlib`); fallback a `dot -Tsvg` process per
-  layout, where libgvc cannot be loaded.
-- flowchart PNG and PDF: Graphviz's own cairo renderer paints each graph, from the layout its SVG came from, once
-  onto a cairo recording surface (cairocffi); the page's PNG (an image surface, encoded by Pillow) and PDF (cairo's
-  PDF surface) replay the recordings at their places. Text through Pango and fontconfig, the installed CJK font
-  used whole, subset by cairo. 全部流程图.pdf: the cover and contents drawn so, then the charts' PDFs joined by
-  pikepdf (`join`). Fallback `rsvg-convert` on the page composed as SVG, only where libgvc or cairocffi cannot be
-  loaded: never chosen by the data.
-
-The table PDF (一表) has one path, `documents.table_pdf.write` (laid out by powerctl, drawn by Pango on
-cairo), as it is made from the tables and not from a drawing. Each `Drawer` call says which path it took, and
-the bundle writes that into manifest.json (`drawn_by`); `describe()` says which paths this machine gets
-(`powerctl doctor`).
+"""How each drawn file is made: one path per artifact, and one fallback where a library is missing (never
+chosen by the data; docs/ARCHITECTURE.md has the table). SVG: Graphviz in-process (`gvlib`), else a `dot`
+process per layout. PNG and PDF: each laid-out graph painted once by Graphviz's cairo renderer onto a recording
+surface, replayed onto the page's image or PDF surface; else `rsvg-convert` on the page composed as SVG.
+Each `Drawer` call says which path it took (manifest.json's `drawn_by`); `describe()` says which paths this
+machine gets (`powerctl doctor`).
 """
 
 from __future__ import annotations
@@ -23,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,7 +32,7 @@ NAMES = {
     "rsvg-convert": "rsvg-convert 命令",
     "pango": "powerctl 排版，Pango 在 cairo 上绘制",
 }
-EPOCH = "2000-01-01T00:00:00Z"  # the PDFs' dates where SOURCE_DATE_EPOCH is not set: the same bytes every run
+EPOCH = 946684800  # 2000-01-01: the PDFs' date where SOURCE_DATE_EPOCH is not set (the same bytes every run)
 
 
 class DrawError(Exception):
@@ -51,17 +43,18 @@ class RenderError(Exception):
     """Graphviz or a font is missing, or drawing failed: a message with the fix, exit code 2."""
 
 
-def _fc_list(*args: str) -> str:
+def _fonts() -> list[list[str]]:
+    """The family names of each installed font that covers Chinese (fontconfig)."""
     try:
-        out = subprocess.run(["fc-list", *args], capture_output=True, text=True, timeout=30, check=False)
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout
+        return []
+    return [[name.strip() for name in line.split(",")] for line in out.stdout.splitlines()]
 
 
 def chinese_families() -> set[str]:
-    """Every family name of the installed fonts that cover Chinese (fontconfig)."""
-    return {name.strip() for line in _fc_list(":lang=zh", "family").splitlines() for name in line.split(",")}
+    """Every family name of the installed fonts that cover Chinese."""
+    return {name for names in _fonts() for name in names}
 
 
 def check_tools(font: str) -> None:
@@ -73,14 +66,14 @@ def check_tools(font: str) -> None:
         )
     if shutil.which("fc-list") is None:
         raise RenderError("未找到 fontconfig（fc-list 命令），无法确认中文字体。安装：sudo apt-get install fontconfig")
-    families = chinese_families()
-    if not families:
+    fonts = _fonts()
+    if not fonts:
         raise RenderError(
             "没有安装中文字体：Graphviz 会把汉字画成方框。\n"
             "安装方法：Debian/Ubuntu 运行 sudo apt-get install fonts-noto-cjk（或运行 bash scripts/bootstrap）"
         )
-    if font not in families:
-        first = sorted({line.split(",")[0].strip() for line in _fc_list(":lang=zh", "family").splitlines() if line})
+    if not any(font in names for names in fonts):
+        first = sorted({names[0] for names in fonts if names[0]})
         raise RenderError(
             f"字体「{font}」没有安装或不含中文。已安装的中文字体：{'、'.join(first[:8])}\n"
             "在 .powerctl.yaml 中设置 fonts: {family: 字体名}，或安装 fonts-noto-cjk"
@@ -90,8 +83,8 @@ def check_tools(font: str) -> None:
 def _dot_process(dot: str) -> bytes:
     """One graph laid out by a `dot` process: the SVG (where Graphviz cannot be loaded in-process)."""
     proc = subprocess.run(["dot", "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=300, check=False)
-    problems = [line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    problems = [line for line in problems if not line.startswith("Warning")]
+    lines = proc.stderr.decode("utf-8", "replace").splitlines()
+    problems = [line for line in lines if line.strip() and not line.startswith("Warning")]
     if proc.returncode != 0 or not proc.stdout:
         raise GraphvizError("；".join(problems) or f"dot 退出码 {proc.returncode}")
     return proc.stdout
@@ -100,12 +93,11 @@ def _dot_process(dot: str) -> bytes:
 def _rsvg_convert(svgs: Sequence[bytes], fmt: str, dpi: float = 96.0) -> bytes:
     """PNG or PDF by the `rsvg-convert` command (one page per SVG), its dates from SOURCE_DATE_EPOCH."""
     with tempfile.TemporaryDirectory(prefix="powerctl-rsvg-") as tmp:
-        names = []
-        for n, svg in enumerate(svgs):
-            (Path(tmp) / f"{n}.svg").write_bytes(svg)
-            names.append(f"{n}.svg")
+        names = [f"{n}.svg" for n in range(len(svgs))]
+        for name, svg in zip(names, svgs, strict=True):
+            (Path(tmp) / name).write_bytes(svg)
         cmd = ["rsvg-convert", "-f", fmt, "-d", f"{dpi:g}", "-p", f"{dpi:g}", "-o", "out", *names]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "946684800")}
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", str(EPOCH))}
         try:
             proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=600, check=False, env=env)
         except OSError as exc:
@@ -118,12 +110,7 @@ def _rsvg_convert(svgs: Sequence[bytes], fmt: str, dpi: float = 96.0) -> bytes:
 def _date() -> str:
     """The PDFs' creation date: SOURCE_DATE_EPOCH where set, else a fixed one (ISO 8601, as cairo takes it)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        import datetime
-
-        when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return EPOCH
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch) if epoch.isdigit() else EPOCH))
 
 
 class Drawer:
@@ -154,9 +141,9 @@ class Drawer:
             self.problems.append(f"cairocffi {type(exc).__name__}: {exc}")
 
     def layout(self, dot: str) -> bytes:
-        """One graph's SVG (the sheet's layouts call this). Where PNG and PDF take the main path, the same
-        layout is also painted once onto a cairo recording surface, which the PNG and the PDF pages replay:
-        each graph is laid out once per chart (`forget` drops the recordings when the chart is done)."""
+        """One graph's SVG. While `recording`, the same layout is also painted by Graphviz onto a cairo
+        recording surface of its size (pt), which the PNG and PDF pages replay: each graph is laid out once per
+        chart (`forget` drops the recordings when the chart is done)."""
         if self.graphviz is None:
             return _dot_process(dot)
         try:
@@ -168,7 +155,6 @@ class Drawer:
         return svg
 
     def _record(self, dot: str, svg: bytes) -> Any:
-        """The laid-out graph painted by Graphviz onto a recording surface of its size (pt)."""
         size = _SIZE.search(svg)
         if size is None:
             raise DrawError("Graphviz 的 SVG 没有尺寸")
@@ -176,7 +162,6 @@ class Drawer:
         surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, float(size[1]), float(size[2])))
         context = cairo.Context(surface)
         self.graphviz.paint(dot, int(cairo.ffi.cast("uintptr_t", context._pointer)))
-        del context
         return surface
 
     def forget(self) -> None:
@@ -195,12 +180,9 @@ class Drawer:
     def _paint(self, context: Any, page: Page) -> None:
         """Each graph of the page at its place, replayed from its recording (units: pt)."""
         for dot, x, y, scale in page.placed:
-            if dot not in self._recorded:
-                self.recording, was = True, self.recording
-                try:
-                    self.layout(dot)
-                finally:
-                    self.recording = was
+            if dot not in self._recorded:  # laid out for an SVG alone: laid out again, recorded this time
+                self.recording = True
+                self.layout(dot)
             context.save()
             context.translate(x, y)
             context.scale(scale, scale)
@@ -212,41 +194,37 @@ class Drawer:
         """The PNG of a page at `dpi`, and the path that drew it."""
         if not self.painted:
             return _rsvg_convert([page_svg(page, self.layout)], "png", dpi), PNG[1]
-        cairo = self.cairo
-        zoom = dpi / 72
-        surface = cairo.ImageSurface(
-            cairo.FORMAT_RGB24, math.ceil(page.width * zoom - 1e-6), math.ceil(page.height * zoom - 1e-6)
-        )
+        import png as pypng
+        from PIL import Image
+
+        cairo, zoom = self.cairo, dpi / 72
+        width, height = math.ceil(page.width * zoom - 1e-6), math.ceil(page.height * zoom - 1e-6)
+        surface = cairo.ImageSurface(cairo.FORMAT_RGB24, width, height)
         context = cairo.Context(surface)
         context.set_source_rgb(1, 1, 1)
         context.paint()
         context.scale(zoom, zoom)
         self._paint(context, page)
         surface.flush()
-        # Pillow turns cairo's BGRX rows into RGB; pypng writes them unfiltered at zlib's fastest level: a chart
-        # is flat areas, and Pillow's own encoder, which tries every row filter on every row, took 3.5x as long.
-        import png as pypng
-        from PIL import Image
-
-        width, height = surface.get_width(), surface.get_height()
-        image = Image.frombuffer("RGB", (width, height), surface.get_data(), "raw", "BGRX", surface.get_stride(), 1)
-        rgb = image.tobytes()
+        # cairo's rows are BGRX (little-endian words): Pillow maps them as they are (RGBX) and packs them as BGR,
+        # which is RGB. pypng writes the rows unfiltered at zlib's fastest level: a chart is flat areas, and
+        # Pillow's own encoder, which tries every row filter on every row, took 3.5x as long.
+        image = Image.frombuffer("RGBX", (width, height), surface.get_data(), "raw", "RGBX", surface.get_stride(), 1)
+        rgb = memoryview(image.tobytes("raw", "BGR"))
         del image
         surface.finish()
         per_metre = round(dpi / 0.0254)
         writer = pypng.Writer(width, height, greyscale=False, compression=1, x_pixels_per_unit=per_metre,
                               y_pixels_per_unit=per_metre, unit_is_meter=True)  # fmt: skip
-        out = io.BytesIO()
-        stride = 3 * width
-        writer.write(out, (memoryview(rgb)[row * stride : (row + 1) * stride] for row in range(height)))
+        out, stride = io.BytesIO(), 3 * width
+        writer.write_packed(out, (rgb[row * stride : (row + 1) * stride] for row in range(height)))
         return out.getvalue(), PNG[0]
 
     def pdf(self, pages: Sequence[Page], title: str | None = None) -> tuple[bytes, str]:
         """One PDF page per page, at its own size (pt); the PDF and the path that wrote it."""
         if not self.painted:
             return _rsvg_convert([page_svg(page, self.layout) for page in pages], "pdf"), PDF[1]
-        cairo = self.cairo
-        out = io.BytesIO()
+        cairo, out = self.cairo, io.BytesIO()
         first = pages[0] if pages else Page(595.0, 842.0, ())
         surface = cairo.PDFSurface(out, first.width, first.height)
         surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, _date())
@@ -271,11 +249,10 @@ def chart_of(title: str, pdf: bytes) -> Chart:
     except pikepdf.PdfError as exc:
         raise DrawError(f"流程图「{title}」的 PDF 无法读取（{exc}），请重新生成（bundle --force）") from None
     with doc:
-        box = doc.pages[0].mediabox if len(doc.pages) else None
-        size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1])) if box is not None else (0.0, 0.0)
-        known = paper_of(*size)
+        box = pikepdf.Rectangle(doc.pages[0].mediabox) if len(doc.pages) else pikepdf.Rectangle(0, 0, 0, 0)
+        known = paper_of(box.width, box.height)
         if known is None:
-            raise DrawError(f"流程图 PDF 的纸张不是 A4 或 A3（{size[0]:.0f}×{size[1]:.0f} 磅）")
+            raise DrawError(f"流程图 PDF 的纸张不是 A4 或 A3（{box.width:.0f}×{box.height:.0f} 磅）")
         return Chart(title, known[0], known[1], len(doc.pages))
 
 
@@ -289,9 +266,8 @@ def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
         for data in charts:
             with pikepdf.open(io.BytesIO(data)) as chart:
                 for page in chart.pages:
-                    box = page.mediabox
-                    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
-                    known = paper_of(width, height)
+                    box = pikepdf.Rectangle(page.mediabox)
+                    known = paper_of(box.width, box.height)
                     if paper == "A3" and known is not None and known[0] == "A4":
                         big = paper_size("A3", known[1])
                         doc.add_blank_page(page_size=big)
@@ -311,9 +287,7 @@ def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
 def describe() -> tuple[bool, str]:
     """Whether Graphviz is loaded in-process, and the paths this machine gets, in words (`powerctl doctor`)."""
     drawer = Drawer()
-    svg = drawer.svg_path
-    painted = PNG[0] if drawer.painted else PNG[1]
-    how = f"SVG：{NAMES[svg]}；PNG 与 PDF：{NAMES[painted]}"
+    how = f"SVG：{NAMES[drawer.svg_path]}；PNG 与 PDF：{NAMES[PNG[0] if drawer.painted else PNG[1]]}"
     if drawer.graphviz is not None:
         how = how.replace("（libgvc）", f" {drawer.graphviz.version}（libgvc）")
     if not drawer.painted:

@@ -1,36 +1,25 @@
-"""Drawing flowcharts in a pool of worker processes, one per core.
-
-Each worker keeps a `paths.Drawer` (Graphviz loaded in-process, and cairo) and draws the
-jobs handed to it: each flowchart's sheet laid out on its paper (`sheet.draw`), then its SVG, PNG and PDF,
-and the unit's merged PDF. Workers start clean (spawn) and die with their parent. With one worker, the
-work is done in this process instead. `Pending.wait()` gives what the work said: problems (raised as
-RenderError), notes (charts that needed A3 or pages), and which path drew each file (`paths`).
+"""Drawing flowcharts in the worker processes (`powerctl.workers`), each keeping a `paths.Drawer`; with one
+worker, in this process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import multiprocessing
-import os
-import signal
-import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from powerctl import gcpolicy
 from powerctl.drawing import paths, sheet
 from powerctl.drawing.gvlib import GraphvizError
 from powerctl.drawing.paths import Drawer, DrawError, RenderError
 from powerctl.drawing.sheet import FlowSheet
+from powerctl.workers import Workers
 
 FORMATS = ("svg", "png", "pdf")
-_PR_SET_PDEATHSIG = 1
-_BATCH = 8
+Charts = Sequence[tuple[FlowSheet, str]]  # the charts of 全部流程图.pdf: each one's sheet and file name
+Cover = tuple[str, str | None]  # the unit's name and its 编制日期
 
 
 @dataclass(frozen=True)
@@ -39,13 +28,11 @@ class Job:
     target: Path  # without suffix: target.with_suffix(".svg") etc.
 
 
-def _write(target: Path, fmt: str, data: bytes) -> Path:
-    """One drawing to its file. The folder was made by the parent: a worker never recreates one that its
-    (killed) parent's successor has since removed."""
-    path = target.with_suffix(f".{fmt}")
-    path.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
+def _write(path: Path, data: bytes) -> None:
+    """A new file (never written through a link into another bundle). Its folder was made by the parent: a
+    worker never recreates one that its (killed) parent's successor has since removed."""
+    path.unlink(missing_ok=True)
     path.write_bytes(data)
-    return path
 
 
 @dataclass
@@ -82,15 +69,14 @@ class _Worker(Drawer):
             self.forget()
         done = Outcome()
         for fmt in formats:
-            data, path = out[fmt]
-            target = _write(job.target, fmt, data)
-            done.drawn[str(target)] = path
+            path = job.target.with_suffix(f".{fmt}")
+            _write(path, out[fmt][0])
+            done.drawn[str(path)] = out[fmt][1]
         if drawn.note:
             done.notes.append(f"{job.target.parent.name}/{job.target.name}：{drawn.note}")
         return done
 
-    def merge(self, charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None],
-              folder: Path | None = None) -> Outcome:  # fmt: skip
+    def merge(self, charts: Charts, target: Path, cover: Cover, folder: Path | None = None) -> Outcome:
         """全部流程图.pdf: its cover and contents drawn, then each chart's PDF joined as it is: `folder/<name>.pdf`,
         or (no folder) the chart drawn here."""
         self.recording = True
@@ -114,8 +100,7 @@ class _Worker(Drawer):
             data = paths.join(data, pdfs, paper)
         except (GraphvizError, DrawError, ValueError) as exc:
             return Outcome([f"{target.name}: {exc}"])
-        target.unlink(missing_ok=True)  # a new file: never written through a link into another bundle
-        target.write_bytes(data)
+        _write(target, data)
         return Outcome(drawn={str(target): path})
 
 
@@ -138,17 +123,6 @@ def picture_png(svg: bytes, dpi: float) -> tuple[bytes, str]:
     return _rsvg_convert([svg], "png", dpi), "rsvg-convert"
 
 
-def _init_worker(parent: int) -> None:
-    """Collect cycles rarely (`gcpolicy`), and die with the parent (Linux): a killed bundle must not leave
-    workers writing into its stage."""
-    gcpolicy.relax()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent was gone before the signal was asked for
-        os._exit(1)
-
-
 def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> Outcome:
     worker = _here()
     done = Outcome()
@@ -157,15 +131,8 @@ def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> Outcome:
     return done
 
 
-def _merge(
-    charts: Sequence[tuple[FlowSheet, str]], target: Path, cover: tuple[str, str | None], folder: Path | None
-) -> Outcome:
+def _merge(charts: Charts, target: Path, cover: Cover, folder: Path | None) -> Outcome:
     return _here().merge(charts, target, cover, folder)
-
-
-def _batches(jobs: Sequence[Job]) -> Iterator[Sequence[Job]]:
-    for start in range(0, len(jobs), _BATCH):
-        yield jobs[start : start + _BATCH]
 
 
 class Pending:
@@ -198,30 +165,8 @@ def _call(function: Callable[..., dict[str, str] | None], *args: Any) -> Outcome
     return Outcome(drawn=dict(drawn or {}))
 
 
-class Renderer:
-    """A pool of worker processes kept for several calls (a bundle draws unit after unit, and hands its
-    table PDFs to the same processes). With one worker, the work happens in this process instead."""
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Renderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn: a worker starts clean, without the parent's threads or half-initialised libraries
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
-            )
-        return self._pool
+class Renderer(Workers):
+    """The worker processes, drawing: a bundle draws unit after unit in them, and hands them its table PDFs."""
 
     def _run(self, inline: bool, function: Callable[..., Outcome], *args: Any) -> Future[Outcome] | Outcome:
         if inline or self.workers == 1:
@@ -234,7 +179,11 @@ class Renderer:
         inline = len(jobs) <= 2
         for folder in {job.target.parent for job in jobs}:
             folder.mkdir(parents=True, exist_ok=True)
-        parts = [(self._run(inline, _draw_batch, batch, tuple(formats)), len(batch)) for batch in _batches(jobs)]
+        # A batch is some 0.1 s of work: SVGs alone go eight at a time (fewer round trips), charts with PNG and
+        # PDF two at a time, so that no core waits long at the end for the other's last batch.
+        size = 8 if tuple(formats) == ("svg",) else 2
+        batches = [jobs[k : k + size] for k in range(0, len(jobs), size)]
+        parts = [(self._run(inline, _draw_batch, batch, tuple(formats)), len(batch)) for batch in batches]
         return Pending(parts, "Graphviz 绘图失败")
 
     def draw(
@@ -243,34 +192,15 @@ class Renderer:
         """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
         return self.start(jobs, formats).wait(progress)
 
-    def merge_pdf(
-        self,
-        charts: Sequence[tuple[FlowSheet, str]],
-        target: Path,
-        cover: tuple[str, str | None],
-        folder: Path | None = None,
-    ) -> Pending:
-        """全部流程图.pdf: a cover (`cover`: the unit's name, 编制日期), the contents, then each chart's pages
-        (`charts`: the sheet and its file name): the PDFs in `folder` (`<name>.pdf`, joined as they are), or
-        without a folder, each chart drawn for it."""
+    def merge_pdf(self, charts: Charts, target: Path, cover: Cover, folder: Path | None = None) -> Pending:
+        """全部流程图.pdf: a cover, the contents, then each chart's pages: the PDFs in `folder` (`<name>.pdf`,
+        joined as they are), or without a folder, each chart drawn for it."""
         return Pending([(self._run(False, _merge, tuple(charts), target, cover, folder), 1)], "合并流程图 PDF 失败")
 
     def submit(self, function: Callable[..., dict[str, str] | None], *args: Any) -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments; what it
         returns, if anything, names the path that made each file it wrote)."""
         return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
-
-    def call(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
-        """A task with a result (a module-level function, picklable arguments and result) for the worker
-        processes; with one worker, done here before this returns."""
-        if self.workers > 1:
-            return self._executor().submit(function, *args)
-        done: Future[Any] = Future()
-        try:
-            done.set_result(function(*args))
-        except Exception as exc:
-            done.set_exception(exc)
-        return done
 
 
 def render(

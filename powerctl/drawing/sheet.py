@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from powerctl.drawing.textwrap_cjk import BREAK, display_width, wrap
+from powerctl.text.cjk import BREAK, display_width, wrap
 
 MM = 72 / 25.4
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210 * MM, 297 * MM), "A3": (297 * MM, 420 * MM)}

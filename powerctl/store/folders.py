@@ -22,7 +22,7 @@ def cache_root() -> Path:
 
 
 def words_dir() -> Path:
-    """Where jieba keeps its prepared dictionary (`textwrap_cjk.phrases`): $XDG_CACHE_HOME/powerctl/words/."""
+    """Where jieba keeps its prepared dictionary (`text.cjk.phrases`): $XDG_CACHE_HOME/powerctl/words/."""
     path = _base() / "words"
     path.mkdir(parents=True, exist_ok=True)
     return path
