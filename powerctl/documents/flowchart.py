@@ -7,7 +7,7 @@ different times share the page's width instead of each taking a full-height colu
 lanes and the flow runs down. A box holds what a reader needs at a glance — the step's name, its
 time limit, a collective decision, who supervises it, whether it is disclosed, its risk level (internal
 version) — and a short description; what would stretch the box goes to a numbered legend under the chart
-(the mark ① after the step's name). Text breaks between words (`textwrap_cjk.phrases`), never inside one or
+(the mark ① after the step's name). Text breaks between words (`text.cjk.phrases`), never inside one or
 inside a short bracketed phrase. Every string from the catalogue goes through ``esc`` into an HTML-like label,
 so nothing in the data can change the graph's structure. The chart's fonts are `sheet.STEP_SIZE` (names) and
 `sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts on these two sizes alone.

@@ -313,8 +313,9 @@ def _page(
     legend: Sequence[int],
     number: tuple[int, int] | None,
 ) -> tuple[Page, float]:
-    """One page and the scale of its chart (the page is made whether or not the scale is legible): the notes and
-    the legend under the chart, or beside it when that leaves the chart more room (a tall, narrow chart)."""
+    """One page and the scale of its chart (the page is made whether or not the scale is legible): the notes above
+    the chart and the legend under it, or both beside it when the chart would otherwise print below the floor and
+    that leaves it more room (a tall, narrow chart)."""
     pw, ph = paper_size(paper, landscape)
     width = pw - 2 * MARGIN
     first = number is None or number[0] == 1
@@ -332,9 +333,10 @@ def _page(
     placed.append((body, MARGIN + (width - body.width * scale) / 2, y, scale))
     if key:
         placed.append((key, MARGIN + (width - key.width) / 2, y + body.height * scale + GAP, 1.0))
-    beside = _beside(sheet, pieces, width, bottom, body, notes, first, continued)
-    if beside is not None and beside[1] > scale + 1e-9:
-        placed, scale = beside
+    if not _fits(scale):  # the notes and legend beside the chart, if that lets it print legibly larger
+        beside = _beside(sheet, pieces, width, bottom, body, notes, first, continued)
+        if beside is not None and beside[1] > scale + 1e-9:
+            placed, scale = beside
     if foot:
         placed.append((foot, MARGIN + (width - foot.width) / 2, ph - MARGIN - foot.height, 1.0))
     return _plan(pw, ph, placed), scale
