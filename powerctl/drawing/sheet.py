@@ -359,6 +359,8 @@ def _beside(
     scale, or None if the column does not fit the page."""
     if not notes and not (first and sheet.sections):
         return None
+    if not _fits(min(1.0, ((1 - SIDE[0]) * width - GAP) / body.width, (bottom - MARGIN) / body.height)):
+        return None  # not legible beside even the narrowest column
     head = pieces(head_dot(sheet, width, continued, notes=False))
     top = MARGIN + head.height + GAP
     room = bottom - top
@@ -387,14 +389,18 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
     pieces = _Pieces(layout)
     candidates = [(p, o) for p, o in _TRIED if sheet.paper in ("auto", p)]
     everything = tuple(range(len(sheet.legend)))
-    best: tuple[float, str, bool, Page] | None = None
+    chart = pieces(sheet.chart)
+
+    def alone(paper: str, landscape: bool) -> float:  # the chart's scale on the bare page: a bound, laid out once
+        pw, ph = paper_size(paper, landscape)
+        return min(1.0, (pw - 2 * MARGIN) / chart.width, (ph - 2 * MARGIN) / chart.height)
+
     for paper, landscape in candidates:
+        if not _fits(alone(paper, landscape)):
+            continue  # not even the chart alone: the blocks around it are not laid out for this paper
         page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
-        if best is None or scale > best[0] + 1e-9:
-            best = (scale, paper, landscape, page)
         if _fits(scale):
             return _done(sheet, pieces, (page,), paper, landscape, scale, _why(sheet, pieces, paper, candidates))
-    assert best is not None
     # No paper holds the chart legibly on one page: over pages, on the largest paper allowed.
     paper = "A3" if any(p == "A3" for p, _ in candidates) else "A4"
     for split in sheet.splits:
@@ -407,7 +413,8 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
             if _fits(smallest):
                 note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 ① ② … 相连"
                 return _done(sheet, pieces, tuple(p for p, _ in made), paper, landscape, smallest, note)
-    scale, paper, landscape, page = best
+    paper, landscape = max(candidates, key=lambda c: alone(*c))
+    page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
     note = f"环节太多，分 {MAX_PARTS} 页仍放不下，已缩小：最小字号 {scale * TEXT_SIZE:.1f} 磅"
     return _done(sheet, pieces, (page,), paper, landscape, scale, note)
 
