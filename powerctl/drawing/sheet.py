@@ -184,31 +184,35 @@ def head_dot(sheet: FlowSheet, width: float, continued: str | None = None, notes
     return _graph(sheet.font, table)
 
 
-def _notes(sections: Sequence[tuple[str, Sequence[str]]], width: float) -> str:
+def _notes(sections: Sequence[tuple[str, Sequence[str]]], width: float, stacked: bool = False) -> str:
+    """行使条件, 相对人的权利, 投诉举报途径 as a table `width` pt wide: side by side, each column's share of the
+    width by the text it holds (at least a fifth), or one under another (`stacked`, beside the chart)."""
     pad = 4.0
-    inner = width - 2 * pad * len(sections) - (len(sections) + 1)  # cell padding and rules
-    need = [max(8.0, sum(display_width(item) + 2 for item in items) or 8.0) for _, items in sections]
-    # Each column gets a share of the width by the text it holds, at least a fifth of the page.
-    floor = inner / 5
-    total = sum(need)
-    shares = [max(floor, inner * n / total) for n in need]
-    scale = inner / sum(shares)
-    widths = [s * scale for s in shares]
-    heads = "".join(
+    if stacked:
+        widths = [width - 2 * pad - 2] * len(sections)
+    else:
+        inner = width - 2 * pad * len(sections) - (len(sections) + 1)  # cell padding and rules
+        need = [max(8.0, sum(display_width(item) + 2 for item in items) or 8.0) for _, items in sections]
+        shares = [max(inner / 5, inner * n / sum(need)) for n in need]
+        widths = [share * inner / sum(shares) for share in shares]
+    heads = [
         f'<TD ALIGN="LEFT" BGCOLOR="{HEAD_FILL}" WIDTH="{w:.0f}"><FONT POINT-SIZE="{BLOCK_SIZE:g}"><B>{_esc(h)}</B>'
         "</FONT></TD>"
         for (h, _), w in zip(sections, widths, strict=True)
-    )
-    bodies = "".join(
+    ]
+    bodies = [
         f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP"><FONT POINT-SIZE="{BLOCK_SIZE:g}">'
         + ("".join(_lines(f"· {item}", w, BLOCK_SIZE) for item in items) if items else "（无）")
         + "</FONT></TD>"
         for (_, items), w in zip(sections, widths, strict=True)
+    ]
+    pairs = zip(heads, bodies, strict=True)
+    rows = (
+        "".join(f"<TR>{h}</TR><TR>{b}</TR>" for h, b in pairs)
+        if stacked
+        else f"<TR>{''.join(heads)}</TR><TR>{''.join(bodies)}</TR>"
     )
-    return (
-        f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="{pad:g}">'
-        f"<TR>{heads}</TR><TR>{bodies}</TR></TABLE>"
-    )
+    return f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="{pad:g}">{rows}</TABLE>'
 
 
 def _legend_table(entries: Sequence[tuple[str, str]], width: float, columns: int) -> str:
@@ -247,21 +251,7 @@ def legend_dot(font: str, entries: Sequence[tuple[str, str]], width: float) -> s
 
 def side_dot(sheet: FlowSheet, entries: Sequence[tuple[str, str]], width: float, first: bool) -> str:
     """The column beside a narrow chart: on the first page the three notes one under another, then the legend."""
-    pad = 4.0
-    blocks = []
-    if first and sheet.sections:
-        rows = []
-        for heading, items in sheet.sections:
-            rows.append(
-                f'<TR><TD ALIGN="LEFT" BGCOLOR="{HEAD_FILL}"><FONT POINT-SIZE="{BLOCK_SIZE:g}"><B>{_esc(heading)}</B>'
-                "</FONT></TD></TR>"
-            )
-            body = "".join(_lines(f"· {item}", width - 2 * pad - 2, BLOCK_SIZE) for item in items) or "（无）"
-            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{BLOCK_SIZE:g}">{body}</FONT></TD></TR>')
-        blocks.append(
-            f'<TABLE BORDER="1" COLOR="{RULE}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="{pad:g}" '
-            f'WIDTH="{width:.0f}">{"".join(rows)}</TABLE>'
-        )
+    blocks = [_notes(sheet.sections, width, stacked=True)] if first and sheet.sections else []
     if entries:
         blocks.append(_legend_table(entries, width, 1))
     rows = "".join(f'<TR><TD ALIGN="LEFT">{block}</TD></TR>' for block in blocks)
@@ -280,18 +270,15 @@ def paper_size(paper: str, landscape: bool) -> tuple[float, float]:
     return (h, w) if landscape else (w, h)
 
 
-class _Pieces:
+class _Pieces(dict[str, _Piece]):
     """Graphviz drawings of one sheet, each laid out once."""
 
     def __init__(self, layout: Layout) -> None:
+        super().__init__()
         self._layout = layout
-        self._done: dict[str, _Piece] = {}
 
     def __call__(self, dot: str) -> _Piece:
-        piece = self._done.get(dot)
-        if piece is None:
-            piece = self._done[dot] = _piece(dot, self._layout(dot))
-        return piece
+        return self.get(dot) or self.setdefault(dot, _piece(dot, self._layout(dot)))
 
 
 def _plan(width: float, height: float, placed: Sequence[tuple[_Piece, float, float, float]]) -> Page:
