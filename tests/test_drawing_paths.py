@@ -16,7 +16,7 @@ from tests.conftest import needs_libgvc, qpdf_check
 from tests.test_render_engine import _sheets
 
 # 30 characters outside GB 2312 (names and places: 张喆, 浉河 …), eight of them from CJK extension B
-RARE = "浉喆堃犇昇琇玥珺璟玙瑄陞镕堉垚甦旻赟翀翃烔燚𠮷𡈽𠀋𡌶𥻗𠳐𨭉𩽾"
+RARE = "浉喆堃犇昇琇玥珺璟玙瑄陞镕堉垚甦旻赟翀翃烔燚𠮷𡈽𠀋𡌶𥻗𠳐\U0002a6a5\U0002b81d"  # the last two: not in Noto CJK
 
 
 def test_the_rare_characters_are_outside_gb2312_and_some_outside_the_bmp() -> None:
@@ -63,6 +63,9 @@ def test_rare_characters_take_the_one_path_and_are_in_the_pdf_text(tmp_path: Pat
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     missing = [char for char in RARE if char not in text]
     assert not missing, missing
+    # Drawn, not boxes: fontconfig falls back to HanaMin for what Noto CJK lacks (bootstrap installs it).
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "HanaMin" in fonts, fonts
     assert (tmp_path / "a" / "rare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "a" / "rare.svg").read_text(encoding="utf-8")
     assert all(char in svg for char in RARE)

@@ -174,11 +174,15 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
 
 
 def test_a_character_outside_gb2312_is_printed(tmp_path: Path) -> None:
-    """One path for every table: a rare character (浉河) is set in whatever font fontconfig has for it."""
-    made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", "浉河区行政许可"),))]
+    """One path for every table: a rare character (浉河, or 𪚥 of extension B that Noto CJK lacks) is set in
+    whatever font fontconfig has for it, drawn, not a box."""
+    name = "浉河区\U0002a6a5行政许可"
+    made = [Table("t", "测试目录", ("序号", "职权名称"), (1.0, 3.0), (("1", name),))]
     path = tmp_path / "t.pdf"
     assert table_pdf.write(made, "测试\u2028单位", "内部版", "测试", path) == {str(path): "pango"}
-    assert "浉河区行政许可" in "".join(_pages(path))
+    assert name in "".join(_pages(path))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "HanaMin" in fonts, fonts  # bootstrap installs fonts-hanazono
     qpdf_check(path)
 
 

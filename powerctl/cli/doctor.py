@@ -129,8 +129,23 @@ def _fonts(family: str) -> Check:
     return Check("中文字体", "render、bundle", True, f"{family}（共 {len(families)} 个中文字体族）")
 
 
+def _rare_characters() -> Check:
+    """A font for the characters beyond the CJK font (extension B and later, e.g. 𪚥 in a place name)."""
+    used_by = "render、bundle（生僻字：CJK 扩展 B 区及以后）"
+    if shutil.which("fc-list") is None:
+        return Check("生僻字字体", used_by, False, "未找到 fontconfig", required=False, fix=f"{APT} fontconfig")
+    _, out = _run("fc-list", ":charset=2a6a5", "family")
+    families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+    if not families:
+        return Check(
+            "生僻字字体", used_by, False, "没有字体含扩展 B 区的全部汉字：这些字会画成方框", required=False,
+            fix=f"{APT} fonts-hanazono",
+        )  # fmt: skip
+    return Check("生僻字字体", used_by, True, "、".join(families[:3]), required=False)
+
+
 def _rsvg_convert() -> Check:
-    used_by = "render、bundle（流程图 PNG/PDF 的备用路径：字体缺字时）"
+    used_by = "render、bundle（流程图 PNG/PDF 的备用路径：本机加载不了 Graphviz 或 cairo 时；全县统计图）"
     found = shutil.which("rsvg-convert")
     if found is None:
         return Check("rsvg-convert", used_by, False, "未安装", required=False, fix=f"{APT} librsvg2-bin")
@@ -213,6 +228,7 @@ def checks(font_family: str) -> Iterator[Check]:
         _graphviz,
         lambda: _drawing(font_family),
         lambda: _fonts(font_family),
+        _rare_characters,
         _rsvg_convert,
         _pango,
         _git,
