@@ -342,7 +342,9 @@ def _village_project(m: _Maker) -> list[Step]:
         _s("gk", "结果公开", "end", "ws", 7, "公开项目资金使用和验收情况",
            disclosure={"scope": "社会公开", "forms": ["村务公开栏"], "within_days": 7}),
     ]  # fmt: skip
-    extra = r.randint(0, 12)  # a large project: more stages between the resolution and the works
+    extra = r.randint(0, 12)  # a large project: more stages between the town's approval and the works
+    if extra:  # the approval leads to the first of them (else they could not be reached: G-rule unreachable-step)
+        steps[4]["next"] = _to(("x0", "审核同意"), ("ty", "退回修改"))
     stages = ["勘察设计", "编制预算", "预算评审", "公示项目方案", "办理用地手续", "签订施工合同", "开工前交底",
               "隐蔽工程验收", "中期检查", "资金拨付审核", "竣工资料整理", "审计"]  # fmt: skip
     for k in range(extra):

@@ -59,6 +59,7 @@ NAME_WIDTH = 12  # display columns of a step's name (STEP_SIZE)
 BODY_WIDTH = 14  # of the other lines in a box (TEXT_SIZE)
 DIAMOND_WIDTH = 8  # a diamond is twice as wide as its text: its name is kept narrow
 EDGE_WIDTH = 12  # of a branch's label
+GAP_RANKS = 1
 LANE_WIDTH = 10  # a lane title beside its step: narrow, on more lines
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
@@ -228,11 +229,20 @@ def _lanes(unit: Unit, power: Power, keep: Iterable[int]) -> list[tuple[str, lis
     flow = power.flow
     assert flow is not None
     party = party_lane(unit, power) if any(s.post is None for s in flow.steps) else ""
-    lanes: dict[str, list[int]] = {}
+    posts: dict[str, list[int]] = {}
     for i in keep:
-        lanes.setdefault(flow.steps[i].post or party, []).append(i)
+        posts.setdefault(flow.steps[i].post or party, []).append(i)
     rank = _ranks(flow)
-    return sorted(lanes.items(), key=lambda lane: (min(rank[i] for i in lane[1]), lane[1][0]))
+    lanes: list[tuple[str, list[int]]] = []
+    for post, steps in posts.items():
+        run: list[int] = []
+        for i in sorted(steps, key=lambda i: (rank[i], i)):
+            if run and rank[i] - rank[run[-1]] > GAP_RANKS:
+                lanes.append((post, run))
+                run = []
+            run.append(i)
+        lanes.append((post, run))
+    return sorted(lanes, key=lambda lane: (min(rank[i] for i in lane[1]), lane[1][0]))
 
 
 def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
@@ -305,7 +315,7 @@ def _chart(
                 out.append(
                     f'    c{k} [shape=circle, style="filled", fillcolor="{LINK_FILL}", color="{EDGE}", width=0.3, '
                     f'fixedsize=false, margin="0.02,0.02", label=<<FONT POINT-SIZE="{_T}">'
-                    f"{'接续' if a in inside else '接上页'}<BR/>{esc(number)}</FONT>>];"
+                    f"{'接续' if a in inside else '接'}<BR/>{esc(number)}</FONT>>];"
                 )
         out.append("  }")
     for i in shown:
@@ -324,11 +334,12 @@ def _chart(
                 out.append(f"  w{i}_{n} -> s{j} [{', '.join(['tailport=s', *loop])}];")
             else:
                 out.append(f"  s{i} -> s{j}" + (f" [{', '.join(loop)}]" if loop else "") + ";")
+    # A connector stands beside its step, not in a rank of its own: a part is no taller for it.
     for k, (a, b, _) in enumerate(links):
         if a in inside and b not in inside:
-            out.append(f"  s{a} -> c{k};")
+            out.append(f"  {{rank=same; s{a}; c{k};}}\n  s{a} -> c{k};")
         elif b in inside and a not in inside:
-            out.append(f"  c{k} -> s{b};")
+            out.append(f"  {{rank=same; s{b}; c{k};}}\n  s{b} -> c{k} [dir=back];")  # on the right, not over the title
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -369,18 +380,30 @@ def _ranks(flow: Flow) -> list[int]:
 def _splits(
     unit: Unit, power: Power, opts: DrawOptions, marks: dict[int, str], steps: list[int]
 ) -> list[tuple[Part, ...]]:
-    """The chart over 2 … MAX_PARTS pages: steps in rank order cut into runs of about equal length, each edge
-    between two pages drawn as a pair of numbered connectors."""
+    """The chart in 2 … MAX_PARTS parts (columns of a page, or pages): its ranks cut into runs of about equal
+    height (estimated from the lines of text of each rank's tallest box), each edge between two parts drawn as a
+    pair of numbered connectors."""
     flow = power.flow
     assert flow is not None
     rank = _ranks(flow)
-    order = sorted(range(len(flow.steps)), key=lambda i: (rank[i], i))
+    ranks: dict[int, list[int]] = {}
+    for i in range(len(flow.steps)):
+        ranks.setdefault(rank[i], []).append(i)
+    led = {j for i in range(len(flow.steps)) for j, edge in flow.successors(i) if edge is not None and edge.when}
+    tall = [
+        max(_lines_in(flow.steps[i], opts) for i in ranks[r]) + any(i in led for i in ranks[r]) for r in sorted(ranks)
+    ]
     out = []
     for parts in range(2, MAX_PARTS + 1):
-        if parts > len(order):
+        if parts > len(tall):
             break
-        size = -(-len(order) // parts)
-        chunks = [order[k : k + size] for k in range(0, len(order), size)]
+        chunks: list[list[int]] = [[]]
+        done = 0.0
+        for r, height in zip(sorted(ranks), tall, strict=True):
+            if chunks[-1] and len(chunks) < parts and done + height / 2 > sum(tall) * len(chunks) / parts:
+                chunks.append([])
+            chunks[-1].extend(ranks[r])
+            done += height
         page = {i: n for n, chunk in enumerate(chunks) for i in chunk}
         links: list[tuple[int, int, str]] = []
         for i in range(len(flow.steps)):
@@ -394,6 +417,16 @@ def _splits(
             made.append(Part(_chart(unit, power, opts, marks, keep, links), legend))
         out.append(tuple(made))
     return out
+
+
+def _lines_in(step: Step, opts: DrawOptions) -> float:
+    """About how tall a step's box is, in lines of text with its padding (a diamond twice its text)."""
+    decision = step.kind == "decision"
+    lines = len(wrap(phrases(step.name), DIAMOND_WIDTH if decision else NAME_WIDTH)) + 1
+    if decision:
+        return 2.0 * lines
+    lines += (step.kind == "collective") + bool(step.does and display_width(step.does) <= SHORT)
+    return lines + 1.5
 
 
 def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:

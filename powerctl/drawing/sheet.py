@@ -291,12 +291,34 @@ def page_svg(page: Page, layout: Layout) -> bytes:
     return compose(page.width, page.height, [(pieces(dot), x, y, scale) for dot, x, y, scale in page.placed])
 
 
+@dataclass(frozen=True)
+class _Row:
+    """The chart on a page: one graph, or its parts side by side in columns (`GAP` apart)."""
+
+    parts: tuple[_Piece, ...]
+
+    @property
+    def width(self) -> float:
+        return sum(p.width for p in self.parts) + GAP * (len(self.parts) - 1)
+
+    @property
+    def height(self) -> float:
+        return max(p.height for p in self.parts)
+
+    def at(self, x: float, y: float, scale: float) -> list[tuple[_Piece, float, float, float]]:
+        out = []
+        for part in self.parts:
+            out.append((part, x, y, scale))
+            x += (part.width + GAP) * scale
+        return out
+
+
 def _page(
     sheet: FlowSheet,
     pieces: _Pieces,
     paper: str,
     landscape: bool,
-    chart: str,
+    charts: Sequence[str],
     legend: Sequence[int],
     number: tuple[int, int] | None,
 ) -> tuple[Page, float]:
@@ -310,14 +332,14 @@ def _page(
     notes = [sheet.legend[i] for i in legend]
     foot = pieces(footer_dot(sheet.font, f"第 {number[0]} 页，共 {number[1]} 页")) if number else None
     bottom = ph - MARGIN - (foot.height + GAP if foot else 0)
-    body = pieces(chart)
+    body = _Row(tuple(pieces(dot) for dot in charts))
     head = pieces(head_dot(sheet, width, continued))
     key = pieces(legend_dot(sheet.font, notes, width)) if notes else None
     room = bottom - MARGIN - head.height - GAP - (key.height + GAP if key else 0)
     scale = min(1.0, width / body.width, max(room, 1.0) / body.height)
     placed = [(head, MARGIN + (width - head.width) / 2, MARGIN, 1.0)]
     y = MARGIN + head.height + GAP
-    placed.append((body, MARGIN + (width - body.width * scale) / 2, y, scale))
+    placed.extend(body.at(MARGIN + (width - body.width * scale) / 2, y, scale))
     if key:
         placed.append((key, MARGIN + (width - key.width) / 2, y + body.height * scale + GAP, 1.0))
     if not _fits(scale):  # the notes and legend beside the chart, if that lets it print legibly larger
@@ -337,7 +359,7 @@ def _beside(
     pieces: _Pieces,
     width: float,
     bottom: float,
-    body: _Piece,
+    body: _Row,
     notes: Sequence[tuple[str, str]],
     first: bool,
     continued: str | None,
@@ -360,7 +382,7 @@ def _beside(
             scale = min(1.0, left / body.width, max(room, 1.0) / body.height)
             placed = [
                 (head, MARGIN + (width - head.width) / 2, MARGIN, 1.0),
-                (body, MARGIN + (left - body.width * scale) / 2, top, scale),
+                *body.at(MARGIN + (left - body.width * scale) / 2, top, scale),
                 (side, MARGIN + width - side.width, top, 1.0),
             ]
             return placed, scale
@@ -372,36 +394,45 @@ def _fits(scale: float) -> bool:
 
 
 def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
-    """Lay the sheet out on the paper it asks for (`auto`: the smallest that keeps the floor)."""
+    """Lay the sheet out on the paper it asks for (`auto`: the smallest that keeps the floor): the chart in one
+    column, else in two or three columns side by side on the same page (its `splits`, joined by numbered
+    connectors), A4 before A3; a chart that fits no page so is continued over pages."""
     pieces = _Pieces(layout)
     candidates = [(p, o) for p, o in _TRIED if sheet.paper in ("auto", p)]
     everything = tuple(range(len(sheet.legend)))
-    chart = pieces(sheet.chart)
+    columns = [(sheet.chart,), *(tuple(part.dot for part in split) for split in sheet.splits[:2])]
 
-    def alone(paper: str, landscape: bool) -> float:  # the chart's scale on the bare page: a bound, laid out once
+    def alone(paper: str, landscape: bool, charts: Sequence[str]) -> float:  # the bare page: a bound
         pw, ph = paper_size(paper, landscape)
-        return min(1.0, (pw - 2 * MARGIN) / chart.width, (ph - 2 * MARGIN) / chart.height)
+        row = _Row(tuple(pieces(dot) for dot in charts))
+        return min(1.0, (pw - 2 * MARGIN) / row.width, (ph - 2 * MARGIN) / row.height)
 
-    for paper, landscape in candidates:
-        if not _fits(alone(paper, landscape)):
-            continue  # not even the chart alone: the blocks around it are not laid out for this paper
-        page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
-        if _fits(scale):
-            return _done(sheet, pieces, (page,), paper, landscape, scale, _why(sheet, pieces, paper, candidates))
+    for paper in dict.fromkeys(p for p, _ in candidates):
+        for charts in columns:
+            for landscape in (o for p, o in candidates if p == paper):
+                if not _fits(alone(paper, landscape, charts)):
+                    continue  # not even the chart alone: the blocks around it are not laid out for this paper
+                page, scale = _page(sheet, pieces, paper, landscape, charts, everything, None)
+                if _fits(scale):
+                    note = _why(sheet, pieces, paper, candidates)
+                    if len(charts) > 1:
+                        cols = f"流程较长，分 {len(charts)} 栏排在同一页，以接续符号 ① ② … 相连"
+                        note = f"{note}；{cols}" if note else cols
+                    return _done(sheet, pieces, (page,), paper, landscape, scale, note)
     # No paper holds the chart legibly on one page: over pages, on the largest paper allowed.
     paper = "A3" if any(p == "A3" for p, _ in candidates) else "A4"
     for split in sheet.splits:
         for landscape in (False, True):
             made = [
-                _page(sheet, pieces, paper, landscape, part.dot, part.legend, (n, len(split)))
+                _page(sheet, pieces, paper, landscape, (part.dot,), part.legend, (n, len(split)))
                 for n, part in enumerate(split, 1)
             ]
             smallest = min(scale for _, scale in made)
             if _fits(smallest):
                 note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 ① ② … 相连"
                 return _done(sheet, pieces, tuple(p for p, _ in made), paper, landscape, smallest, note)
-    paper, landscape = max(candidates, key=lambda c: alone(*c))
-    page, scale = _page(sheet, pieces, paper, landscape, sheet.chart, everything, None)
+    paper, landscape = max(candidates, key=lambda c: alone(*c, (sheet.chart,)))
+    page, scale = _page(sheet, pieces, paper, landscape, (sheet.chart,), everything, None)
     note = f"环节太多，分 {MAX_PARTS} 页仍放不下，已缩小：最小字号 {scale * TEXT_SIZE:.1f} 磅"
     return _done(sheet, pieces, (page,), paper, landscape, scale, note)
 
