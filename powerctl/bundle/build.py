@@ -179,7 +179,8 @@ class _Build:
         (`documents.flowbook`, in a worker)."""
         self._wait(self.drawing)
         pages = [self.reuse.derived.get(f"一图/{power}", "") for power in self.sheets]
-        if self.sheets and not self.reuse.link(_MERGED, "merged", pages, [_MERGED]):
+        cover = [self.unit.name, compiled(self.unit) or ""]  # the 编制日期 is in no chart: a key of its own
+        if self.sheets and not self.reuse.link(_MERGED, "merged", [*pages, *cover], [_MERGED]):
             charts = [(flow.title, self.stage / "一图" / f"{power}.pdf") for power, flow in self.sheets.items()]
             font = next(iter(self.sheets.values())).font
             args = (charts, self.unit.name, compiled(self.unit), font, self.stage / _MERGED)
