@@ -79,19 +79,6 @@ def test_the_same_sheet_gives_the_same_bytes(tmp_path: Path) -> None:
         assert (tmp_path / "a" / f"rare.{suffix}").read_bytes() == (tmp_path / "b" / f"rare.{suffix}").read_bytes()
 
 
-@needs_libgvc
-def test_the_merged_pdf_has_every_page_and_passes_qpdf(tmp_path: Path) -> None:
-    from powerctl.drawing.pool import Renderer
-
-    sheet = _rare_sheet()
-    with Renderer(1) as renderer:
-        renderer.merge_pdf([(sheet, "a"), (sheet, "b")], tmp_path / "all.pdf", (f"单位{RARE[:3]}", "2026-01-01")).wait()
-    qpdf_check(tmp_path / "all.pdf")
-    info = subprocess.run(["pdfinfo", str(tmp_path / "all.pdf")], capture_output=True, text=True, check=True).stdout
-    pages = [line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")]
-    assert pages == ["4"]  # cover, contents, two charts
-
-
 def _counting(drawer: object) -> dict[str, int]:
     """Count Graphviz layouts per graph (DOT text) done by `drawer`'s Graphviz."""
     graphviz = drawer.graphviz  # type: ignore[attr-defined]
@@ -110,7 +97,8 @@ def _counting(drawer: object) -> dict[str, int]:
 @needs_libgvc
 def test_each_graph_is_laid_out_once_per_chart(tmp_path: Path) -> None:
     """The SVG, the PNG and the PDF of a chart come from one layout of each of its graphs (title block, chart,
-    legend); the merged PDF joins the charts' PDFs and lays out only its cover and contents."""
+    legend); 全部流程图.pdf joins the charts' PDFs and lays out nothing through Graphviz."""
+    from powerctl.documents import flowbook
     from powerctl.drawing.pool import Job, _Worker
 
     worker = _Worker()
@@ -122,32 +110,10 @@ def test_each_graph_is_laid_out_once_per_chart(tmp_path: Path) -> None:
     assert counts and max(counts.values()) == 1, sorted(counts.values())
     assert any(flow.chart in counts for flow in sheets)
     counts.clear()
-    worker.merge([(flow, f"c{n}") for n, flow in enumerate(sheets)], tmp_path / "all.pdf", ("某局", None), tmp_path)
-    assert counts and not any(flow.chart in counts for flow in sheets)
-    assert max(counts.values()) == 1 and len(counts) <= 2  # the cover and one page of contents
+    charts = [(flow.title, tmp_path / f"c{n}.pdf") for n, flow in enumerate(sheets)]
+    flowbook.write(charts, "某局", None, sheets[0].font, tmp_path / "all.pdf")
+    assert not counts  # the book is set by Pango, its charts joined as drawn
     qpdf_check(tmp_path / "all.pdf")
-
-
-@needs_libgvc
-def test_a_merged_pdf_with_a4_charts_on_a3_is_the_same_every_run(tmp_path: Path) -> None:
-    """An A4 chart in a merged PDF on A3 is placed √2 larger under a fixed name (pikepdf's overlay would pick a
-    random one): the same bytes every run, every page A3."""
-    from powerctl.drawing.pool import Renderer
-
-    small = _rare_sheet()
-    sheets = [small, *sorted(_sheets(), key=lambda flow: -len(flow.chart))[:2]]  # the largest on A3
-    with Renderer(1) as renderer:
-        renderer.draw([Job(flow, tmp_path / f"c{n}") for n, flow in enumerate(sheets)], ("svg", "pdf"))
-        charts = [(flow, f"c{n}") for n, flow in enumerate(sheets)]
-        for name in ("a.pdf", "b.pdf"):
-            renderer.merge_pdf(charts, tmp_path / name, ("某局", None), tmp_path).wait()
-    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
-    qpdf_check(tmp_path / "a.pdf")
-    info = subprocess.run(["pdfinfo", "-l", "-1", str(tmp_path / "a.pdf")], capture_output=True, text=True).stdout
-    sizes = {tuple(round(float(v)) for v in s) for s in re.findall(r"size:\s+([\d.]+) x ([\d.]+)", info)}
-    assert sizes <= {(842, 1191), (1191, 842)}, sizes  # A3 only, the small chart enlarged
-    text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
-    assert RARE[:10] in text.replace("\n", "")
 
 
 @needs_libgvc
@@ -235,17 +201,3 @@ def test_an_svg_alone_paints_nothing(tmp_path: Path) -> None:
     counts.clear()
     worker.draw(Job(flow, tmp_path / "all"), ("svg", "png", "pdf"))
     assert recorded and max(counts.values()) == 1
-
-
-@needs_libgvc
-def test_a_damaged_chart_pdf_is_named_not_a_traceback(tmp_path: Path) -> None:
-    from powerctl.drawing.paths import RenderError
-    from powerctl.drawing.pool import Renderer
-
-    sheet = _rare_sheet()
-    with Renderer(1) as renderer:
-        renderer.draw([Job(sheet, tmp_path / "c0")], ("svg", "pdf"))
-        (tmp_path / "c0.pdf").write_bytes(b"%PDF-1.5\nnot a pdf")
-        with pytest.raises(RenderError, match="的 PDF 无法读取"):
-            renderer.merge_pdf([(sheet, "c0")], tmp_path / "all.pdf", ("某局", None), tmp_path).wait()
-    assert not (tmp_path / "all.pdf").exists()

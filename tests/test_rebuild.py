@@ -220,3 +220,25 @@ def test_a_unit_built_again_links_the_drawings_that_come_out_the_same(repo: Path
         ours = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / name).rglob("*") if p.is_file()}
         theirs = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in (fresh / name).rglob("*") if p.is_file()}
         assert ours == theirs, name
+
+
+def test_a_new_compiled_date_gives_the_book_a_new_cover(repo: Path, tmp_path: Path) -> None:
+    """编制日期 on the cover of 全部流程图.pdf is the latest change's day, which no flowchart shows: a change of it
+    makes the book again (its charts still linked), as a fresh build gives it."""
+    out = tmp_path / "out"
+    _bundle(repo, out)
+    book = out / "lsj-zhadu" / "一图" / "全部流程图.pdf"
+    assert "编制日期：2026 年 4 月 8 日" in subprocess.run(["pdftotext", "-l", "1", str(book), "-"],
+                                                        capture_output=True, text=True).stdout  # fmt: skip
+    charts = {rel: inode for rel, (inode, _) in _state(out / "lsj-zhadu").items() if rel.startswith("一图/")}
+    path = repo / "catalogues/hunan/loudi/lengshuijiang/lsj-zhadu.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - date: 2026-04-08\n", "  - date: 2026-04-09\n", 1), encoding="utf-8")
+    _commit(repo, "v2")
+    _bundle(repo, out)
+    cover = subprocess.run(["pdftotext", "-l", "1", str(book), "-"], capture_output=True, text=True).stdout
+    assert "编制日期：2026 年 4 月 9 日" in cover, cover
+    now = _state(out / "lsj-zhadu")
+    assert all(now[rel][0] == inode for rel, inode in charts.items() if rel != "一图/全部流程图.pdf")
+    _bundle(repo, tmp_path / "fresh", "--force")
+    assert book.read_bytes() == (tmp_path / "fresh" / "lsj-zhadu" / "一图" / "全部流程图.pdf").read_bytes()

@@ -15,6 +15,7 @@ import pytest
 
 from powerctl.catalogue.config import Config
 from powerctl.check.engine import validate
+from powerctl.documents import flowbook
 from powerctl.documents.flowchart import DrawOptions, flow_dot, flow_sheet
 from powerctl.drawing import sheet
 from powerctl.drawing.paths import RenderError
@@ -150,10 +151,11 @@ def test_pool_and_merge(tmp_path: Path) -> None:
     sheets = _sheets()[:6]
     with Renderer(workers=2) as renderer:
         renderer.draw([Job(f, tmp_path / f"p{i}") for i, f in enumerate(sheets)], ["svg", "png", "pdf"])
-        charts = [(f, f"p{i}") for i, f in enumerate(sheets)]
-        renderer.merge_pdf(charts, tmp_path / "all.pdf", ("某局", "2026 年 3 月 2 日"), tmp_path).wait()
-        # Without the charts' PDFs, the merge draws the charts itself: the same document.
-        renderer.merge_pdf(charts, tmp_path / "again.pdf", ("某局", "2026 年 3 月 2 日")).wait()
+        charts = [(f.title, tmp_path / f"p{i}.pdf") for i, f in enumerate(sheets)]
+        book = (charts, "某局", "2026 年 3 月 2 日", sheets[0].font)
+        renderer.submit(flowbook.write, *book, tmp_path / "all.pdf").wait()
+        # Made in a worker or in this process: the same document.
+        flowbook.write(*book, tmp_path / "again.pdf")
         with pytest.raises(RenderError, match="bad"):
             renderer.draw([Job(_broken(), tmp_path / "bad")] * 3, ["svg"])
     assert (tmp_path / "all.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()

@@ -20,7 +20,7 @@ import yaml
 
 from powerctl.bundle import folders, manifest, rebuild
 from powerctl.catalogue.model import Unit
-from powerctl.documents import basis, changes, site, table, table_pdf
+from powerctl.documents import basis, changes, flowbook, site, table, table_pdf
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, audience_powers
 from powerctl.documents.flowchart import DrawOptions, flow_sheet
 from powerctl.documents.public_source import public_source
@@ -175,13 +175,16 @@ class _Build:
         (self.stage / "一件" / "依据文件汇编.html").write_text(basis.html(self.made), encoding="utf-8")
 
     def merged_pdf(self) -> None:
-        """全部流程图.pdf, once the flowcharts are drawn (their PDFs joined)."""
+        """全部流程图.pdf, once the flowcharts are drawn: a cover and the contents, then their PDFs joined
+        (`documents.flowbook`, in a worker)."""
         self._wait(self.drawing)
         pages = [self.reuse.derived.get(f"一图/{power}", "") for power in self.sheets]
-        if self.sheets and not self.reuse.link(_MERGED, "merged", pages, [_MERGED]):
-            charts = [(flow, power) for power, flow in self.sheets.items()]
-            cover = (self.unit.name, compiled(self.unit))
-            self.merged = self.pool.merge_pdf(charts, self.stage / _MERGED, cover, self.stage / "一图")
+        cover = [self.unit.name, compiled(self.unit) or ""]  # the 编制日期 is in no chart: a key of its own
+        if self.sheets and not self.reuse.link(_MERGED, "merged", [*pages, *cover], [_MERGED]):
+            charts = [(flow.title, self.stage / "一图" / f"{power}.pdf") for power, flow in self.sheets.items()]
+            font = next(iter(self.sheets.values())).font
+            args = (charts, self.unit.name, compiled(self.unit), font, self.stage / _MERGED)
+            self.merged = self.pool.submit(flowbook.write, *args, what="全部流程图.pdf 生成失败")
             self.started.append(self.merged)
 
     def website(self) -> None:

@@ -116,7 +116,7 @@ def _libraries() -> tuple[Any, Any, Any]:
 
 
 @dataclass
-class _Text:
+class Text:
     """One Pango layout (a cell, a heading): its text and where each of its lines lies."""
 
     text: str
@@ -142,13 +142,17 @@ class _Text:
         return data[:at].decode().rstrip("\n"), data[at:].decode()
 
 
-class _Setter:
-    """Pango on one cairo PDF surface: each text a layout, measured, and the pages drawn at the end."""
+class Setter:
+    """Pango on one cairo PDF surface: each text a layout, measured, and the pages drawn at the end. The pages
+    are A4 landscape in `family()` unless `page` (width, height in pt) and `font` (a family) say otherwise."""
 
-    def __init__(self, stream: io.BytesIO, title: str) -> None:
+    def __init__(
+        self, stream: io.BytesIO, title: str, page: tuple[float, float] | None = None, font: str | None = None
+    ) -> None:
         cairocffi, pangocffi, pangocairocffi = _libraries()
         self._cairo, self._pangocairo, self._pango = cairocffi, pangocairocffi, pangocffi
-        self.width, self.height = _pt(PAGE_MM[0]), _pt(PAGE_MM[1])
+        self.width, self.height = page or (_pt(PAGE_MM[0]), _pt(PAGE_MM[1]))
+        self.family = font or family()
         self.surface = cairocffi.PDFSurface(stream, self.width, self.height)
         self.surface.set_metadata(cairocffi.PDF_METADATA_TITLE, title)
         self.surface.set_metadata(cairocffi.PDF_METADATA_CREATE_DATE, created())
@@ -163,7 +167,7 @@ class _Setter:
         key = (size, bold)
         if key not in self._fonts:
             font = self._pango.FontDescription()
-            font.family = f"{family()},serif"
+            font.family = f"{self.family},serif"
             font.size = self._pango.units_from_double(size)
             font.weight = self._pango.Weight.BOLD if bold else self._pango.Weight.NORMAL
             self._fonts[key] = font
@@ -185,7 +189,7 @@ class _Setter:
         layout.text = text
         return layout
 
-    def text(self, text: str, width: float, size: float = SIZE, bold: bool = False, align: str = "l") -> _Text:
+    def text(self, text: str, width: float, size: float = SIZE, bold: bool = False, align: str = "l") -> Text:
         font = self._font(size, bold)
         layout = self._make(text, width, font, self._spacing[(size, bold)], align)
         # Each line a lead tall, as a CSS line box: the font's own line height (taller) is centred on it.
@@ -197,7 +201,7 @@ class _Setter:
             lines.append((units(top), units(top) + lead, where.get_index()))
             if not where.next_line():
                 break
-        return _Text(text, layout, lines, (units(bottom - top) - lead) / 2)
+        return Text(text, layout, lines, (units(bottom - top) - lead) / 2)
 
     def draw(self, pages: list[list[tuple[Any, ...]]]) -> None:
         cr = self.cr
@@ -232,14 +236,14 @@ class _Setter:
 class _Book:
     """The pages being laid out: what each page draws, in order (cells, then the running head and foot)."""
 
-    setter: _Setter
+    setter: Setter
     pages: list[list[tuple[Any, ...]]] = field(default_factory=list)
 
     @property
     def page(self) -> list[tuple[Any, ...]]:
         return self.pages[-1]
 
-    def cell(self, x: float, y: float, w: float, h: float, text: _Text, fill: Any = None, middle: bool = False) -> None:
+    def cell(self, x: float, y: float, w: float, h: float, text: Text, fill: Any = None, middle: bool = False) -> None:
         pad_y, pad_x = _pt(_PAD_MM[0]), _pt(_PAD_MM[1])
         if fill is not None:
             self.page.append(("fill", x, y, w, h, fill))
@@ -278,7 +282,7 @@ class _Layout:
         self.y += meta.height + _pt(1.5)
         self._put_header()
 
-    def _header(self) -> list[tuple[float, float, float, float, _Text]]:
+    def _header(self) -> list[tuple[float, float, float, float, Text]]:
         """The header's cells: x, y below the header's top, width, height, text."""
         table, made = self.table, []
         need = [0.0, 0.0]
@@ -314,7 +318,7 @@ class _Layout:
         self.y = self.top
         self._put_header()
 
-    def _cells(self, texts: Sequence[str], columns: Sequence[_Column], aligns: Sequence[str]) -> list[_Text]:
+    def _cells(self, texts: Sequence[str], columns: Sequence[_Column], aligns: Sequence[str]) -> list[Text]:
         return [
             self.setter.text(text, w - 2 * self.pad_x, align=align)
             for text, (_, w), align in zip(texts, columns, aligns, strict=True)
@@ -340,7 +344,7 @@ class _Layout:
             )
 
     def _row(
-        self, cells: list[_Text], columns: Sequence[_Column], aligns: Sequence[str], fill: Any, tail: float
+        self, cells: list[Text], columns: Sequence[_Column], aligns: Sequence[str], fill: Any, tail: float
     ) -> None:
         while True:
             height = max(t.height for t in cells) + 2 * self.pad_y
@@ -365,7 +369,7 @@ class _Layout:
             cells = self._cells([rest for _, rest in pieces], columns, aligns)
             self._next_page()
 
-    def _put(self, cells: list[_Text], columns: Sequence[_Column], height: float, fill: Any) -> None:
+    def _put(self, cells: list[Text], columns: Sequence[_Column], height: float, fill: Any) -> None:
         for text, (x, w) in zip(cells, columns, strict=True):
             self.book.cell(x, self.y, w, height, text, fill)
         self.y += height
@@ -392,7 +396,7 @@ class _Layout:
 def pdf_bytes(tables: Sequence[Table], unit: str, label: str, title: str) -> bytes:
     """The tables as a PDF; the same tables give the same bytes (no time of the run in the file)."""
     stream = io.BytesIO()
-    setter = _Setter(stream, title)
+    setter = Setter(stream, title)
     book = _Book(setter)
     tail = _pt(sum(_SIGN_MM))
     for n, table in enumerate(tables):

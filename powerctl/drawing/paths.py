@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from powerctl.drawing.gvlib import GraphvizError
-from powerctl.drawing.sheet import _SIZE, Chart, Page, page_svg, paper_of, paper_size
+from powerctl.drawing.sheet import _SIZE, Page, page_svg
 
 SVG = ("graphviz", "dot")
 PNG = ("cairo", "rsvg-convert")
@@ -36,7 +36,7 @@ EPOCH = 946684800  # 2000-01-01: the PDFs' date where SOURCE_DATE_EPOCH is not s
 
 
 class DrawError(Exception):
-    """Graphviz or rsvg-convert failed on a drawing: the message says why."""
+    """Graphviz or rsvg-convert failed on a drawing, or a chart's PDF cannot be joined: the message says why."""
 
 
 class RenderError(Exception):
@@ -220,7 +220,7 @@ class Drawer:
         writer.write_packed(out, (rgb[row * stride : (row + 1) * stride] for row in range(height)))
         return out.getvalue(), PNG[0]
 
-    def pdf(self, pages: Sequence[Page], title: str | None = None) -> tuple[bytes, str]:
+    def pdf(self, pages: Sequence[Page]) -> tuple[bytes, str]:
         """One PDF page per page, at its own size (pt); the PDF and the path that wrote it."""
         if not self.painted:
             return _rsvg_convert([page_svg(page, self.layout) for page in pages], "pdf"), PDF[1]
@@ -229,8 +229,6 @@ class Drawer:
         surface = cairo.PDFSurface(out, first.width, first.height)
         surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, _date())
         surface.set_metadata(cairo.PDF_METADATA_CREATOR, "powerctl")
-        if title:
-            surface.set_metadata(cairo.PDF_METADATA_TITLE, title)
         context = cairo.Context(surface)
         for page in pages or [first]:
             surface.set_size(page.width, page.height)
@@ -238,50 +236,6 @@ class Drawer:
             context.show_page()
         surface.finish()
         return out.getvalue(), PDF[0]
-
-
-def chart_of(title: str, pdf: bytes) -> Chart:
-    """What the contents of 全部流程图.pdf say of a chart, read from its own PDF (pikepdf)."""
-    import pikepdf
-
-    try:
-        doc = pikepdf.open(io.BytesIO(pdf))
-    except pikepdf.PdfError as exc:
-        raise DrawError(f"流程图「{title}」的 PDF 无法读取（{exc}），请重新生成（bundle --force）") from None
-    with doc:
-        box = pikepdf.Rectangle(doc.pages[0].mediabox) if len(doc.pages) else pikepdf.Rectangle(0, 0, 0, 0)
-        known = paper_of(box.width, box.height)
-        if known is None:
-            raise DrawError(f"流程图 PDF 的纸张不是 A4 或 A3（{box.width:.0f}×{box.height:.0f} 磅）")
-        return Chart(title, known[0], known[1], len(doc.pages))
-
-
-def join(front: bytes, charts: Sequence[bytes], paper: str) -> bytes:
-    """全部流程图.pdf: the cover and contents (`front`), then every page of each chart's PDF as it is (pikepdf);
-    on A3, a chart's A4 page is placed on an A3 page of the same orientation, √2 larger."""
-    import pikepdf
-
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(front)) as doc:
-        for data in charts:
-            with pikepdf.open(io.BytesIO(data)) as chart:
-                for page in chart.pages:
-                    box = pikepdf.Rectangle(page.mediabox)
-                    known = paper_of(box.width, box.height)
-                    if paper == "A3" and known is not None and known[0] == "A4":
-                        big = paper_size("A3", known[1])
-                        doc.add_blank_page(page_size=big)
-                        # placed by hand under a fixed name: `add_overlay` names the form at random
-                        form, name = doc.copy_foreign(page.as_form_xobject()), pikepdf.Name("/Chart")
-                        doc.pages[-1].add_resource(form, pikepdf.Name.XObject, name)
-                        place = doc.pages[-1].calc_form_xobject_placement(
-                            form, name, pikepdf.Rectangle(0, 0, *big), allow_expand=True
-                        )
-                        doc.pages[-1].contents_add(doc.make_stream(place))
-                    else:
-                        doc.pages.append(page)
-        doc.save(out, deterministic_id=True)
-    return out.getvalue()
 
 
 def describe() -> tuple[bool, str]:

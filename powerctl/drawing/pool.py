@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from powerctl.drawing import paths, sheet
+from powerctl.drawing import sheet
 from powerctl.drawing.gvlib import GraphvizError
 from powerctl.drawing.paths import Drawer, DrawError, RenderError
 from powerctl.drawing.sheet import FlowSheet
 from powerctl.workers import Workers
 
 FORMATS = ("svg", "png", "pdf")
-Charts = Sequence[tuple[FlowSheet, str]]  # the charts of 全部流程图.pdf: each one's sheet and file name
-Cover = tuple[str, str | None]  # the unit's name and its 编制日期
 
 
 @dataclass(frozen=True)
@@ -76,33 +74,6 @@ class _Worker(Drawer):
             done.notes.append(f"{job.target.parent.name}/{job.target.name}：{drawn.note}")
         return done
 
-    def merge(self, charts: Charts, target: Path, cover: Cover, folder: Path | None = None) -> Outcome:
-        """全部流程图.pdf: its cover and contents drawn, then each chart's PDF joined as it is: `folder/<name>.pdf`,
-        or (no folder) the chart drawn here."""
-        self.recording = True
-        try:
-            pdfs = []
-            for flow, name in charts:
-                if folder is not None:
-                    pdfs.append((folder / f"{name}.pdf").read_bytes())
-                    continue
-                try:
-                    pdfs.append(self.pdf(sheet.draw(flow, self.layout).pages)[0])
-                finally:
-                    self.forget()
-            listed = [paths.chart_of(flow.title, pdf) for (flow, _), pdf in zip(charts, pdfs, strict=True)]
-            font = charts[0][0].font if charts else ""
-            try:
-                front, paper = sheet.document(listed, cover[0], cover[1], font, self.layout)
-                data, path = self.pdf(front, f"{cover[0]} 权力运行流程图")
-            finally:
-                self.forget()
-            data = paths.join(data, pdfs, paper)
-        except (GraphvizError, DrawError, ValueError) as exc:
-            return Outcome([f"{target.name}: {exc}"])
-        _write(target, data)
-        return Outcome(drawn={str(target): path})
-
 
 _worker: _Worker | None = None
 _INLINE = threading.Lock()
@@ -131,10 +102,6 @@ def _draw_batch(jobs: Sequence[Job], formats: Sequence[str]) -> Outcome:
     return done
 
 
-def _merge(charts: Charts, target: Path, cover: Cover, folder: Path | None) -> Outcome:
-    return _here().merge(charts, target, cover, folder)
-
-
 class Pending:
     """Work handed to the pool: `wait()` blocks until it is done and raises RenderError if any part failed."""
 
@@ -160,6 +127,8 @@ def _call(function: Callable[..., dict[str, str] | None], *args: Any) -> Outcome
         drawn = function(*args)
     except OSError:
         raise  # a file or folder the system refused: raised in the parent as itself, naming the path
+    except DrawError as exc:  # worded for the clerk: the message alone
+        return Outcome([str(exc)])
     except Exception as exc:  # reported by Pending.wait in the parent, with the function's name
         return Outcome([f"{getattr(function, '__name__', 'task')}: {type(exc).__name__}: {exc}"])
     return Outcome(drawn=dict(drawn or {}))
@@ -192,15 +161,10 @@ class Renderer(Workers):
         """Draw every job into each format; RenderError with Graphviz's messages if any failed."""
         return self.start(jobs, formats).wait(progress)
 
-    def merge_pdf(self, charts: Charts, target: Path, cover: Cover, folder: Path | None = None) -> Pending:
-        """全部流程图.pdf: a cover, the contents, then each chart's pages: the PDFs in `folder` (`<name>.pdf`,
-        joined as they are), or without a folder, each chart drawn for it."""
-        return Pending([(self._run(False, _merge, tuple(charts), target, cover, folder), 1)], "合并流程图 PDF 失败")
-
-    def submit(self, function: Callable[..., dict[str, str] | None], *args: Any) -> Pending:
+    def submit(self, function: Callable[..., dict[str, str] | None], *args: Any, what: str = "后台任务失败") -> Pending:
         """Other slow work for the same processes (a module-level function and picklable arguments; what it
-        returns, if anything, names the path that made each file it wrote)."""
-        return Pending([(self._run(False, _call, function, *args), 1)], "后台任务失败")
+        returns, if anything, names the path that made each file it wrote); `what` heads its problems."""
+        return Pending([(self._run(False, _call, function, *args), 1)], what)
 
 
 def render(
