@@ -106,9 +106,10 @@ def test_a_step_without_a_post_stands_in_the_party_lane(laid_out: list[tuple[str
 # Measured on this code (issue 35), over the 220 charts, as `sheet.draw` lays each page out with Graphviz: one A4 page
 # for 34 % with lanes as full-height columns and the notes and legend above and below the chart; 71 % with lanes as
 # blocks where the flow reaches them (titled beside their first step) and the notes and legend beside a narrow
-# chart. The goal of 90 % is not reached: a flow of fifteen or more steps is taller than an A4 page at the floor.
+# chart; 88 % with a block per run of consecutive ranks and a long chart in two or three columns on the page. The
+# goal of 90 % is not reached: the rest are wide flows (parallel branches across many posts) of 12 steps or more.
 # This bound keeps what was reached from slipping back.
-PAGE_FITS_A4 = 0.70
+PAGE_FITS_A4 = 0.87
 
 
 def test_how_many_charts_fit_one_a4_page() -> None:
@@ -119,6 +120,22 @@ def test_how_many_charts_fit_one_a4_page() -> None:
     one = sum(d.paper == "A4" and len(d.pages) == 1 for d in pages) / len(pages)
     assert one >= PAGE_FITS_A4, f"one A4 page for {one:.0%}"
     assert all(d.smallest >= sheet.FLOOR - 1e-6 for d in pages)
+    # A long flow is set in columns on its one page, joined by connectors, rather than sent to A3 or over pages.
+    columns = [d for d in pages if len(d.pages) == 1 and d.note and "栏" in d.note]
+    assert len(columns) >= 20
+    for drawn in columns:
+        dots = [dot for dot, *_ in drawn.pages[0].placed if dot.startswith("digraph flow")]
+        assert len(dots) in (2, 3) and "接续" in dots[0] and "接<BR/>" in dots[-1]
+
+
+def test_the_generated_flows_are_valid_flows() -> None:
+    """Every step of every generated flow can be reached from its start (the rule unreachable-step is silent)."""
+    from powerctl.domain.flowgraph import depth_first
+
+    unreachable = [
+        p.id for _, p in corpus() if p.flow is not None and len(depth_first(p.flow).order) < len(p.flow.steps)
+    ]
+    assert not unreachable, unreachable
 
 
 def test_no_line_runs_through_a_lane_title(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:

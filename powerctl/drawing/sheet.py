@@ -431,7 +431,7 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
             if _fits(smallest):
                 note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 ① ② … 相连"
                 return _done(sheet, pieces, tuple(p for p, _ in made), paper, landscape, smallest, note)
-    paper, landscape = max(candidates, key=lambda c: alone(*c, (sheet.chart,)))
+    paper, landscape = max(candidates, key=lambda c: alone(c[0], c[1], (sheet.chart,)))
     page, scale = _page(sheet, pieces, paper, landscape, (sheet.chart,), everything, None)
     note = f"环节太多，分 {MAX_PARTS} 页仍放不下，已缩小：最小字号 {scale * TEXT_SIZE:.1f} 磅"
     return _done(sheet, pieces, (page,), paper, landscape, scale, note)
