@@ -20,7 +20,7 @@ from tests.conftest import needs_libgvc, qpdf_check
 from tests.test_drawing_paths import RARE, _rare_sheet
 from tests.test_render_engine import _sheets
 
-FONT = "Noto Sans CJK SC"
+FONT = "WenQuanYi Micro Hei"
 PAPERS = {"A4竖": ("A4", False), "A4横": ("A4", True), "A3竖": ("A3", False), "A3横": ("A3", True)}
 
 

@@ -149,7 +149,7 @@ def test_any_accepted_catalogue_bundles_without_injected_markup(texts: list[str]
         result = _accepted(folder, texts)
         assert result.laws is not None
         with Renderer(workers=1) as pool:
-            request = Request(result.units[0], folder / "out", "public", result.laws, font="Noto Sans CJK SC")
+            request = Request(result.units[0], folder / "out", "public", result.laws, font="WenQuanYi Micro Hei")
             built = build_unit_bundle(request, renderer=pool)
         pages = [built.folder / "一表" / "权力清单.html", *sorted((built.folder / "site").rglob("*.html"))]
         for page in pages:

@@ -176,7 +176,7 @@ def test_render_draws_every_power_deterministically(tmp_path: Path) -> None:
 def test_svg_uses_the_cjk_font(tmp_path: Path) -> None:
     assert _render(tmp_path, "--format", "svg").returncode == 0
     svg = next(tmp_path.rglob("*.svg")).read_text(encoding="utf-8")
-    assert 'font-family="Noto Sans CJK SC"' in svg
+    assert 'font-family="WenQuanYi Micro Hei"' in svg
 
 
 def test_missing_graphviz_is_exit_2_with_the_fix(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_a_changed_template_rebuilds_every_unit(repo: Path, tmp_path: Path, monk
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     changed = rebuild.toolchain(config, laws(day))
     assert changed != before
-    (repo / ".powerctl.yaml").write_text("fonts: {family: Noto Sans CJK SC}\n", encoding="utf-8")
+    (repo / ".powerctl.yaml").write_text("fonts: {family: WenQuanYi Micro Hei}\n", encoding="utf-8")
     assert rebuild.toolchain(load_config(repo), laws(day)) != changed
 
 

@@ -242,7 +242,7 @@ def test_html_page(internal: UnitDocs) -> None:
     assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
     assert "size: A4 landscape" in page and "counter(pages)" in page
     assert "display: table-header-group" in page
-    assert '"Noto Sans CJK SC"' in page
+    assert '"WenQuanYi Micro Hei"' in page
     # No external resources of any kind.
     for needle in ("http://", "https://", "//cdn", "@import", "url(", "<link", "<script", "src="):
         assert needle not in page, needle

@@ -100,7 +100,7 @@ def test_every_cell_is_printed_under_the_header_of_every_page(internal: UnitDocs
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+841\.8\d* x 595\.2\d* pts", info) and table.title(internal) in info
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "NotoSansCJKsc-Regular" in fonts  # the CJK font fontconfig gives, embedded and subset
+    assert "WenQuanYiMicroHei" in fonts  # the CJK font fontconfig gives, embedded and subset
     assert all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts.splitlines()[2:])
     qpdf_check(path)
 

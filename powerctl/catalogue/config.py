@@ -38,6 +38,12 @@ class CodeProfile:
     description: str
 
 
+# The drawings' and documents' font. A TrueType-outline CJK font: cairo 1.16 (Debian 12) subsets the CFF outlines
+# of Noto Sans CJK wrongly for some glyphs (如 among them: its charstring's subroutine is left out of the subset), so
+# a PDF drawn in Noto Sans CJK can miss characters that its PNG shows; cairo subsets TrueType outlines correctly.
+DEFAULT_FONT = "WenQuanYi Micro Hei"
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -46,7 +52,7 @@ class Config:
     ignores: tuple[Ignore, ...] = ()
     categories: tuple[str, ...] = ()
     code_profile: CodeProfile | None = None
-    font_family: str = "Noto Sans CJK SC"
+    font_family: str = DEFAULT_FONT
     paper: str = "auto"  # flowcharts: auto, A4 or A3 (`powerctl.drawing.sheet`)
     duties: str = "auto"  # 一表's 责任事项 and 追责情形 columns: auto (when a power has them), on or off
     profile: str | None = None  # 权责清单: the rules of that profile are on (off otherwise)
@@ -115,7 +121,7 @@ def load_config(root: Path) -> Config:
         ignores=ignores,
         categories=tuple(data.get("categories", [])),
         code_profile=profile,
-        font_family=data.get("fonts", {}).get("family", "Noto Sans CJK SC"),
+        font_family=data.get("fonts", {}).get("family", DEFAULT_FONT),
         paper=data.get("paper", "auto"),
         duties=data.get("table", {}).get("duties", "auto"),
         profile=data.get("profile"),

@@ -116,7 +116,7 @@ def _fonts(family: str) -> Check:
         return Check("中文字体", "render、bundle", False, "未找到 fontconfig（fc-list）", fix=f"{APT} fontconfig")
     families = {name for name in chinese_families() if name}
     if not families:
-        return Check("中文字体", "render、bundle", False, "没有中文字体：流程图会画成方框", fix=f"{APT} fonts-noto-cjk")
+        return Check("中文字体", "render、bundle", False, "没有中文字体：会画成方框", fix=f"{APT} fonts-wqy-microhei")
     if family not in families:
         shown = "、".join(sorted(families)[:6])
         return Check(
@@ -124,7 +124,7 @@ def _fonts(family: str) -> Check:
             "render、bundle",
             False,
             f"配置的字体「{family}」没有安装；已有：{shown}",
-            fix=f"{APT} fonts-noto-cjk，或在 .powerctl.yaml 中设置 fonts: {{family: 已安装的字体}}",
+            fix=f"{APT} fonts-wqy-microhei，或在 .powerctl.yaml 中设置 fonts: {{family: 已安装的字体}}",
         )
     return Check("中文字体", "render、bundle", True, f"{family}（共 {len(families)} 个中文字体族）")
 
@@ -249,10 +249,10 @@ def _width(text: str) -> int:
 
 
 def command() -> None:
-    from powerctl.catalogue.config import ConfigError, find_root, load_config
+    from powerctl.catalogue.config import DEFAULT_FONT, ConfigError, find_root, load_config
 
     config_problem: list[Check] = []
-    family = "Noto Sans CJK SC"
+    family = DEFAULT_FONT
     try:
         family = load_config(find_root(Path.cwd())).font_family
     except ConfigError as exc:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-FONT = "Noto Sans CJK SC"
+from powerctl.catalogue.config import DEFAULT_FONT
+
+FONT = DEFAULT_FONT
 BAR = "#2f5597"
 LATE = "#b91c1c"
 TEXT = "#1f2937"

@@ -27,13 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from powerctl.catalogue.config import DEFAULT_FONT
 from powerctl.catalogue.model import Flow, Power, Step, TimeLimit, Unit
 from powerctl.domain.flowgraph import depth_first
 from powerctl.drawing.sheet import MAX_PARTS, STEP_SIZE, TEXT_SIZE, FlowSheet, Part
 from powerctl.source.load import CONTROL_CHARS
 from powerctl.text.cjk import display_width, phrases, wrap
-
-DEFAULT_FONT = "Noto Sans CJK SC"
 
 # Colours: calm fills, strong borders, one accent per meaning.
 INK = "#1F2937"

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from powerctl.catalogue.config import DEFAULT_FONT
 from powerctl.documents import archive, colwidths
 from powerctl.documents.context import AUDIENCE_ZH, UnitDocs, environment
 from powerctl.documents.rows import DUTY_COLUMNS, Row, columns, rows
@@ -407,8 +408,8 @@ def write_xlsx(docs: UnitDocs, path: Path) -> None:
 # -- HTML and PDF --------------------------------------------------------------------------------
 
 
-TABLE_FONT = "Noto Sans CJK SC"
-FAMILIES = f'"{TABLE_FONT}", "Noto Serif CJK SC", serif'  # the page's fonts, first choice first
+TABLE_FONT = DEFAULT_FONT
+FAMILIES = f'"{TABLE_FONT}", "Noto Sans CJK SC", sans-serif'  # the page's fonts, first choice first
 
 
 def title(docs: UnitDocs) -> str:

@@ -70,13 +70,15 @@ def check_tools(font: str) -> None:
     if not fonts:
         raise RenderError(
             "没有安装中文字体：Graphviz 会把汉字画成方框。\n"
-            "安装方法：Debian/Ubuntu 运行 sudo apt-get install fonts-noto-cjk（或运行 bash scripts/bootstrap）"
+            "安装方法：Debian/Ubuntu 运行 sudo apt-get install fonts-wqy-microhei fonts-noto-cjk"
+            "（或运行 bash scripts/bootstrap）"
         )
     if not any(font in names for names in fonts):
         first = sorted({names[0] for names in fonts if names[0]})
         raise RenderError(
             f"字体「{font}」没有安装或不含中文。已安装的中文字体：{'、'.join(first[:8])}\n"
-            "在 .powerctl.yaml 中设置 fonts: {family: 字体名}，或安装 fonts-noto-cjk"
+            "在 .powerctl.yaml 中设置 fonts: {family: 字体名}，"
+            "或安装 fonts-wqy-microhei（默认字体 WenQuanYi Micro Hei）"
         )
 
 
