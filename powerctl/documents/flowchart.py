@@ -1,10 +1,11 @@
 """A power's flow → what its flowchart shows (权力运行流程图): the chart's Graphviz DOT text and the blocks
 around it (`sheet.FlowSheet`), pure: no Graphviz, no files.
 
-The chart has a lane per post, as a block where the flow reaches that post (the lanes of the reference chart):
-a post's steps sit in one shaded block, titled beside its first step, and blocks of posts the flow reaches at
-different times share the page's width instead of each taking a full-height column; ranks are shared by all
-lanes and the flow runs down. A box holds what a reader needs at a glance — the step's name, its
+The chart has lanes by post, as blocks where the flow reaches the post (the lanes of the reference chart): a
+post's steps on consecutive ranks sit in one shaded block, titled beside its first step (a post the flow comes
+back to later gets another block), and blocks reached at different times share the page's width instead of each
+taking a full-height column; ranks are shared by all lanes and the flow runs down. A long chart is also cut into
+parts (`_splits`, joined by numbered connectors) that `sheet` sets as columns of one page, or over pages. A box holds what a reader needs at a glance — the step's name, its
 time limit, a collective decision, who supervises it, whether it is disclosed, its risk level (internal
 version) — and a short description; what would stretch the box goes to a numbered legend under the chart
 (the mark ① after the step's name). Text breaks between words (`text.cjk.phrases`), never inside one or
@@ -58,7 +59,7 @@ NAME_WIDTH = 12  # display columns of a step's name (STEP_SIZE)
 BODY_WIDTH = 14  # of the other lines in a box (TEXT_SIZE)
 DIAMOND_WIDTH = 8  # a diamond is twice as wide as its text: its name is kept narrow
 EDGE_WIDTH = 12  # of a branch's label
-GAP_RANKS = 1
+GAP_RANKS = 1  # a post's next step more ranks below than this starts a new block
 LANE_WIDTH = 10  # a lane title beside its step: narrow, on more lines
 # Graphviz sizes a polygon's outline from its label's box plus the margin: a diamond whose minimum height is below
 # its label's takes the outline that holds the whole box (twice the box's width and height, so the text's corners
@@ -222,9 +223,9 @@ def party_lane(unit: Unit, power: Power) -> str:
 
 
 def _lanes(unit: Unit, power: Power, keep: Iterable[int]) -> list[tuple[str, list[int]]]:
-    """Steps grouped by post (a step without one in the party's lane), lanes in the order the flow reaches them
-    (the rank of a lane's first step, then the order of the steps), so that the flow runs from left to right as
-    it runs down."""
+    """Steps grouped by post (a step without one in the party's lane) into runs of ranks no more than `GAP_RANKS`
+    apart, lanes in the order the flow reaches them (the rank of a lane's first step, then the order of the
+    steps)."""
     flow = power.flow
     assert flow is not None
     party = party_lane(unit, power) if any(s.post is None for s in flow.steps) else ""
