@@ -6,12 +6,13 @@ post's steps on consecutive ranks sit in one shaded block, titled beside its fir
 back to later gets another block), and blocks reached at different times share the page's width instead of each
 taking a full-height column; ranks are shared by all lanes and the flow runs down. A long chart is also cut into
 parts (`_splits`, joined by numbered connectors) that `sheet` sets as columns of one page, or over pages.
-A box holds what a reader needs at a glance — the step's name, its time limit, a collective decision, who supervises it, whether it is disclosed, its risk level (internal
-version) — and a short description; what would stretch the box goes to a numbered legend under the chart
-(the mark ① after the step's name). Text breaks between words (`text.cjk.phrases`), never inside one or
-inside a short bracketed phrase. Every string from the catalogue goes through ``esc`` into an HTML-like label,
-so nothing in the data can change the graph's structure. The chart's fonts are `sheet.STEP_SIZE` (names) and
-`sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts on these two sizes alone.
+A box holds what a reader needs at a glance — the step's name, its time limit, a collective decision, who
+supervises it, whether it is disclosed, its risk level (internal version) — and a short description; what would
+stretch the box goes to a numbered legend (the mark ① after the step's name). Text breaks between words
+(`text.cjk.phrases`), never inside one or inside a short bracketed phrase. Every string from the catalogue goes
+through ``esc`` into an HTML-like label, so nothing in the data can change the graph's structure. The chart's fonts
+are `sheet.STEP_SIZE` (names) and `sheet.TEXT_SIZE` (everything else): the page composer's legibility rule counts
+on these two sizes alone.
 
 On paper (issue 35, measured from Graphviz's layout in `tests/test_legibility.py`): a decision's diamond is sized
 by Graphviz to hold its whole text box (`DIAMOND`); a branch's words (`when`) are a node of their own on the edge,
