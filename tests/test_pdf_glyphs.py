@@ -48,3 +48,26 @@ def test_the_check_sees_what_cairo_drops_from_noto_sans_cjk() -> None:
         assert broken, "cairo 1.16 was expected to drop a glyph of Noto Sans CJK"
     else:
         assert broken == []
+
+
+@needs_libgvc
+def test_the_legend_and_notes_have_their_four_rules() -> None:
+    """The boxes round the legend and the notes are whole on paper: Graphviz strokes a table's border on its graph's
+    edge and clips its drawing there, so without a pad round the graph the right and bottom rules were lost."""
+    import io
+
+    from PIL import Image
+
+    drawer = Drawer()
+    flow = sheet.FlowSheet(DEFAULT_FONT, "标题", ("单位",), (("行使条件", ("符合法定条件",)),), "", (("①", TEXT),))
+    for dot in (sheet.legend_dot(DEFAULT_FONT, flow.legend, 300), sheet.side_dot(flow, flow.legend, 160, True)):
+        size = sheet._piece(dot, drawer.layout(dot))
+        png, _ = drawer.png(sheet.Page(size.width, size.height, ((dot, 0, 0, 1.0),)), 144)
+        image = Image.open(io.BytesIO(png)).convert("L")
+        dark = [[image.getpixel((x, y)) < 160 for x in range(image.width)] for y in range(image.height)]
+        columns = [sum(row[x] for row in dark) for x in range(image.width)]
+        rows = [sum(row) for row in dark]
+        # A rule runs along the whole box: within 4 px of the right edge, and of the bottom edge.
+        assert max(columns[-4:]) >= 0.9 * image.height, (dot[:40], columns[-4:], image.height)
+        assert max(rows[-4:]) >= 0.9 * image.width, (dot[:40], rows[-4:], image.width)
+        drawer.forget()

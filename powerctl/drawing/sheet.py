@@ -161,7 +161,7 @@ def _lines(text: str, width: float, size: float, bold: bool = False) -> str:
 def _graph(font: str, label: str) -> str:
     return (
         "digraph block {\n"
-        f'  graph [margin=0, pad=0, bgcolor="white", fontname="{_esc(font)}"];\n'
+        f'  graph [margin=0, pad=0.02, bgcolor="white", fontname="{_esc(font)}"];\n'
         f'  node [shape=plaintext, margin=0, fontname="{_esc(font)}", fontcolor="{INK}"];\n'
         f"  b [label=<{label}>];\n}}\n"
     )
