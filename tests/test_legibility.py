@@ -94,12 +94,36 @@ def test_a_step_without_a_post_stands_in_the_party_lane(laid_out: list[tuple[str
     seen = 0
     for (_, power), (name, _, graph) in zip(CHARTS, laid_out, strict=True):
         assert power.flow is not None
-        for i, step in enumerate(power.flow.steps):
+        flow = power.flow
+        for i, step in enumerate(flow.steps):
             if step.post is None:
                 title = _lane_of(graph, f"s{i}")
                 assert "未指定" not in title, name
-                assert party_word(power) in title or any(w in title for w in ("申请人", "当事人")), (name, title)
+                before = [k for k in range(len(flow.steps)) if flow.steps[k].post and i in dict(flow.successors(k))]
+                if step.kind == "end" and before:  # 归档, 办结: in the lane of the step it closes
+                    assert title == _lane_of(graph, f"s{before[0]}"), (name, title)
+                else:
+                    assert party_word(power) in title or any(w in title for w in ("申请人", "当事人")), (name, title)
                 seen += 1
+    assert seen >= 20
+
+
+def test_a_branch_cut_by_a_split_keeps_its_words() -> None:
+    """Where a chart is cut into columns or pages, a branch that leads to another part keeps its words (要求听证,
+    不予受理) on the way to its connector, and the connectors are lettered (A, B …), not numbered like the legend."""
+    seen = 0
+    for unit, power in CHARTS:
+        assert power.flow is not None
+        flow = power.flow
+        branches = [(i, j, e.when) for i in range(len(flow.steps)) for j, e in flow.successors(i) if e and e.when]
+        for split in _sheet(unit, power).splits:
+            for part in split:
+                plain = part.dot.replace("<BR/>", "").replace("\u200b", "")
+                for i, j, when in branches:
+                    if f"  s{i} [" in part.dot and f"  s{j} [" not in part.dot:
+                        assert when.replace(" ", "") in plain.replace(" ", ""), (power.id, when)
+                        seen += 1
+                assert "接续<BR/>①" not in part.dot and "接<BR/>①" not in part.dot
     assert seen >= 20
 
 

@@ -111,7 +111,8 @@ def command(
     sys.stdout.write(f"已绘制 {len(work)} 张流程图（{'、'.join(wanted)}）到 {out}/{note}\n")
     notes = done.notes
     if notes and "pdf" in wanted:
-        sys.stdout.write(f"其中 {len(notes)} 张不用 A4 单页：\n" + "".join(f"  {line}\n" for line in sorted(notes)))
+        listed = "".join(f"  {line}\n" for line in sorted(notes))
+        sys.stdout.write(f"其中 {len(notes)} 张不是一栏排在一页 A4 上：\n{listed}")
     fallback = sorted(
         f"  {Path(file).parent.name}/{Path(file).name}：{drawing_paths.NAMES[how]}"
         for file, how in done.drawn.items()

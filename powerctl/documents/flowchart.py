@@ -119,6 +119,16 @@ def mark(n: int) -> str:
     return chr(0x2460 + n - 1) if n <= 20 else f"({n})"
 
 
+def link_mark(n: int) -> str:
+    """A connector's mark (n from 1): A … Z, then AA, AB …; the legend's marks are ① ② …, so a reader never takes
+    one for the other."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(ord("A") + r) + letters
+    return letters
+
+
 def _details(unit: Unit, power: Power, flow: Flow, index: int, opts: DrawOptions) -> list[str]:
     """What a step's box cannot hold: a long description, how it is disclosed, its risk point (internal),
     how it is supervised."""
@@ -163,7 +173,7 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
         rows.append(_row(_lines(step.does, BODY_WIDTH), colour=MUTED))
     # The time limit and the marks of supervision and disclosure share one line.
     tags = []
-    if days and step.kind != "start":
+    if days and (step.kind != "start" or step.days):  # a start step without a clock of its own shows none
         tags.append(f'<FONT COLOR="{KIND_STYLE["task"][1]}">时限：{esc(days)}</FONT>')
     if any(sup.at == step.id for sup in flow.supervision):
         tags.append(f'<FONT COLOR="{SUPERVISION_INK}">监督</FONT>')
@@ -232,7 +242,7 @@ def _lanes(unit: Unit, power: Power, keep: Iterable[int]) -> list[tuple[str, lis
     party = party_lane(unit, power) if any(s.post is None for s in flow.steps) else ""
     posts: dict[str, list[int]] = {}
     for i in keep:
-        posts.setdefault(flow.steps[i].post or party, []).append(i)
+        posts.setdefault(flow.steps[i].post or _lane_of_unposted(flow, i, party), []).append(i)
     rank = _ranks(flow)
     lanes: list[tuple[str, list[int]]] = []
     for post, steps in posts.items():
@@ -246,6 +256,16 @@ def _lanes(unit: Unit, power: Power, keep: Iterable[int]) -> list[tuple[str, lis
     return sorted(lanes, key=lambda lane: (min(rank[i] for i in lane[1]), lane[1][0]))
 
 
+def _lane_of_unposted(flow: Flow, index: int, party: str) -> str:
+    """The lane of a step without a post: an end step (归档, 办结) closes the work of the step before it and stands in
+    its lane; any other is the party's own (提出申请, 陈述申辩)."""
+    if flow.steps[index].kind == "end":
+        for i in range(len(flow.steps)):
+            if flow.steps[i].post and any(j == index for j, _ in flow.successors(i)):
+                return flow.steps[i].post or party
+    return party
+
+
 def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
     """The lane's heading: the post in bold, its department (when the post's name does not say it) under it."""
     post = unit.post(post_id) if post_id else None
@@ -254,7 +274,9 @@ def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
     departments = {d.id: d.name for d in unit.departments}
     dept = departments.get(post.department or "", "")
     title = _lines(post.name, LANE_WIDTH, bold=True)
-    if dept and dept not in post.name:
+    # The department only where the post's name does not already say it (浉河区卫生健康综合监督执法大队…中队长 is in
+    # 信阳市浉河区卫生健康综合监督执法大队: a name ending of six characters or more found in the post's name).
+    if dept and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))) and dept not in post.name:
         title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", LANE_WIDTH)}</FONT>'
     return title
 
@@ -282,6 +304,7 @@ def _chart(
         f'  edge [fontname="{font}", fontsize={_T}, fontcolor="#1F4E79", color="{EDGE}", arrowsize=0.7];',
     ]
     lanes = _lanes(unit, power, shown)
+    crossing = {(i, j): edge.when for i in shown for j, edge in flow.successors(i) if edge is not None and edge.when}
     back = depth_first(flow).back
     labelled = {
         (i, n): (j, edge.when)
@@ -312,6 +335,11 @@ def _chart(
                     f"label=<{_lines(when, EDGE_WIDTH)}>];"
                 )
         for k, (a, b, number) in enumerate(links):
+            if a in indexes and b not in inside and (a, b) in crossing:  # the branch's words before its connector
+                out.append(
+                    f'    x{k} [shape=plaintext, width=0, height=0, margin="0.02,0.01", fontcolor="{WHEN_INK}", '
+                    f"label=<{_lines(crossing[a, b], EDGE_WIDTH)}>];"
+                )
             if (a in inside) != (b in inside) and (a if a in inside else b) in indexes:
                 out.append(
                     f'    c{k} [shape=circle, style="filled", fillcolor="{LINK_FILL}", color="{EDGE}", width=0.3, '
@@ -337,7 +365,9 @@ def _chart(
                 out.append(f"  s{i} -> s{j}" + (f" [{', '.join(loop)}]" if loop else "") + ";")
     # A connector stands beside its step, not in a rank of its own: a part is no taller for it.
     for k, (a, b, _) in enumerate(links):
-        if a in inside and b not in inside:
+        if a in inside and b not in inside and (a, b) in crossing:  # below its step: the words on the way to it
+            out.append(f"  s{a} -> x{k} [headport=n, arrowhead=none];\n  x{k} -> c{k} [tailport=s];")
+        elif a in inside and b not in inside:
             out.append(f"  {{rank=same; s{a}; c{k};}}\n  s{a} -> c{k};")
         elif b in inside and a not in inside:
             out.append(f"  {{rank=same; s{b}; c{k};}}\n  s{b} -> c{k} [dir=back];")  # on the right, not over the title
@@ -410,7 +440,7 @@ def _splits(
         for i in range(len(flow.steps)):
             for j, _ in flow.successors(i):
                 if page[i] != page[j]:
-                    links.append((i, j, mark(len(links) + 1)))
+                    links.append((i, j, link_mark(len(links) + 1)))
         made = []
         for chunk in chunks:
             keep = sorted(chunk)
@@ -441,7 +471,7 @@ def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
     version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
     channels = flow.complaint if flow.complaint is not None else unit.complaint_channels
     sections = [("行使条件", tuple(flow.conditions))]
-    if power.has_counterparty:
+    if power.has_counterparty or flow.rights:
         sections.append(("相对人的权利", tuple(flow.rights)))
     sections.append(("投诉举报途径和方式", tuple(f"{c.way}：{c.contact}" for c in channels)))
     marks, entries, steps = _legend(unit, power, opts)
@@ -467,4 +497,6 @@ def _limit_text(tl: TimeLimit | None) -> str:
     if tl.statutory is not None:
         shown = tl.shown(tl.statutory, tl.unit)
         parts.append(f"（法定 {shown}）" if parts else f"法定时限 {shown}")
-    return "".join(parts) if parts else "无办理时限"
+    if not parts:
+        return "无办理时限"
+    return (f"{tl.start}，" if tl.start else "") + "".join(parts)

@@ -416,7 +416,7 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
                 if _fits(scale):
                     note = _why(sheet, pieces, paper, candidates)
                     if len(charts) > 1:
-                        cols = f"流程较长，分 {len(charts)} 栏排在同一页，以接续符号 ① ② … 相连"
+                        cols = f"流程较长，分 {len(charts)} 栏排在同一页，以接续符号 A B … 相连"
                         note = f"{note}；{cols}" if note else cols
                     return _done(sheet, pieces, (page,), paper, landscape, scale, note)
     # No paper holds the chart legibly on one page: over pages, on the largest paper allowed.
@@ -429,7 +429,7 @@ def draw(sheet: FlowSheet, layout: Layout) -> Drawn:
             ]
             smallest = min(scale for _, scale in made)
             if _fits(smallest):
-                note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 ① ② … 相连"
+                note = f"一页{paper}纸放不下（字号将小于 {FLOOR:g} 磅），分 {len(split)} 页，以接续符号 A B … 相连"
                 return _done(sheet, pieces, tuple(p for p, _ in made), paper, landscape, smallest, note)
     paper, landscape = max(candidates, key=lambda c: alone(c[0], c[1], (sheet.chart,)))
     page, scale = _page(sheet, pieces, paper, landscape, (sheet.chart,), everything, None)
