@@ -276,7 +276,7 @@ def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
     title = _lines(post.name, LANE_WIDTH, bold=True)
     # The department only where the post's name does not already say it (浉河区卫生健康综合监督执法大队…中队长 is in
     # 信阳市浉河区卫生健康综合监督执法大队: a name ending of six characters or more found in the post's name).
-    if dept and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))) and dept not in post.name:
+    if dept and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))):
         title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", LANE_WIDTH)}</FONT>'
     return title
 
@@ -421,9 +421,7 @@ def _splits(
     for i in range(len(flow.steps)):
         ranks.setdefault(rank[i], []).append(i)
     led = {j for i in range(len(flow.steps)) for j, edge in flow.successors(i) if edge is not None and edge.when}
-    tall = [
-        max(_lines_in(flow.steps[i], opts) for i in ranks[r]) + any(i in led for i in ranks[r]) for r in sorted(ranks)
-    ]
+    tall = [max(_lines_in(flow.steps[i]) for i in ranks[r]) + any(i in led for i in ranks[r]) for r in sorted(ranks)]
     out = []
     for parts in range(2, MAX_PARTS + 1):
         if parts > len(tall):
@@ -450,7 +448,7 @@ def _splits(
     return out
 
 
-def _lines_in(step: Step, opts: DrawOptions) -> float:
+def _lines_in(step: Step) -> float:
     """About how tall a step's box is, in lines of text with its padding (a diamond twice its text)."""
     decision = step.kind == "decision"
     lines = len(wrap(phrases(step.name), DIAMOND_WIDTH if decision else NAME_WIDTH)) + 1
