@@ -254,3 +254,19 @@ def title_crossings(graph: dict[str, Any]) -> list[tuple[str, str]]:
             if any(box.holds(x, y) for x, y in points):
                 out.append((text, f"{names.get(edge['tail'])}->{names.get(edge['head'])}"))
     return out
+
+
+def empty_bands(graph: dict[str, Any]) -> list[str]:
+    """Lane blocks that span a rank holding nothing of theirs (a block stretched over ranks between its steps by a
+    node far from them: it pushes the blocks beside it aside). A rank is a row of node centres (rankdir=TB)."""
+    objects = graph.get("objects", [])
+    rows = sorted({round(float(o["pos"].split(",")[1])) for o in nodes(graph)})
+    out = []
+    for cluster in objects:
+        if not str(cluster.get("name", "")).startswith("cluster_lane"):
+            continue
+        held = {round(float(objects[i]["pos"].split(",")[1])) for i in cluster.get("nodes", []) if "pos" in objects[i]}
+        inside = [y for y in rows if min(held) <= y <= max(held)]
+        if len(inside) > len(held):
+            out.append(str(cluster["name"]))
+    return out

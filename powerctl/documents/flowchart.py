@@ -16,9 +16,10 @@ on these two sizes alone.
 
 On paper (issue 35, measured from Graphviz's layout in `tests/test_legibility.py`): a decision's diamond is sized
 by Graphviz to hold its whole text box (`DIAMOND`); a branch's words (`when`) are a node of their own on the edge,
-in the lane of the step they lead to, the line running into them from above and out below, so that no other
-node, label or line is laid over them; a lane's title stands beside its first step, where no line into the lane
-runs; a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of its own. A box
+in the lane of the step they lead to (a loop's, or those of a branch that skips ranks, outside every block), the
+line running into them from above and out below, so that no other node, label or line is laid over them; a
+lane's title stands beside its first step, where no line into the lane runs (a post's later block: its name
+alone); a step with no post stands in the 申请人 / 当事人 lane (`party_lane`), never in a lane of its own. A box
 holds a description of one line; a longer one goes to the legend, which `sheet` prints beside a narrow chart.
 """
 
@@ -266,8 +267,9 @@ def _lane_of_unposted(flow: Flow, index: int, party: str) -> str:
     return party
 
 
-def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
-    """The lane's heading: the post in bold, its department (when the post's name does not say it) under it."""
+def _lane_title(unit: Unit, power: Power, post_id: str, again: bool = False) -> str:
+    """The lane's heading: the post in bold, its department (when the post's name does not say it) under it;
+    `again`: a later block of a post already titled in full above, the post's name alone."""
     post = unit.post(post_id) if post_id else None
     if post is None:  # the party's lane, the unit having no post for them
         return _lines(party_word(power), LANE_WIDTH, bold=True)
@@ -276,7 +278,7 @@ def _lane_title(unit: Unit, power: Power, post_id: str) -> str:
     title = _lines(post.name, LANE_WIDTH, bold=True)
     # The department only where the post's name does not already say it (浉河区卫生健康综合监督执法大队…中队长 is in
     # 信阳市浉河区卫生健康综合监督执法大队: a name ending of six characters or more found in the post's name).
-    if dept and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))):
+    if dept and not again and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))):
         title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", LANE_WIDTH)}</FONT>'
     return title
 
@@ -312,14 +314,24 @@ def _chart(
         for n, (j, edge) in enumerate(flow.successors(i))
         if j in inside and edge is not None and edge.when
     }
+    # The words of a loop, or of a branch that skips ranks, stand outside every block: in the block of the step
+    # they lead to, they would stretch it up to the rank under the decision (a loop: down to the rank it starts
+    # from) and push the blocks beside it aside.
+    rank = _ranks(flow)
+    free = {(i, j) for (i, _), (j, _) in labelled.items() if (i, j) in back or rank[j] > rank[i] + 1}
+    names = [post.name for post in (unit.post(p) for p in dict.fromkeys(p for p, _ in lanes)) if post is not None]
+    titled: set[str] = set()
     for lane_no, (post_id, indexes) in enumerate(lanes):
+        post = unit.post(post_id) if post_id else None
+        again = post_id in titled and post is not None and names.count(post.name) == 1
+        titled.add(post_id)
         out.append(f"  subgraph cluster_lane{lane_no} {{")
         out.append(f'    graph [label="", style="filled", fillcolor="{LANE_FILL}", color="{LANE_BORDER}", margin=3];')
         # The lane's title beside its first step (not above it, where the line into the lane would cross it);
         # filled, so a line Graphviz routes under it does not strike its text.
         out.append(
             f'    t{lane_no} [shape=plaintext, margin="0.03,0.04", fontsize={_T}, style=filled, '
-            f'fillcolor="{LANE_FILL}", label=<{_lane_title(unit, power, post_id)}>];'
+            f'fillcolor="{LANE_FILL}", label=<{_lane_title(unit, power, post_id, again)}>];'
         )
         out.append(f"    {{rank=same; t{lane_no}; s{indexes[0]};}}")
         out.append(f"    t{lane_no} -> s{indexes[0]} [style=invis];")
@@ -329,11 +341,8 @@ def _chart(
         # A branch's words stand in the lane of the step it leads to, right above it: the lane of a decision
         # does not have to hold all its branches side by side.
         for (i, n), (j, when) in labelled.items():
-            if j in indexes:
-                out.append(
-                    f'    w{i}_{n} [shape=plaintext, width=0, height=0, margin="0.02,0.01", fontcolor="{WHEN_INK}", '
-                    f"label=<{_lines(when, EDGE_WIDTH)}>];"
-                )
+            if j in indexes and (i, j) not in free:
+                out.append(_words(f"w{i}_{n}", when))
         for k, (a, b, number) in enumerate(links):
             if a in indexes and b not in inside and (a, b) in crossing:  # the branch's words before its connector
                 out.append(
@@ -347,6 +356,7 @@ def _chart(
                     f"{'接续' if a in inside else '接'}<BR/>{esc(number)}</FONT>>];"
                 )
         out.append("  }")
+    out.extend(_words(f"w{i}_{n}", when) for (i, n), (j, when) in labelled.items() if (i, j) in free)
     for i in shown:
         words = [f"w{i}_{n}" for n, _ in enumerate(flow.successors(i)) if (i, n) in labelled]
         if len(words) > 1:  # a step's branch labels side by side, right under it
@@ -360,7 +370,7 @@ def _chart(
                 # below, so it never runs along them, and no other line is routed through them.
                 into = ["headport=n", "arrowhead=none", *loop[:1]]
                 out.append(f"  s{i} -> w{i}_{n} [{', '.join(into)}];")
-                out.append(f"  w{i}_{n} -> s{j} [{', '.join(['tailport=s', *loop])}];")
+                out.append(f"  w{i}_{n} -> s{j} [{', '.join(['tailport=s', *(loop or ['weight=4'])])}];")
             else:
                 out.append(f"  s{i} -> s{j}" + (f" [{', '.join(loop)}]" if loop else "") + ";")
     # A connector stands beside its step, not in a rank of its own: a part is no taller for it.
@@ -373,6 +383,14 @@ def _chart(
             out.append(f"  {{rank=same; s{b}; c{k};}}\n  s{b} -> c{k} [dir=back];")  # on the right, not over the title
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _words(node: str, when: str) -> str:
+    """A branch's words as a node on its edge."""
+    return (
+        f'    {node} [shape=plaintext, width=0, height=0, margin="0.02,0.01", fontcolor="{WHEN_INK}", '
+        f"label=<{_lines(when, EDGE_WIDTH)}>];"
+    )
 
 
 def flow_dot(unit: Unit, power: Power, opts: DrawOptions) -> str:
