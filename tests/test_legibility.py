@@ -130,10 +130,11 @@ def test_a_branch_cut_by_a_split_keeps_its_words() -> None:
 # Measured on this code (issue 35), over the 220 charts, as `sheet.draw` lays each page out with Graphviz: one A4 page
 # for 34 % with lanes as full-height columns and the notes and legend above and below the chart; 71 % with lanes as
 # blocks where the flow reaches them (titled beside their first step) and the notes and legend beside a narrow
-# chart; 87 % with a block per run of consecutive ranks and a long chart in two or three columns on the page; 92 %
-# (203) with the words of a loop or of a branch that skips ranks outside every block (in the block of the step they
+# chart; 87 % with a block per run of consecutive ranks and a long chart in two or three columns on the page; 93 %
+# (204) with the words of a loop or of a branch that skips ranks outside every block (in the block of the step they
 # led to, they stretched it over the ranks between and pushed the blocks below aside: a staircase across the page)
-# and a post's later blocks titled by its name alone. The rest are wide flows of 12 steps or more.
+# and a post's later blocks titled by its name alone; 91 % (200) once a diamond carries its 监督 mark as a box
+# does (a wider diamond). The rest are flows of 12 steps or more with parallel branches across many posts.
 PAGE_FITS_A4 = 0.90
 
 
@@ -187,6 +188,52 @@ def test_a_post_is_introduced_once() -> None:
                 seen += 1
                 assert 'COLOR="#4B5563"' not in line, line
     assert seen >= 20
+
+
+def test_a_decision_shows_its_supervision_and_risk_as_a_box_does() -> None:
+    """The red 监督 mark and (internal version) the risk level are on every supervised or risky step, a diamond
+    included: a reader scanning the chart for them does not miss 立案审批 or 作出决定."""
+    from powerctl.documents.flowchart import SUPERVISION_INK
+
+    seen = 0
+    for unit, power in CHARTS:
+        assert power.flow is not None
+        chart = flow_sheet(unit, power, DrawOptions(internal=True)).chart
+        statements = {line.split(" [", 1)[0].strip(): line for line in chart.splitlines() if line.startswith("    s")}
+        for i, step in enumerate(power.flow.steps):
+            if step.kind != "decision" or f"s{i}" not in statements:
+                continue
+            label = statements[f"s{i}"]
+            if any(sup.at == step.id for sup in power.flow.supervision):
+                seen += 1
+                assert f'<FONT COLOR="{SUPERVISION_INK}">监督</FONT>' in label, label
+            for risk in power.risks:
+                if risk.step == step.id:
+                    assert f"风险{risk.level}" in label, label
+    assert seen >= 20
+
+
+def test_the_title_block_breaks_no_code_and_no_law_title() -> None:
+    """On the page, the title's （事项编码 …） and a law's 《title》 in the basis line stay on one line each, as the
+    page's width wraps them (they were broken as 事项 / 编码 and 《中华人民共和国村民委员会 / 组织法》)."""
+    import re
+
+    from powerctl.drawing import sheet
+    from powerctl.text.cjk import wrap
+
+    width = sheet.PAPERS["A4"][0] - 2 * sheet.MARGIN - 8
+    codes = laws = 0
+    for unit, power in CHARTS:
+        made = _sheet(unit, power)
+        title = wrap(made.title, sheet._columns(width, sheet.TITLE_SIZE))
+        if power.code:
+            codes += 1
+            assert any(f"（事项编码 {power.code}）" in line for line in title), title
+        basis = wrap(made.lines[1], sheet._columns(width, sheet.BLOCK_SIZE))
+        for law in re.findall(r"《[^《》]+》", made.lines[1].replace("\u200b", "")):
+            laws += 1
+            assert any(law in line for line in basis), (law, basis)
+    assert codes >= 10 and laws >= 100
 
 
 def test_no_line_runs_through_a_lane_title(laid_out: list[tuple[str, FlowSheet, dict[str, Any]]]) -> None:

@@ -3,6 +3,7 @@ columns as wide as their text needs and long rows continued on the next page."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -160,6 +161,32 @@ def test_a_long_catalogue_fits_twelve_pages_at_eight_points(long_unit: Unit, aud
     qpdf_check(path)
 
 
+def test_a_time_limit_is_never_broken_inside(long_unit: Unit, tmp_path: Path) -> None:
+    """法定时限 and 承诺时限 (45个工作日) break, if at all, between the number and its unit: never 45个工 / 作日 or
+    45个 / 工作 / 日 (as they were set in a narrow column), and the column is as wide as 工作日."""
+    docs = _docs(long_unit, "internal")
+    path = tmp_path / "limits.pdf"
+    made = _print(docs, path)
+    raw = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    limits = [
+        row[c]
+        for t in made
+        for c, name in enumerate(t.columns)
+        if name in ("法定时限", "承诺时限")
+        for row in t.body
+        if re.fullmatch(r"\d+个(工作日|自然日)", row[c])
+    ]
+    assert len(limits) >= 20, limits
+    lines = raw.replace(" ", "").splitlines()
+    shown = 0
+    for line, after in itertools.pairwise(lines):
+        whole = re.fullmatch(r"\d+个(工作日|自然日)", line)
+        shown += bool(whole or (re.fullmatch(r"\d+个", line) and after in ("工作日", "自然日")))
+        assert not re.search(r"\d个?(工|工作|自|自然)$", line), (line, after)
+        assert not (re.search(r"\d个?$", line) and re.match(r"(作|然)?日", after)), (line, after)
+    assert shown >= len(limits) / 2, shown
+
+
 def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     long = "；".join(f"《某某管理条例》第{n}条" for n in range(1, 400))
     made = [Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), (("1", long, "无"), ("2", "短", "")))]
@@ -171,6 +198,23 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     intact = sum(f"《某某管理条例》第{n}条" in flat for n in range(1, 400))
     assert intact >= 395, intact  # all but the few cut where a page ends (its head and foot come in between)
     assert "《某某管理条例》第1条" in flat and "《某某管理条例》第399条" in flat and "短" in flat
+
+
+def test_a_row_going_on_over_pages_names_its_power_on_each(tmp_path: Path) -> None:
+    """A row cut at a page's end: the next page repeats its 序号 in the row's first cell, and its foot says which
+    power the page's first row goes on with, so a reader who turns the page knows whose text it is."""
+    basis = "；".join(f"《某某管理条例》第{n}条" for n in range(1, 900))
+    made = [
+        Table("t", "测试目录", ("序号", "职权名称", "职权依据"), (1.0, 2.0, 3.0), (("7", "测试职权甲", basis),)),
+    ]
+    path = tmp_path / "go-on.pdf"
+    table_pdf.write(made, "测试单位", "内部版", "测试", path)
+    pages = _pages(path)
+    assert len(pages) >= 2
+    assert "续上页" not in pages[0]
+    for page in pages[1:]:
+        assert "本页首行续上页第7项：测试职权甲" in page, page[-200:]
+        assert "职权依据7" in page and "职权依据7测试职权甲" not in page, page[:200]  # the 序号, then the basis
 
 
 def test_a_character_outside_gb2312_is_printed(tmp_path: Path) -> None:

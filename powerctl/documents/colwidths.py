@@ -18,6 +18,9 @@ _HEAD_LINES = 3  # a heading takes at most this many lines
 _NORM = 8  # a row's height in the width search: the 8-norm of its cells' lines (a smooth maximum)
 _BREAK_AFTER = re.compile(r"(?<=[-/])|\s+")
 _LATIN = re.compile(r"[^\s\u2e80-\U0010ffff]+")
+# Pieces of a time limit or an amount a line is never broken inside (45个 | 工作日, not 45个工 | 作日): the 一表 PDF
+# tells Pango so (`table_pdf`), and a column is at least as wide as the widest of them.
+UNBROKEN = re.compile(r"\d+(?:\.\d+)?个?|工作日|自然日|个月|小时|万元")
 
 
 def _ems(text: str) -> float:
@@ -28,9 +31,11 @@ def _ems(text: str) -> float:
 
 def _word(text: str) -> float:
     """The widest piece of `text` a line may not be broken inside: a run of Latin letters and digits (broken
-    after a hyphen or a slash, as 431381-CF-0001 is), in ems; CJK breaks anywhere."""
+    after a hyphen or a slash, as 431381-CF-0001 is), a piece of a time limit (`UNBROKEN`), in ems; other CJK
+    breaks anywhere."""
     runs = (run for piece in _BREAK_AFTER.split(text) for run in _LATIN.findall(piece))
-    return max((0.55 * len(run) for run in runs), default=0.0)
+    pieces = (_ems(piece) for piece in UNBROKEN.findall(text))
+    return max((*(0.55 * len(run) for run in runs), *pieces), default=0.0)
 
 
 def _heading(table: Table, column: int) -> str:

@@ -35,7 +35,7 @@ from powerctl.catalogue.model import Flow, Power, Step, TimeLimit, Unit
 from powerctl.domain.flowgraph import depth_first
 from powerctl.drawing.sheet import MAX_PARTS, STEP_SIZE, TEXT_SIZE, FlowSheet, Part
 from powerctl.source.load import CONTROL_CHARS
-from powerctl.text.cjk import display_width, phrases, wrap
+from powerctl.text.cjk import BREAK, display_width, phrases, wrap
 
 # Colours: calm fills, strong borders, one accent per meaning.
 INK = "#1F2937"
@@ -68,6 +68,7 @@ LANE_WIDTH = 10  # a lane title beside its step: narrow, on more lines
 # stay inside the rhombus); the margin keeps the text off the outline.
 DIAMOND = 'shape=diamond, margin="0.04,0.02", width=0.1, height=0.1'
 SHORT = BODY_WIDTH  # a description of one line stays in its box
+PAGE_PHRASE = 64  # a bracketed phrase up to this many columns is kept whole in a line as wide as the page
 _S = f"{STEP_SIZE:g}"
 _T = f"{TEXT_SIZE:g}"
 
@@ -162,20 +163,15 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
         name += f" <B>{note}</B>"
     rows = [f'<TR><TD><FONT POINT-SIZE="{_S}">{name}</FONT></TD></TR>']
     days = _days(step, power.day_unit)
-    if decision:
-        # A diamond holds its name and time limit; the rest is in the legend (its mark).
-        if days:
-            rows.append(_row(esc(days), colour=KIND_STYLE["task"][1]))
-        body = "".join(rows)
-        return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{body}</TABLE>>'
     if step.kind == "collective":
         rows.append(_row("【集体讨论决定】", colour=KIND_STYLE["collective"][1]))
-    if step.does and display_width(step.does) <= SHORT:
+    if not decision and step.does and display_width(step.does) <= SHORT:
         rows.append(_row(_lines(step.does, BODY_WIDTH), colour=MUTED))
-    # The time limit and the marks of supervision and disclosure share one line.
+    # The time limit and the marks of supervision and disclosure share one line (a diamond's without 时限：, to
+    # keep it narrow; the rest of a diamond's text is in the legend, under its mark).
     tags = []
     if days and (step.kind != "start" or step.days):  # a start step without a clock of its own shows none
-        tags.append(f'<FONT COLOR="{KIND_STYLE["task"][1]}">时限：{esc(days)}</FONT>')
+        tags.append(f'<FONT COLOR="{KIND_STYLE["task"][1]}">{"" if decision else "时限："}{esc(days)}</FONT>')
     if any(sup.at == step.id for sup in flow.supervision):
         tags.append(f'<FONT COLOR="{SUPERVISION_INK}">监督</FONT>')
     if step.disclosure is not None:
@@ -186,9 +182,10 @@ def _step_label(unit: Unit, power: Power, index: int, opts: DrawOptions, note: s
         for risk in power.risks:
             if risk.step == step.id:
                 bg, fg = RISK_COLOURS.get(risk.level, RISK_COLOURS["低"])
-                rows.append(_row(esc(f"廉政风险：{risk.level}"), colour=fg, bg=bg))
+                rows.append(_row(esc(f"{'风险' if decision else '廉政风险：'}{risk.level}"), colour=fg, bg=bg))
     body = "".join(rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
+    pad = 0 if decision else 1
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{pad}">{body}</TABLE>>'
 
 
 def _node_attrs(step: Step) -> str:
@@ -482,7 +479,10 @@ def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
     if flow is None:
         raise ValueError(f"power {power.id} has no flow")
     tl = power.time_limit
-    title = f"{power.category}：{power.name}" + (f"（事项编码 {power.code}）" if power.code else "")
+    # The title and the lines under it are a page wide: a law's 《title》 and the 事项编码 are never broken inside.
+    title = phrases(f"{power.category}：{power.name}", whole=PAGE_PHRASE)
+    if power.code:
+        title += BREAK + f"（事项编码 {power.code}）"
     limit = _limit_text(tl)
     version = "内部流程图（含廉政风险点）" if opts.internal else "权力运行流程图"
     channels = flow.complaint if flow.complaint is not None else unit.complaint_channels
@@ -493,8 +493,11 @@ def flow_sheet(unit: Unit, power: Power, opts: DrawOptions) -> FlowSheet:
     marks, entries, steps = _legend(unit, power, opts)
     return FlowSheet(
         font=opts.font,
-        title=phrases(title),
-        lines=(phrases(f"{unit.name}　{version}　{limit}"), phrases("依据：" + _citation_text(power))),
+        title=title,
+        lines=tuple(
+            phrases(line, whole=PAGE_PHRASE)
+            for line in (f"{unit.name}　{version}　{limit}", "依据：" + _citation_text(power))
+        ),
         sections=tuple((h, tuple(phrases(i) for i in items)) for h, items in sections),
         chart=_chart(unit, power, opts, marks),
         legend=tuple((m, phrases(t)) for m, t in entries),

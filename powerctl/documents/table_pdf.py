@@ -66,6 +66,10 @@ def widths(table: Table) -> list[float]:
 _SPACE = re.compile(r"[^\S\n\u3000]+")  # white space but line breaks and the ideographic space
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _collapse(text: str, lined: bool) -> str:
     """A cell's text as printed: white space one space (as in HTML); in a lined column each line break kept."""
     if lined:
@@ -187,6 +191,14 @@ class Setter:
         if spacing:
             pango.pango.pango_layout_set_line_spacing(layout.pointer, spacing)
         layout.text = text
+        data = text.encode("utf-8")
+        if width is not None and not data.isascii():  # 45个 | 工作日 each kept whole (Pango indexes UTF-8 bytes)
+            attributes = pango.AttrList()
+            for found in _UNBROKEN.finditer(data):
+                whole = pango.Attribute.from_pointer(pango.pango.pango_attr_allow_breaks_new(False))
+                whole.start_index, whole.end_index = found.start(), found.end()
+                attributes.insert(whole)
+            layout.attributes = attributes
         return layout
 
     def text(self, text: str, width: float, size: float = SIZE, bold: bool = False, align: str = "l") -> Text:
@@ -238,6 +250,7 @@ class _Book:
 
     setter: Setter
     pages: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    continued: dict[int, str] = field(default_factory=dict)  # page (from 0) → the row its first row goes on with
 
     @property
     def page(self) -> list[tuple[Any, ...]]:
@@ -254,6 +267,8 @@ class _Book:
 
 
 _Column = tuple[float, float]  # x, width (pt)
+_UNBROKEN = re.compile(colwidths.UNBROKEN.pattern.encode("utf-8"))
+_NAMED = 24  # characters of a power's name in a page's foot
 
 
 class _Layout:
@@ -346,6 +361,8 @@ class _Layout:
     def _row(
         self, cells: list[Text], columns: Sequence[_Column], aligns: Sequence[str], fill: Any, tail: float
     ) -> None:
+        """One row; cut where a page ends, its rest on the next page under the 序号 again."""
+        row = [_flat(t.text) for t in cells]
         while True:
             height = max(t.height for t in cells) + 2 * self.pad_y
             room = self.bottom - self.y
@@ -366,8 +383,19 @@ class _Layout:
             pieces = [t.cut(limit) for t in cells]
             done = self._cells([head for head, _ in pieces], columns, aligns)
             self._put(done, columns, max(t.height for t in done) + 2 * self.pad_y, fill)
-            cells = self._cells([rest for _, rest in pieces], columns, aligns)
+            named = dict(zip(self.table.columns, row, strict=True)) if len(row) == len(self.table.columns) else {}
+            rests = [
+                rest or (head if named and self.table.columns[n] == "序号" else "")
+                for n, (head, rest) in enumerate(pieces)
+            ]
+            cells = self._cells(rests, columns, aligns)
             self._next_page()
+            if named.get("序号"):  # the foot of the page says which power its first row goes on with
+                name = named.get("职权名称", "")
+                name = name if len(name) <= _NAMED else name[: _NAMED - 1] + "…"
+                self.book.continued[len(self.book.pages) - 1] = (
+                    f"本页首行续上页第 {named['序号']} 项{('：' + name) if name else ''}"
+                )
 
     def _put(self, cells: list[Text], columns: Sequence[_Column], height: float, fill: Any) -> None:
         for text, (x, w) in zip(cells, columns, strict=True):
@@ -408,10 +436,14 @@ def pdf_bytes(tables: Sequence[Table], unit: str, label: str, title: str) -> byt
     head = setter.text(_collapse(unit, False), full)
     side = setter.text(label, full, SIZE, align="r")
     for number, page in enumerate(book.pages, 1):
+        bottom = setter.height - _pt(_MARGINS_MM[2]) + _pt(2.5)
+        if number - 1 in book.continued:
+            going = setter.text(book.continued[number - 1], full / 2 - _pt(15), SIZE)
+            page.append(("text", going, left, bottom, _GREY))
         page.append(("text", head, left, _pt(4.0), _GREY))
         page.append(("text", side, left, _pt(4.0), _GREY))
         foot = setter.text(f"第 {number} 页，共 {len(book.pages)} 页", full, SIZE, align="c")
-        page.append(("text", foot, left, setter.height - _pt(_MARGINS_MM[2]) + _pt(2.5), (0, 0, 0)))
+        page.append(("text", foot, left, bottom, (0, 0, 0)))
     setter.draw(book.pages)
     return stream.getvalue()
 

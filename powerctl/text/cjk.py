@@ -40,9 +40,10 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def phrases(text: str) -> str:
+def phrases(text: str, whole: int = _PHRASE) -> str:
     """The text with a `BREAK` between its words (jieba's segmentation of each Chinese run), none inside a
-    bracketed phrase of up to `_PHRASE` columns, so that `wrap` breaks lines between words."""
+    bracketed phrase of up to `whole` columns (a line a page wide keeps a law's 《title》 whole), so that `wrap`
+    breaks lines between words."""
     if not text or BREAK in text or text.isascii():
         return text
     words = [w for w in segmenter().cut(text, HMM=False) if w]
@@ -59,7 +60,7 @@ def phrases(text: str) -> str:
                 if depth == 0:
                     end = m
                     break
-            if end > k and width <= _PHRASE:
+            if end > k and width <= whole:
                 out.append("".join(words[k : end + 1]))
                 k = end + 1
                 continue
