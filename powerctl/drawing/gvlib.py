@@ -87,6 +87,7 @@ class Graphviz:
         self._libc = ctypes.CDLL(None)
         self._names: dict[bytes, int] = {}
         self._buffers: dict[int, ctypes.Array[ctypes.c_char]] = {}
+        self._addresses: dict[int, int] = {}  # id → its name's buffer (Graphviz asks for names very often)
         self._counter = 0
         # The last graph laid out and its DOT, kept for `draw` and then `paint` of the same text (only one:
         # Graphviz 2.43 crashes painting one of several kept graphs).
@@ -155,13 +156,13 @@ class Graphviz:
             self._counter += 1
             known = 2 * self._counter
             self._names[name] = known
-            self._buffers[known] = ctypes.create_string_buffer(name)
+            buffer = self._buffers[known] = ctypes.create_string_buffer(name)
+            self._addresses[known] = ctypes.addressof(buffer)
         ident[0] = known
         return 1
 
     def _print(self, state: int, objtype: int, ident: int) -> int | None:
-        buffer = self._buffers.get(ident)
-        return ctypes.addressof(buffer) if buffer is not None else None
+        return self._addresses.get(ident)
 
     def _error(self, message: bytes | None) -> int:
         if message:
@@ -186,6 +187,7 @@ class Graphviz:
             self._libc.fclose(stream)
         if not graph:
             self._buffers.clear()
+            self._addresses.clear()
             raise GraphvizError(self._problems() or "could not read the graph")
         if self._gvc.gvLayout(self._context, graph, b"dot") != 0 or self._problems():
             # An error in a label is not fatal to Graphviz: it draws the node's name instead.
@@ -205,6 +207,7 @@ class Graphviz:
         self._gvc.gvFreeLayout(self._context, graph)
         self._cg.agclose(graph)
         self._buffers.clear()  # the names of the one graph there was
+        self._addresses.clear()
 
     def draw(self, dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
         """The graph in each format (Graphviz output format names: svg, png, pdf …)."""
