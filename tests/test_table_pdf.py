@@ -187,6 +187,28 @@ def test_a_time_limit_is_never_broken_inside(long_unit: Unit, tmp_path: Path) ->
     assert shown >= len(limits) / 2, shown
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"0123456789个工作日自然月小时万元，；一𠮷浉 ", "45个工作日", "\n"]), max_size=40
+    ).map("".join),
+    width=st.floats(8.0, 80.0),
+)
+def test_any_cell_breaks_only_between_characters_and_loses_nothing(text: str, width: float) -> None:
+    """Whatever the cell holds (numbers, units, characters of four UTF-8 bytes), the pieces kept whole by Pango
+    leave every line starting on a character and the lines, cut at any height, give the text back."""
+    import io
+
+    setter = table_pdf.Setter(io.BytesIO(), "t")
+    made = setter.text(text, width)
+    data = text.encode("utf-8")
+    for _, _, start in made.lines:
+        data[start:].decode("utf-8")  # a line never starts inside a character
+    for limit in (0.0, made.height / 2, made.height + 1):
+        head, rest = made.cut(limit)
+        assert (head + rest).replace("\n", "") == text.replace("\n", "")  # the cut drops a line break only
+
+
 def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     long = "；".join(f"《某某管理条例》第{n}条" for n in range(1, 400))
     made = [Table("t", "测试目录", ("序号", "职权名称", "备注"), (1.0, 3.0, 2.0), (("1", long, "无"), ("2", "短", "")))]

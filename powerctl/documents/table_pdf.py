@@ -191,12 +191,13 @@ class Setter:
         if spacing:
             pango.pango.pango_layout_set_line_spacing(layout.pointer, spacing)
         layout.text = text
-        data = text.encode("utf-8")
-        if width is not None and not data.isascii():  # 45个 | 工作日 each kept whole (Pango indexes UTF-8 bytes)
+        if width is not None and not text.isascii():  # 45个 | 工作日 each kept whole
             attributes = pango.AttrList()
-            for found in _UNBROKEN.finditer(data):
+            for found in colwidths.UNBROKEN.finditer(text):
                 whole = pango.Attribute.from_pointer(pango.pango.pango_attr_allow_breaks_new(False))
-                whole.start_index, whole.end_index = found.start(), found.end()
+                # Pango counts UTF-8 bytes
+                whole.start_index = len(text[: found.start()].encode("utf-8"))
+                whole.end_index = whole.start_index + len(found.group().encode("utf-8"))
                 attributes.insert(whole)
             layout.attributes = attributes
         return layout
@@ -267,7 +268,6 @@ class _Book:
 
 
 _Column = tuple[float, float]  # x, width (pt)
-_UNBROKEN = re.compile(colwidths.UNBROKEN.pattern.encode("utf-8"))
 _NAMED = 24  # characters of a power's name in a page's foot
 
 
