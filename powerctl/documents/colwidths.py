@@ -20,7 +20,8 @@ _BREAK_AFTER = re.compile(r"(?<=[-/])|\s+")
 _LATIN = re.compile(r"[^\s\u2e80-\U0010ffff]+")
 # Pieces of a time limit or an amount a line is never broken inside (45个 | 工作日, not 45个工 | 作日): the 一表 PDF
 # tells Pango so (`table_pdf`), and a column is at least as wide as the widest of them.
-UNBROKEN = re.compile(r"\d+(?:\.\d+)?个?|工作日|自然日|个月|小时|万元")
+# (A number of more than six digits may break: kept whole, it could run out of its column.)
+UNBROKEN = re.compile(r"(?<!\d)\d{1,6}(?:\.\d{1,2})?个?(?!\d)|工作日|自然日|个月|小时|万元")
 
 
 def _ems(text: str) -> float:

@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from powerctl.text.cjk import BREAK, display_width, wrap
 
@@ -151,6 +152,7 @@ def _columns(width: float, size: float) -> int:
     return max(8, int(2 * width / size) - 1)
 
 
+@lru_cache(maxsize=4096)  # a unit's notes, channels and legend lines recur at each paper width tried
 def _lines(text: str, width: float, size: float, bold: bool = False) -> str:
     lines = [_esc(line) for line in wrap(text, _columns(width, size))] or ["&#160;"]
     if bold:
