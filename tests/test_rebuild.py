@@ -242,3 +242,46 @@ def test_a_new_compiled_date_gives_the_book_a_new_cover(repo: Path, tmp_path: Pa
     assert all(now[rel][0] == inode for rel, inode in charts.items() if rel != "一图/全部流程图.pdf")
     _bundle(repo, tmp_path / "fresh", "--force")
     assert book.read_bytes() == (tmp_path / "fresh" / "lsj-zhadu" / "一图" / "全部流程图.pdf").read_bytes()
+
+
+def test_a_kept_bundle_reads_only_the_files_written_since(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose change time is the recorded one has not been written since (the kernel sets it on every write
+    and no tool puts it back): it is not read again. One whose change time moved (its times touched, or its bytes
+    edited with the modification time put back) is read and compared with the manifest's SHA-256."""
+    import hashlib
+    import os
+
+    from powerctl.bundle import rebuild
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    unit = out / "u"
+    (unit / "一图").mkdir(parents=True)
+    files = {"一图/a.png": b"a" * 100, "一图/b.pdf": b"b" * 50, "index.html": b"<p>x</p>"}
+    for rel, data in files.items():
+        (unit / rel).write_bytes(data)
+    listed = [{"path": r, "bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()} for r, d in files.items()]
+    manifest = json.dumps({"files": listed}).encode()
+    (unit / "manifest.json").write_bytes(manifest)
+    rebuild.record(out, "u", "k", rebuild.snapshot(unit), {}, hashlib.sha256(manifest).hexdigest())
+
+    read: list[str] = []
+    real = rebuild.sha256
+    monkeypatch.setattr(rebuild, "sha256", lambda path: read.append(path.name) or real(path))
+    # Written just before the record: a change in the same tick of the clock would not show, so all are read.
+    assert rebuild.current(out, "u", "k") is not None and sorted(read) == ["a.png", "b.pdf", "index.html"]
+    read.clear()
+    monkeypatch.setattr(rebuild, "RACY_NS", -(10**12))  # as if the record had been made a while after the files
+    assert rebuild.current(out, "u", "k") is not None and read == []
+
+    st = (unit / "一图" / "a.png").stat()
+    os.utime(unit / "一图" / "a.png", ns=(st.st_atime_ns, st.st_mtime_ns))  # the same times, set again
+    assert rebuild.current(out, "u", "k") is not None and read == ["a.png"]
+
+    said: list[str] = []
+    path = unit / "一图" / "b.pdf"
+    st = path.stat()
+    path.write_bytes(b"c" * 50)  # the same size, other bytes, the time put back
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert rebuild.current(out, "u", "k", said.append) is None
+    assert said and "一图/b.pdf" in said[0]

@@ -98,4 +98,4 @@ def restamp(folder: Path, source_commit: str | None) -> tuple[list[int], str] | 
     partial.write_bytes(text)
     st = partial.stat()
     partial.replace(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ino], _sha256(text)
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns], _sha256(text)

@@ -6,8 +6,11 @@ powerctl's code, templates and schemas, every installed Python distribution, the
 the repository's config and local laws, the law index, and the day (law status is checked on it). All of
 it is hashed into one key (`toolchain`, then `unit_key`). After a build, a record in the cache folder
 ($XDG_CACHE_HOME/powerctl/bundles/) keeps the key and every file the build put in the unit's folder (size,
-modification time, inode). A later bundle with the same key that finds the folder exactly as it was left
-keeps it, bringing only the manifest's source commit up to date. Anything else rebuilds the unit: another
+modification time, inode, change time). A later bundle with the same key that finds the folder exactly as it was
+left keeps it, bringing only the manifest's source commit up to date: every file whose change time is no longer
+the recorded one (written since, or its time put back) is read and compared with the manifest's SHA-256; a
+file whose change time is the same has not been written since (the kernel sets it on every write; no tool
+puts it back), and is not read again. Anything else rebuilds the unit: another
 input, a file touched, added, removed or replaced, a record missing or unreadable, a system where the
 toolchain cannot be read (then nothing is reused).
 
@@ -27,6 +30,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -42,7 +46,9 @@ from powerctl.resources import TEMPLATES
 from powerctl.store.cache import code_fingerprint
 from powerctl.store.folders import bundle_records_dir
 
-RECORD_VERSION = 3  # 2: drawn files keep the key they were made from (`derived`); 3: the manifest's SHA-256
+RECORD_VERSION = 4  # 2: drawn files keep the key they were made from (`derived`); 3: the manifest's SHA-256;
+# 4: each file's change time (ctime), so that a file not changed since is not read again
+RACY_NS = 2_000_000_000  # a change time this close to the record's time is not trusted (coarse file system clocks)
 # The libraries that draw, loaded here so that /proc/self/maps names them and everything they pull in.
 _NATIVE = ("libcairo.so.2", "libgvc.so.6", "libpangocairo-1.0.so.0", "libfontconfig.so.1")
 _ENV = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LANGUAGE")
@@ -184,13 +190,19 @@ def _record_path(out: Path, unit: str) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, list[int]]:
-    """Every file under the folder: size, modification time and inode (a rename keeps all three)."""
+    """Every file under the folder: size, modification time and inode (a rename of the folder keeps all three),
+    and its change time (ctime: the kernel sets it on every write, and no tool can put it back)."""
     files = {}
     for path in folder.rglob("*"):
         st = path.lstat()
         if path.is_file() or path.is_symlink():
-            files[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            files[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     return files
+
+
+def _same(now: list[int], then: Any) -> bool:
+    """Size, modification time and inode as recorded (the change time is compared apart)."""
+    return isinstance(then, list) and now[:3] == then[:3]
 
 
 def record(
@@ -207,7 +219,14 @@ def record(
     another bundle into the same folder may have put its own files there in between."""
     path = _record_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": RECORD_VERSION, "key": key, "files": files, "derived": derived or {}, "manifest": manifest}
+    data = {
+        "version": RECORD_VERSION,
+        "key": key,
+        "files": files,
+        "derived": derived or {},
+        "manifest": manifest,
+        "written": time.time_ns(),  # a file changed less than `RACY_NS` before this may have changed since unseen
+    }
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     partial.replace(path)
@@ -258,14 +277,15 @@ def _manifest_files(folder: Path, digest: str) -> dict[str, tuple[int, str, str 
     return files
 
 
-def altered(folder: Path, digest: str) -> str | None:
+def altered(folder: Path, digest: str, unchanged: frozenset[str] = frozenset()) -> str | None:
     """The first file of the folder that is not what its manifest says (size and SHA-256; the manifest
-    itself against `digest`, its recorded SHA-256); None when every file is."""
+    itself against `digest`, its recorded SHA-256); None when every file is. A file in `unchanged` (its change
+    time the one recorded when it was made: not written since) is not read again."""
     listed = _manifest_files(folder, digest)
     if listed is None:
         return "manifest.json"
     for rel in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
-        if rel == "manifest.json":
+        if rel == "manifest.json" or (rel in unchanged and rel in listed):
             continue
         known = listed.get(rel)
         try:
@@ -288,11 +308,19 @@ def current(
         return None
     files: dict[str, list[int]] = recorded["files"]
     try:
-        if not files or snapshot(out / unit) != files:
-            return None
+        now = snapshot(out / unit)
     except OSError:
         return None
-    bad = altered(out / unit, recorded["manifest"])
+    if not files or now.keys() != files.keys() or not all(_same(now[rel], files[rel]) for rel in now):
+        return None
+    # A file whose change time is the one recorded has not been written since it was made (a write, or a time put
+    # back with touch, sets it anew): only the others are read and compared with the manifest's SHA-256.
+    # A change time within `RACY_NS` of the record does not tell: a write in the same tick of the file system's clock
+    # (a second on some) would leave it as it was.
+    written = recorded.get("written")
+    trusted = written - RACY_NS if isinstance(written, int) else -1
+    unchanged = frozenset(rel for rel, st in now.items() if len(files[rel]) > 3 and st[3] == files[rel][3] < trusted)
+    bad = altered(out / unit, recorded["manifest"], unchanged)
     if bad is not None:
         if say is not None:
             say(altered_message(unit, bad))
@@ -332,7 +360,7 @@ class Previous:
             for rel in rels:
                 source = self.folder / rel
                 st = source.lstat()
-                if [st.st_size, st.st_mtime_ns, st.st_ino] != self._files.get(rel) or not source.is_file():
+                if not _same([st.st_size, st.st_mtime_ns, st.st_ino], self._files.get(rel)) or not source.is_file():
                     raise FileNotFoundError(rel)
                 known = self.digest(rel)
                 if known is None or known[0] != st.st_size or sha256(source) != known[1]:
