@@ -22,6 +22,9 @@ from powerctl.rules.abbreviation_in_name import unexplained
         ("三重一大事项集体决策", ["三重一大"]),
         ("对三资管理的监督检查", ["三资"]),
         ("三资（资金、资产、资源）管理监督", []),
+        ("“三重一大”（重大决策、重要人事任免、重大项目安排和大额资金使用）事项决策", []),  # quoted, then explained
+        ("“三重一大”即重大决策、重要人事任免、重大项目安排和大额资金使用事项的决策", []),
+        ("“三重一大”事项决策", ["三重一大"]),  # quoted, not explained
     ],
 )
 def test_an_abbreviation_standing_as_a_word_is_named(name: str, found: list[str]) -> None:

@@ -175,3 +175,16 @@ def test_what_cannot_be_read_is_reported_with_its_reason() -> None:
     assert [(c.article, c.quote) for c in parsed.citations] == [("第四十条", "……")]
     assert parsed.unread == (("十四条", UNREAD_REF),)
     assert parse_citations("第五条").unread[0][0] == "第五条"  # no law anywhere: reported, not dropped
+
+
+def test_a_title_inside_a_title_is_printed_in_single_marks_and_read_back() -> None:
+    """GB/T 15834: a title inside a title takes 〈〉 — 《河南省实施〈中华人民共和国村民委员会组织法〉办法》 — and the
+    name read back from that (or from 《…《…》…》 as clerks write it) is the registry's one form."""
+    from powerctl.laws.citation import citation_label, law_name
+
+    name = "河南省实施《中华人民共和国村民委员会组织法》办法"
+    printed = citation_label(name, "第五条")
+    assert printed == "《河南省实施〈中华人民共和国村民委员会组织法〉办法》第五条"
+    assert law_name(printed.removesuffix("第五条")) == name
+    assert law_name(f"《{name}》") == name
+    assert citation_label("中华人民共和国行政许可法", 12) == "《中华人民共和国行政许可法》第十二条"

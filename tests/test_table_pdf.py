@@ -239,6 +239,21 @@ def test_a_row_going_on_over_pages_names_its_power_on_each(tmp_path: Path) -> No
         assert "职权依据7" in page and "职权依据7测试职权甲" not in page, page[:200]  # the 序号, then the basis
 
 
+@pytest.mark.parametrize("before", range(36, 46))
+def test_a_short_row_is_not_left_with_a_line_or_two_at_a_page_foot(before: int, tmp_path: Path) -> None:
+    """A row of up to nine lines goes whole onto the next page rather than leave one or two of its lines at the
+    foot of this one (they read as a row of their own): at least a third of it stays, or none. (Its last lines may
+    still go over alone: moving those too made the 41-power 权责清单 a page longer.)"""
+    stages = "\n".join(f"{k}.第{k}段责任" for k in range(1, 10))
+    body = [(str(n), f"职权{n}", "短") for n in range(1, before + 1)]
+    body.append((str(before + 1), "九行职权", stages))
+    made = [Table("t", "测试目录", ("序号", "职权名称", "责任事项"), (1.0, 3.0, 3.0), tuple(body))]
+    path = tmp_path / "short.pdf"
+    table_pdf.write(made, "测试单位", "内部版", "测试", path)
+    held = [n for n in (sum(f"{k}.第{k}段责任" in page for k in range(1, 10)) for page in _pages(path)) if n]
+    assert held[0] >= 3 and sum(held) == 9, (before, held)  # where it starts: a third of it at least
+
+
 def test_a_character_outside_gb2312_is_printed(tmp_path: Path) -> None:
     """One path for every table: a rare character (浉河, or 𪚥 of extension B that Noto CJK lacks) is set in
     whatever font fontconfig has for it, drawn, not a box."""

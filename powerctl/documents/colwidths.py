@@ -18,10 +18,10 @@ _HEAD_LINES = 3  # a heading takes at most this many lines
 _NORM = 8  # a row's height in the width search: the 8-norm of its cells' lines (a smooth maximum)
 _BREAK_AFTER = re.compile(r"(?<=[-/])|\s+")
 _LATIN = re.compile(r"[^\s\u2e80-\U0010ffff]+")
-# Pieces of a time limit or an amount a line is never broken inside (45个 | 工作日, not 45个工 | 作日): the 一表 PDF
-# tells Pango so (`table_pdf`), and a column is at least as wide as the widest of them.
-# (A number of more than six digits may break: kept whole, it could run out of its column.)
-UNBROKEN = re.compile(r"(?<!\d)\d{1,6}(?:\.\d{1,2})?个?(?!\d)|工作日|自然日|个月|小时|万元")
+# Pieces of a time limit, an amount or a document number a line is never broken inside (45个 | 工作日, not 45个工 |
+# 作日; 〔2025〕45号, not 〔2025〕45 | 号): the 一表 PDF tells Pango so (`table_pdf`), and a column is at least as wide
+# as the widest of them. (A number of more than six digits may break: kept whole, it could run out of its column.)
+UNBROKEN = re.compile(r"(?<!\d)\d{1,6}(?:\.\d{1,2})?[个号]?(?!\d)|工作日|自然日|个月|小时|万元")
 
 
 def _ems(text: str) -> float:

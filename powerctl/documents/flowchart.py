@@ -26,6 +26,7 @@ holds a description of one line; a longer one goes to the legend, which `sheet` 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -272,12 +273,28 @@ def _lane_title(unit: Unit, power: Power, post_id: str, again: bool = False) -> 
         return _lines(party_word(power), LANE_WIDTH, bold=True)
     departments = {d.id: d.name for d in unit.departments}
     dept = departments.get(post.department or "", "")
-    title = _lines(post.name, LANE_WIDTH, bold=True)
+    title = _lines(post.name, _lane_width(post.name), bold=True)
     # The department only where the post's name does not already say it (浉河区卫生健康综合监督执法大队…中队长 is in
-    # 信阳市浉河区卫生健康综合监督执法大队: a name ending of six characters or more found in the post's name).
-    if dept and not again and not any(dept[k:] in post.name for k in range(max(1, len(dept) - 5))):
-        title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", LANE_WIDTH)}</FONT>'
+    # 信阳市浉河区卫生健康综合监督执法大队: a name ending of six characters or more found in the post's name; a
+    # department's bracketed part aside, as in 调处中心（调解室）).
+    named = (dept, _BRACKETED.sub("", dept))
+    if dept and not again and not any(d[k:] in post.name for d in named for k in range(max(1, len(d) - 5))):
+        title += f'<BR/><FONT COLOR="{MUTED}">{_lines(f"（{dept}）", _lane_width(f"（{dept}）"))}</FONT>'
     return title
+
+
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
+_MARKS = "（）()〔〕、，。："
+
+
+def _lane_width(text: str) -> int:
+    """A lane title's width: `LANE_WIDTH`, or up to two characters more where that keeps a lone character off the
+    last line (（局领导班 / 子）, 监督股巡查 / 员)."""
+    for width in (LANE_WIDTH, LANE_WIDTH + 2, LANE_WIDTH + 4):
+        lines = wrap(phrases(text), width)
+        if len(lines) < 2 or display_width(lines[-1].strip(_MARKS)) > 2:
+            return width
+    return LANE_WIDTH
 
 
 def _chart(
@@ -398,16 +415,17 @@ def flow_dot(unit: Unit, power: Power, opts: DrawOptions) -> str:
 
 
 def _legend(unit: Unit, power: Power, opts: DrawOptions) -> tuple[dict[int, str], list[tuple[str, str]], list[int]]:
-    """The legend's marks by step, its entries, and the step of each entry."""
+    """The steps' marks, the legend's entries, and the step of each entry. Every step is numbered in the flow's
+    order (① ② …: a reader takes the marks for the steps' numbers, and a mark skipped read as a step missing);
+    the legend explains the steps that have more to say, under their numbers."""
     flow = power.flow
     assert flow is not None
-    marks: dict[int, str] = {}
+    marks = {i: mark(i + 1) for i in range(len(flow.steps))}
     entries: list[tuple[str, str]] = []
     steps: list[int] = []
     for i, step in enumerate(flow.steps):
         details = _details(unit, power, flow, i, opts)
         if details:
-            marks[i] = mark(len(entries) + 1)
             entries.append((marks[i], f"{step.name}：" + "；".join(details)))
             steps.append(i)
     return marks, entries, steps

@@ -49,6 +49,7 @@ _SIGN_PT = 10.5
 _SIGN_MM = (4.0, 22.0)  # the sign-off: its distance from the table, its height
 _BLANK_MM = 40.0  # the line 审核人 signs on
 _MIN_LINES = 2  # a row is cut where a page ends only if this many of its lines stay on the page
+_SHORT_ROW = 9  # and a row of up to this many lines only if a third of it stays
 _FIXED_DAY = "2000-01-01T00:00:00Z"  # the creation date without SOURCE_DATE_EPOCH (as the XLSX's)
 _HEAD_FILL = (0xD9 / 255, 0xE2 / 255, 0xF3 / 255)
 _ZEBRA = (0xF7 / 255, 0xF9 / 255, 0xFC / 255)
@@ -378,6 +379,11 @@ class _Layout:
                 self._put(cells, columns, height, fill)
                 return
             if not self.fresh and kept < min(_MIN_LINES, most):  # too little of it here: all on the next page
+                self._next_page()
+                continue
+            if not self.fresh and most <= _SHORT_ROW and kept * 3 < most:
+                # A short row of which only its first few lines would stay here: all on the next page (two lines at a
+                # page's foot and seven on the next read as two rows; a long row is cut, to keep the pages few).
                 self._next_page()
                 continue
             pieces = [t.cut(limit) for t in cells]

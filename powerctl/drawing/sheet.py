@@ -344,7 +344,9 @@ def _page(
     placed.extend(body.at(MARGIN + (width - body.width * scale) / 2, y, scale))
     if key:
         placed.append((key, MARGIN + (width - key.width) / 2, y + body.height * scale + GAP, 1.0))
-    if not _fits(scale):  # the notes and legend beside the chart, if that lets it print legibly larger
+    # The notes and legend beside the chart, if that lets it print legibly, or larger where it is shrunk and leaves
+    # much of the page's width empty (a tall, narrow chart).
+    if not _fits(scale) or (scale < 1 and body.width * scale < NARROW * width):
         beside = _beside(sheet, pieces, width, bottom, body, notes, first, continued)
         if beside is not None and beside[1] > scale + 1e-9:
             placed, scale = beside
@@ -353,6 +355,7 @@ def _page(
     return _plan(pw, ph, placed), scale
 
 
+NARROW = 0.7  # a chart shrunk to less than this share of the page's width tries the column beside it
 SIDE = (0.22, 0.36, 0.5)  # the narrowest column beside the chart, then wider ones, as shares of the page's width
 
 

@@ -60,7 +60,7 @@ _WRAPPERS = {"《": "》", "〈": "〉", "「": "」", "『": "』", "【": "】
 
 def law_name(text: str) -> str:
     """A law's name as written, in its one normal form: no spaces, no 《》 (or other brackets or quotes)
-    around the whole name; brackets inside it (上海市实施《中华人民共和国义务教育法》办法) stay."""
+    around the whole name; brackets inside it (上海市实施《中华人民共和国义务教育法》办法) stay, 〈〉 as 《》."""
     name = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
     name = name.translate(_FULLWIDTH_BRACKETS)
     while len(name) > 2 and _WRAPPERS.get(name[0]) == name[-1]:
@@ -68,7 +68,7 @@ def law_name(text: str) -> str:
         if inner.count("《") != inner.count("》") or (name[0] == "《" and inner.find("》") < inner.find("《")):
             break
         name = inner
-    return name
+    return name.replace("〈", "《").replace("〉", "》")  # a title inside the name, as printed (`citation_label`)
 
 
 # NFKC folds full-width brackets to ASCII; law names are written with the Chinese ones.
@@ -85,8 +85,10 @@ def article_label(value: str | int) -> str:
 
 
 def citation_label(law: str, article: str | int | None) -> str:
-    """《中华人民共和国行政许可法》第十二条: how every output prints a citation."""
-    return f"《{law_name(law)}》" + (article_label(article) if article not in (None, "") else "")
+    """《中华人民共和国行政许可法》第十二条: how every output prints a citation (a title inside the title in 〈〉,
+    as the punctuation standard GB/T 15834 has it: 《河南省实施〈中华人民共和国村民委员会组织法〉办法》)."""
+    name = law_name(law).replace("《", "〈").replace("》", "〉")
+    return f"《{name}》" + (article_label(article) if article not in (None, "") else "")
 
 
 _ITEM_LINE = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
