@@ -30,12 +30,12 @@ def _ems(text: str) -> float:
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
 
 
-def _word(text: str) -> float:
+def _word(text: str, whole: bool = False) -> float:
     """The widest piece of `text` a line may not be broken inside: a run of Latin letters and digits (broken
     after a hyphen or a slash, as 431381-CF-0001 is), a piece of a time limit (`UNBROKEN`), in ems; other CJK
     breaks anywhere."""
     runs = (run for piece in _BREAK_AFTER.split(text) for run in _LATIN.findall(piece))
-    pieces = (_ems(piece) for piece in UNBROKEN.findall(text))
+    pieces = (_ems(piece) for piece in UNBROKEN.findall(text)) if whole else ()
     return max((*(0.55 * len(run) for run in runs), *pieces), default=0.0)
 
 
@@ -47,7 +47,7 @@ def _heading(table: Table, column: int) -> str:
     return table.columns[column]
 
 
-def widths(table: Table, room_mm: float, size: float, pad_mm: float) -> list[float]:
+def widths(table: Table, room_mm: float, size: float, pad_mm: float, whole: bool = False) -> list[float]:
     """Each column's share of the width (fractions that add up to 1), from the table's text set at `size` pt
     across `room_mm`, each cell padded by `pad_mm` left and right.
 
@@ -55,7 +55,8 @@ def widths(table: Table, room_mm: float, size: float, pad_mm: float) -> list[flo
     widest word a line may not be broken inside, a short cell (行政许可, 保留) on one line. The rest of the page
     is handed out a step at a time to the column where it shortens the table most (a row is as tall as its
     tallest cell). Lines are estimated from the text (a CJK character one em, others 0.55), each line of a
-    lined cell starting a line."""
+    lined cell starting a line. `whole`: the pieces of `UNBROKEN` count as words (the PDF's Pango keeps them whole;
+    a spreadsheet program breaks where it likes)."""
     n = len(table.columns)
     if not table.body:  # no text to go by: the table's own proportions
         return [w / sum(table.widths) for w in table.widths]
@@ -71,7 +72,7 @@ def widths(table: Table, room_mm: float, size: float, pad_mm: float) -> list[flo
         if any(_ems(cell) > _NARROW for cell in cells):  # text: at least two characters a line
             floor = max(floor, _NARROW)
         short = (_ems(cell) for cell in cells if "\n" not in cell and _ems(cell) <= _SHORT)  # 行政许可, 保留
-        floors.append(max([floor, *short, *(_word(cell) for cell in cells)]) + 0.3)  # rounding, the real glyphs
+        floors.append(max([floor, *short, *(_word(cell, whole) for cell in cells)]) + 0.3)  # rounding, the real glyphs
         parts = [cell.split("\n") if table.lined[c] else [cell] for cell in cells]
         items.append([[_ems(part) for part in cell] for cell in parts])
     chosen = _spread(floors, items, room)

@@ -59,7 +59,7 @@ _RULE_PT = 0.5
 
 def widths(table: Table) -> list[float]:
     """Each column's share of the page's width (`colwidths.widths` at 8 pt across A4 landscape)."""
-    return colwidths.widths(table, _TEXT_MM, SIZE, _PAD_MM[1])
+    return colwidths.widths(table, _TEXT_MM, SIZE, _PAD_MM[1], whole=True)  # Pango keeps `UNBROKEN` whole
 
 
 # -- the pages -------------------------------------------------------------------------------------
