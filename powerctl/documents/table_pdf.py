@@ -67,10 +67,6 @@ def widths(table: Table) -> list[float]:
 _SPACE = re.compile(r"[^\S\n\u3000]+")  # white space but line breaks and the ideographic space
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _collapse(text: str, lined: bool) -> str:
     """A cell's text as printed: white space one space (as in HTML); in a lined column each line break kept."""
     if lined:
@@ -363,7 +359,7 @@ class _Layout:
         self, cells: list[Text], columns: Sequence[_Column], aligns: Sequence[str], fill: Any, tail: float
     ) -> None:
         """One row; cut where a page ends, its rest on the next page under the 序号 again."""
-        row = [_flat(t.text) for t in cells]
+        row = [_collapse(t.text, False) for t in cells]
         while True:
             height = max(t.height for t in cells) + 2 * self.pad_y
             room = self.bottom - self.y
